@@ -1,0 +1,1 @@
+# livepix_add_plugin(): placeholder until the plugin SDK lands.

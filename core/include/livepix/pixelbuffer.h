@@ -1,0 +1,60 @@
+#pragma once
+// PixelBuffer: the one type in livepix that owns pixel bytes.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "livepix/export.h"
+
+namespace livepix {
+
+/// One 64-byte aligned allocation of pixel memory, always held through a
+/// std::shared_ptr. Images, crops, channel subsets, NumPy arrays, QImages and
+/// plugin views all keep a shared_ptr to it, so the memory lives until the last
+/// of them is gone, whichever frees it first.
+///
+/// The revision counter is how caches learn that pixels may have changed:
+/// writes through NumPy or a plugin are invisible to C++, so whoever finishes
+/// such a write (console statement, filter run, display tick while Python
+/// runs) calls markChanged(). Caches compare revision() with the value they
+/// were built from.
+///
+/// Threading: the bytes themselves are not synchronised; any thread may read
+/// or write them (the GUI reads while Python writes, by design: a frame may
+/// show a half-finished edit, the next one shows more). revision() and
+/// markChanged() are atomic and safe from any thread.
+class LIVEPIX_API PixelBuffer {
+public:
+    static constexpr std::size_t Alignment = 64;
+
+    /// Allocates `bytes` zero-filled bytes. Throws std::bad_alloc on failure.
+    static std::shared_ptr<PixelBuffer> allocate(std::size_t bytes);
+
+    ~PixelBuffer();
+    PixelBuffer(const PixelBuffer &) = delete;
+    PixelBuffer &operator=(const PixelBuffer &) = delete;
+
+    std::uint8_t *data() { return m_data; }
+    const std::uint8_t *data() const { return m_data; }
+    std::size_t size() const { return m_size; }
+
+    std::uint64_t revision() const { return m_revision.load(std::memory_order_acquire); }
+    /// Declares that the bytes may have changed; bumps revision().
+    void markChanged() { m_revision.fetch_add(1, std::memory_order_acq_rel); }
+
+    /// Number of live PixelBuffers in this process; lets tests prove that a
+    /// buffer was freed (or was not).
+    static std::int64_t liveCount();
+
+private:
+    PixelBuffer(std::uint8_t *data, std::size_t size);
+
+    std::uint8_t *m_data;
+    std::size_t m_size;
+    std::atomic<std::uint64_t> m_revision{0};
+};
+
+using PixelBufferPtr = std::shared_ptr<PixelBuffer>;
+
+} // namespace livepix
