@@ -1,0 +1,48 @@
+#pragma once
+// Document: one open image in the window.
+#include <QObject>
+#include <QString>
+
+#include <livepix/image.h>
+
+namespace livepix::gui {
+
+/// One open image: the core Image handle plus what the window knows about it
+/// (display name, file path, unsaved changes).
+///
+/// Ownership: holds an Image handle, i.e. a shared reference to the pixel
+/// buffer; closing the document drops only this reference, so NumPy arrays or
+/// plugin views that still hold the buffer keep it alive.
+/// Threading: GUI thread only. Other threads get the pixels through a copy of
+/// image() (a handle), never through the Document.
+class Document : public QObject {
+    Q_OBJECT
+public:
+    explicit Document(Image image, QString name, QObject *parent = nullptr);
+
+    const Image &image() const { return m_image; }
+    /// Replaces the handle (e.g. after undo swaps in a snapshot, or a Python
+    /// script assigns a new image). Emits imageReplaced().
+    void setImage(Image image);
+
+    QString name() const { return m_name; }
+    void setName(const QString &name);
+    /// Empty when the image was never saved (e.g. made by viewer.show()).
+    QString filePath() const { return m_filePath; }
+    void setFilePath(const QString &path);
+    bool isModified() const { return m_modified; }
+    void setModified(bool modified);
+
+Q_SIGNALS:
+    void imageReplaced();
+    void nameChanged();
+    void modifiedChanged(bool modified);
+
+private:
+    Image m_image;
+    QString m_name;
+    QString m_filePath;
+    bool m_modified = false;
+};
+
+} // namespace livepix::gui

@@ -1,0 +1,69 @@
+#pragma once
+// Viewer: the window's model (open documents, current one, view settings).
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <livepix/image.h>
+
+namespace livepix::gui {
+
+class Document;
+
+/// The model behind the main window and behind the Python `viewer` object:
+/// which images are open, which one is shown, and how (zoom, exposure, gamma).
+/// It has no widgets; the canvas and main window listen to its signals.
+///
+/// Threading: GUI thread only. The Python console calls it through blocking
+/// queued calls with the GIL released (see app/console/).
+class Viewer : public QObject {
+    Q_OBJECT
+public:
+    explicit Viewer(QObject *parent = nullptr);
+    ~Viewer() override;
+
+    QList<Document *> documents() const;
+    Document *current() const;
+    void setCurrent(Document *document);
+
+    /// Loads a file (on a worker thread, with progress) and makes it current.
+    /// Returns the new document, or nullptr with *error set ("<path>: <reason>").
+    /// Synchronous from the caller's point of view; the event loop keeps
+    /// running while it loads.
+    Document *open(const QString &path, QString *error = nullptr);
+    /// Adds an existing image (e.g. from Python) as a new current document.
+    Document *show(const Image &image, const QString &name);
+    /// Closes a document (drops its image reference). Returns false if unknown.
+    bool close(Document *document);
+
+    /// Zoom factor: 1.0 is 1:1; <= 0 means "fit to window".
+    double zoom() const;
+    void setZoom(double zoom);
+    bool fitToWindow() const;
+    /// Exposure in stops (multiplies linear values by 2^exposure) and display
+    /// gamma; both apply to how pixels are shown, never to the pixels.
+    double exposure() const;
+    void setExposure(double stops);
+    double gamma() const;
+    void setGamma(double gamma);
+
+public Q_SLOTS:
+    /// THE one "pixels may have changed" path: bumps the revision of every
+    /// open image (so caches rebuild) and asks the views to repaint. Called
+    /// after every console statement, script, filter run, and on a timer while
+    /// Python or a filter is running.
+    void pixelsMayHaveChanged();
+
+Q_SIGNALS:
+    void documentsChanged();
+    void currentChanged(livepix::gui::Document *document);
+    void viewSettingsChanged();
+    /// Pixels may have changed; views repaint (coalesced to one paint a frame).
+    void pixelsChanged();
+
+private:
+    struct Private;
+    Private *d;
+};
+
+} // namespace livepix::gui
