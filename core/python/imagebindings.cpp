@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cctype>
 #include <sstream>
 
 namespace livepix::python {
@@ -53,9 +54,10 @@ py::tuple stridesOf(const Image &image)
 
 std::string channelSummary(const Image &image)
 {
+    // "RGBA", "Y", "YA" read well; anything else is just counted.
     std::string letters;
     for (const auto &name : image.channelNames()) {
-        if (name.size() != 1)
+        if (image.channels() > 4 || name.size() != 1 || !std::isalpha(static_cast<unsigned char>(name[0])))
             return std::to_string(image.channels()) + (image.channels() == 1 ? " channel" : " channels");
         letters += name;
     }
