@@ -182,6 +182,12 @@ int firstSubimageWithPixels(OIIO::ImageInput &input)
     return 0;
 }
 
+// Permission check with the effective user, the one open() will use.
+bool accessible(const fs::path &path, int mode)
+{
+    return ::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0;
+}
+
 // A file name no other writer will pick: pid, a per-process counter and a
 // per-thread random number (saveImage may run on several threads at once).
 fs::path temporaryPathBeside(const fs::path &target)
@@ -205,7 +211,7 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
         throw ImageError(path, "no such file");
     if (fs::is_directory(status))
         throw ImageError(path, "this is a folder, not an image");
-    if (::access(path.c_str(), R_OK) != 0)
+    if (!accessible(path, R_OK))
         throw ImageError(path, std::string("cannot read the file: ") + std::strerror(errno));
     if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec)
         throw ImageError(path, "the file is empty");
@@ -322,13 +328,16 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
             target = resolved;
     }
     const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(folder, ec))
+    if (!fs::is_directory(folder, ec)) {
+        if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+            throw ImageError(path, "cannot use the folder " + folder.string() + ": " + ec.message());
         throw ImageError(path, "the folder " + folder.string() + " does not exist");
+    }
     if (fs::is_directory(target, ec))
         throw ImageError(path, "this is a folder");
-    if (::access(folder.c_str(), W_OK) != 0)
+    if (!accessible(folder, W_OK | X_OK))
         throw ImageError(path, "cannot write to the folder " + folder.string() + ": " + std::strerror(errno));
-    if (fs::exists(target, ec) && ::access(target.c_str(), W_OK) != 0)
+    if (fs::exists(target, ec) && !accessible(target, W_OK))
         throw ImageError(path, std::string("the file is not writable: ") + std::strerror(errno));
 
     // The writer is chosen by the target's name; the bytes go to a temporary
@@ -350,7 +359,22 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         throw ImageError(path, "the " + formatName + " format cannot store " + std::to_string(channels) +
                                    " channels (at most 4)");
 
-    OIIO::ImageSpec spec(image.width(), image.height(), channels, oiioType(image.dtype()));
+#if OIIO_VERSION < OIIO_MAKE_VERSION(2, 5, 0)
+    // OpenImageIO 2.4's PNM writer scrambles 16-bit samples (and without the
+    // BitsPerSample hint silently writes 8 bits); refuse rather than lose data.
+    if (formatName == "pnm" && image.dtype() != DType::UInt8)
+        throw ImageError(path, std::string("this OpenImageIO cannot write ") + dtypeName(image.dtype()) +
+                                   " PNM files correctly; save as PNG or TIFF, or convert to uint8 first");
+#endif
+    // PNG has no float samples but 16-bit ones: keep 16 bits of a float image
+    // rather than the writer's 8-bit default.
+    OIIO::TypeDesc fileType = oiioType(image.dtype());
+    if (isFloat(image.dtype()) && formatName == "png")
+        fileType = OIIO::TypeDesc::UINT16;
+    OIIO::ImageSpec spec(image.width(), image.height(), channels, fileType);
+    // Some writers (PNM) take the sample depth from this hint, not the type.
+    if (fileType == OIIO::TypeDesc::UINT16 || fileType == OIIO::TypeDesc::UINT8)
+        spec.attribute("oiio:BitsPerSample", int(fileType.size() * 8));
     for (int c = 0; c < channels; ++c)
         spec.channelnames[c] = image.channelNames()[c];
     spec.alpha_channel = (alpha >= 0 && alpha < channels) ? alpha : -1;

@@ -55,9 +55,10 @@ LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &pro
 using SaveOptions = std::map<std::string, std::string>;
 
 /// Writes `image` to `path`, choosing the format from the extension. The
-/// image's dtype is written when the format holds it, otherwise the writer's
-/// nearest type (a float image saved as PNG becomes 16-bit, as JPEG 8-bit;
-/// values are clamped to 0..1). Formats without alpha (JPEG) get the colour
+/// image's dtype is written when the format holds it, otherwise a type it
+/// does hold: float images become 16-bit in PNG, 8-bit in JPEG, BMP, GIF
+/// (values clamped to 0..1 and scaled); float16 becomes float32 in TIFF.
+/// PNM is written for uint8 images only (OpenImageIO 2.4 corrupts 16-bit PNM). Formats without alpha (JPEG) get the colour
 /// channels only; a format that cannot hold the channel count is an error.
 /// Straight alpha is written as is (no premultiplication round trip).
 /// Metadata is written back where the format can hold it ("compression" from
