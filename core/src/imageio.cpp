@@ -148,6 +148,58 @@ bool isReadOnlyAttribute(const std::string &name)
     return name.rfind("ICCProfile:", 0) == 0;
 }
 
+// Writes a metadata entry back with the type it was read with. Numbers and
+// numeric arrays (an ICC profile is uint8[N], a matrix is 16 floats) are
+// parsed from their text form here: OpenImageIO's string overload only parses
+// single values.
+void setAttribute(OIIO::ImageSpec &spec, const MetadataEntry &entry)
+{
+    const OIIO::TypeDesc type(entry.type);
+    if (type == OIIO::TypeDesc::UNKNOWN || type.basetype == OIIO::TypeDesc::STRING ||
+        type.basetype == OIIO::TypeDesc::PTR || type.basetype == OIIO::TypeDesc::NONE) {
+        if (type == OIIO::TypeDesc::UNKNOWN || type == OIIO::TypeDesc::STRING)
+            spec.attribute(entry.name, entry.value);
+        return; // string arrays and pointers do not come back from text
+    }
+    const std::size_t count = type.basevalues();
+    std::vector<double> values;
+    values.reserve(count);
+    const char *text = entry.value.c_str();
+    while (*text) {
+        char *end = nullptr;
+        const double v = std::strtod(text, &end);
+        if (end == text)
+            break;
+        values.push_back(v);
+        text = end;
+        while (*text == ',' || *text == ' ')
+            ++text;
+    }
+    if (values.size() != count || *text != '\0')
+        return; // not the text form of this type: leave it out rather than write garbage
+    std::vector<unsigned char> bytes(type.size());
+    const OIIO::TypeDesc element(OIIO::TypeDesc::BASETYPE(type.basetype));
+    for (std::size_t i = 0; i < count; ++i) {
+        unsigned char *at = bytes.data() + i * element.size();
+        const double v = values[i];
+        switch (type.basetype) {
+        case OIIO::TypeDesc::UINT8: *at = static_cast<std::uint8_t>(v); break;
+        case OIIO::TypeDesc::INT8: *reinterpret_cast<std::int8_t *>(at) = static_cast<std::int8_t>(v); break;
+        case OIIO::TypeDesc::UINT16: *reinterpret_cast<std::uint16_t *>(at) = static_cast<std::uint16_t>(v); break;
+        case OIIO::TypeDesc::INT16: *reinterpret_cast<std::int16_t *>(at) = static_cast<std::int16_t>(v); break;
+        case OIIO::TypeDesc::UINT32: *reinterpret_cast<std::uint32_t *>(at) = static_cast<std::uint32_t>(v); break;
+        case OIIO::TypeDesc::INT32: *reinterpret_cast<std::int32_t *>(at) = static_cast<std::int32_t>(v); break;
+        case OIIO::TypeDesc::UINT64: *reinterpret_cast<std::uint64_t *>(at) = static_cast<std::uint64_t>(v); break;
+        case OIIO::TypeDesc::INT64: *reinterpret_cast<std::int64_t *>(at) = static_cast<std::int64_t>(v); break;
+        case OIIO::TypeDesc::HALF: *reinterpret_cast<float16 *>(at) = float16(static_cast<float>(v)); break;
+        case OIIO::TypeDesc::FLOAT: *reinterpret_cast<float *>(at) = static_cast<float>(v); break;
+        case OIIO::TypeDesc::DOUBLE: *reinterpret_cast<double *>(at) = v; break;
+        default: return;
+        }
+    }
+    spec.attribute(entry.name, type, bytes.data());
+}
+
 // Rows per read_scanlines/read_tiles call. OpenImageIO converts each call's
 // rows through a scratch buffer (up to 64 MB) when the stored type or layout
 // differs from ours, so reading in bands of a few MB keeps the peak close to
@@ -385,10 +437,7 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         // writer's own default is better than another format's setting.
         if (entry.name == "compression" || entry.name == "Compression" || entry.name == "CompressionQuality")
             continue;
-        OIIO::TypeDesc type(entry.type);
-        if (type == OIIO::TypeDesc::UNKNOWN)
-            type = OIIO::TypeDesc::STRING;
-        spec.attribute(entry.name, type, entry.value);
+        setAttribute(spec, entry);
     }
     if (auto origin = image.metadata().get("livepix:origin"))
         std::sscanf(origin->c_str(), "%d %d", &spec.x, &spec.y);
