@@ -79,6 +79,8 @@ PythonRuntime::~PythonRuntime()
 
 PythonRuntime *PythonRuntime::instance() { return s_instance.load(); }
 
+Viewer *PythonRuntime::viewer() const { return m_viewer.data(); }
+
 void PythonRuntime::setRepaintInterval(int ms) { m_repaintTimer.setInterval(ms); }
 
 void PythonRuntime::start()

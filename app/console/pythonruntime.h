@@ -66,7 +66,7 @@ public:
     bool isReady() const { return m_ready; }
     /// True while a request is queued or running on the worker.
     bool isBusy() const { return m_pending > 0; }
-    Viewer *viewer() const { return m_viewer; }
+    Viewer *viewer() const;
 
     /// Console input (the whole text typed so far). Answers with
     /// inputIncomplete() (nothing ran; the editor wants another line) or

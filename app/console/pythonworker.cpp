@@ -45,7 +45,7 @@ QString describe(py::error_already_set &error)
             return QStringLiteral("KeyboardInterrupt\n");
         py::object lines = py::module_::import("traceback")
                                .attr("format_exception_only")(error.type(), error.value());
-        return QString::fromStdString(py::str("").attr("join")(lines));
+        return QString::fromStdString(py::str("").attr("join")(lines).cast<std::string>());
     } catch (...) {
         return QString::fromUtf8(error.what()) + QLatin1Char('\n');
     }
