@@ -129,8 +129,11 @@ QSize ConsoleInput::minimumSizeHint() const { return {100, sizeHint().height()};
 
 void ConsoleInput::updateHeight()
 {
-    setFixedHeight(sizeHint().height());
-    updateGeometry();
+    const int h = sizeHint().height();
+    if (h != height() || minimumHeight() != h) {
+        setFixedHeight(h);
+        updateGeometry();
+    }
 }
 
 bool ConsoleInput::event(QEvent *event)

@@ -15,6 +15,10 @@
 #include <csignal>
 #include <cstdio>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 #include "console/pythonworker.h"
 #include "viewer/viewer.h"
 
@@ -262,10 +266,11 @@ void PythonRuntime::complete(const QString &textBeforeCursor)
         false);
 }
 
-void PythonRuntime::setInterruptible(bool on)
+void PythonRuntime::setInterruptible(bool on, int wakeFd)
 {
     QMutexLocker lock(&m_interruptMutex);
     m_interruptible = on;
+    m_wakeFd = wakeFd;
 }
 
 void PythonRuntime::interrupt()
@@ -273,9 +278,15 @@ void PythonRuntime::interrupt()
     QMutexLocker lock(&m_interruptMutex);
     // PyErr_SetInterruptEx needs no GIL and never blocks: it trips Python's
     // SIGINT flag, and the worker (Python's main thread) raises
-    // KeyboardInterrupt at its next bytecode boundary.
-    if (m_interruptible && m_running)
-        PyErr_SetInterruptEx(SIGINT);
+    // KeyboardInterrupt once it notices. The byte on the wake pipe makes it
+    // notice at once (see start_interrupt_waker in consoleshell.py).
+    if (!m_interruptible || !m_running)
+        return;
+    PyErr_SetInterruptEx(SIGINT);
+#ifdef Q_OS_UNIX
+    if (m_wakeFd >= 0)
+        (void)::write(m_wakeFd, "i", 1);
+#endif
 }
 
 void PythonRuntime::appendOutput(Stream stream, const QString &text)

@@ -134,7 +134,7 @@ private:
     using Job = std::function<std::pair<bool, QString>(PythonWorker *)>;
     quint64 post(Job job, bool counts);
     void jobFinished(quint64 id, bool ok, const QString &error);
-    void setInterruptible(bool on);
+    void setInterruptible(bool on, int wakeFd);
     void drainOutput();
     void onStatementDone();
     void onRepaintTick();
@@ -159,6 +159,7 @@ private:
 
     QMutex m_interruptMutex;
     bool m_interruptible = false; // guarded by m_interruptMutex: Python is up and not finalizing
+    int m_wakeFd = -1;            // guarded by m_interruptMutex: write end of the wake pipe
 
     QMutex m_outputMutex;
     QList<Chunk> m_chunks;   // guarded by m_outputMutex

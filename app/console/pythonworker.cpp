@@ -10,6 +10,11 @@
 
 #include <csignal>
 
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 #include "console/consoleshellsource.h"
 #include "console/pythonruntime.h"
 #include "console/viewerbinding.h"
@@ -22,6 +27,7 @@ struct PythonWorker::Private {
     bool initialized = false;
     PyThreadState *savedState = nullptr; // the worker's thread state while the GIL is released
     py::object shell;                    // _livepix_console.Shell
+    int wakePipe[2] = {-1, -1};          // see _livepix_console.start_interrupt_waker
 };
 
 namespace {
@@ -145,7 +151,18 @@ bool PythonWorker::initialize(QString *error)
         *error = describe(e);
         ok = false;
     }
-    m_runtime->setInterruptible(d->shell.ptr() != nullptr);
+#ifdef Q_OS_UNIX
+    if (d->shell && pipe2(d->wakePipe, O_CLOEXEC) == 0) {
+        // The GUI end never blocks: a full pipe already means "wake up".
+        fcntl(d->wakePipe[1], F_SETFL, O_NONBLOCK);
+        try {
+            py::module_::import("_livepix_console").attr("start_interrupt_waker")(d->wakePipe[0]);
+        } catch (py::error_already_set &e) {
+            m_runtime->appendOutput(PythonRuntime::Stream::Stderr, describe(e));
+        }
+    }
+#endif
+    m_runtime->setInterruptible(d->shell.ptr() != nullptr, d->wakePipe[1]);
 
     // The user's startup script: errors are shown, never fatal.
     QString startup = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
@@ -257,7 +274,12 @@ void PythonWorker::finalize()
 {
     if (!d->initialized)
         return;
-    m_runtime->setInterruptible(false);
+    m_runtime->setInterruptible(false, -1);
+#ifdef Q_OS_UNIX
+    if (d->wakePipe[1] >= 0) {
+        (void)::write(d->wakePipe[1], "q", 1); // ends the waker thread
+    }
+#endif
     PyEval_RestoreThread(d->savedState);
     d->savedState = nullptr;
     clearStaleInterrupt();
@@ -271,6 +293,13 @@ void PythonWorker::finalize()
     d->shell = py::object();
     py::finalize_interpreter();
     d->initialized = false;
+#ifdef Q_OS_UNIX
+    for (int &fd : d->wakePipe)
+        if (fd >= 0) {
+            ::close(fd);
+            fd = -1;
+        }
+#endif
 }
 
 } // namespace livepix::gui
