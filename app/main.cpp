@@ -2,11 +2,20 @@
 #include <QApplication>
 
 #include "viewer/application.h"
+#ifdef LIVEPIX_HAVE_CONSOLE
+#include "console/installconsole.h"
+#endif
 
 int main(int argc, char *argv[])
 {
+    // --help, --version and bad options work without a display.
+    if (const int status = livepix::gui::Application::runWithoutGui(argc, argv); status >= 0)
+        return status;
     QApplication qapp(argc, argv);
     livepix::gui::Application app;
     // Other parts (console, plugin host) attach to `app` here, before run().
+#ifdef LIVEPIX_HAVE_CONSOLE
+    livepix::gui::installConsole(app);
+#endif
     return app.run();
 }

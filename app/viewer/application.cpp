@@ -166,9 +166,11 @@ int Application::takeScreenshot()
     return 0;
 }
 
-int Application::run()
+namespace {
+
+/// The answers that need no window; -1 when there is more to do.
+int answerWithoutGui(const CommandLine &cl)
 {
-    const CommandLine &cl = m_commandLine;
     if (!cl.ok) {
         printErr(QStringLiteral("livepix: %1\nTry 'livepix --help'.").arg(cl.error));
         return 2;
@@ -181,6 +183,24 @@ int Application::run()
         printOut(QStringLiteral("livepix %1").arg(QStringLiteral(LIVEPIX_VERSION)));
         return 0;
     }
+    return -1;
+}
+
+} // namespace
+
+int Application::runWithoutGui(int argc, char **argv)
+{
+    // A QCoreApplication gives QCommandLineParser the program name and
+    // the locale's argument decoding, and needs no display.
+    QCoreApplication core(argc, argv);
+    return answerWithoutGui(CommandLine::parse(QCoreApplication::arguments()));
+}
+
+int Application::run()
+{
+    const CommandLine &cl = m_commandLine;
+    if (const int status = answerWithoutGui(cl); status >= 0)
+        return status;
     if (cl.listPlugins) {
         if (m_listPlugins)
             return m_listPlugins();

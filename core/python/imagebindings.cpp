@@ -200,6 +200,32 @@ otherwise, with the image's real byte strides.
     cls.def("__copy__", [](const Image &image) { return image; }, "A new handle to the same pixels.");
     cls.def("__deepcopy__", [](const Image &image, py::handle) { return image.copy(); }, "memo"_a);
     cls.def("__repr__", &reprOf);
+    // Pickling (multiprocessing, caching) sends a compact copy of the pixels
+    // and the descriptive state; the unpickled image owns a new buffer.
+    cls.def(py::pickle(
+        [](const Image &image) {
+            py::list metadata;
+            for (const auto &e : image.metadata().entries())
+                metadata.append(py::make_tuple(e.name, e.type, e.value));
+            py::object pixels = py::module_::import("numpy").attr("array")(py::cast(image), "copy"_a = true);
+            return py::make_tuple(pixels, image.channelNames(), image.path(), image.sourceType(), metadata,
+                                  image.readOnly());
+        },
+        [](const py::tuple &state) {
+            if (state.size() != 6)
+                throw std::runtime_error("livepix.Image: unexpected pickle state");
+            Image image = fromArray(state[0]).cast<Image>();
+            image.setChannelNames(state[1].cast<std::vector<std::string>>());
+            image.setPath(state[2].cast<std::string>());
+            image.setSourceType(state[3].cast<std::string>());
+            for (auto entry : state[4].cast<py::list>()) {
+                auto item = entry.cast<py::tuple>();
+                image.metadata().set(item[0].cast<std::string>(), item[2].cast<std::string>(),
+                                     item[1].cast<std::string>());
+            }
+            image.setReadOnly(state[5].cast<bool>());
+            return image;
+        }));
 
     // Metadata is offered as a mapping by livepix/_metadata.py on top of these.
     cls.def("_metadata_entries", [](const Image &image) {

@@ -12,6 +12,9 @@ See docs/PYTHON.md for the full reference.
 from ._livepix import Image, ImageError, open, readable_extensions, writable_extensions, _live_buffers
 from ._metadata import Metadata
 
+# Show the public home of the type (livepix.Image, not livepix._livepix.Image).
+Image.__module__ = __name__
+
 __all__ = [
     "Image",
     "ImageError",
