@@ -116,12 +116,14 @@ std::string describeDecoderError(const std::string &detail, bool readingPixels)
     std::string lower = detail;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     auto has = [&](const char *word) { return lower.find(word) != std::string::npos; };
-    if (has("crc") || has("corrupt") || has("damaged"))
+    if (has("could not find a format reader"))
+        return "not an image livepix can read (no reader recognises the file)";
+    if (has("crc") || has("corrupt") || has("damaged") || has("incorrect") || has("invalid") || has("bad "))
         return "the file is damaged (" + detail + ")";
     if (has("end of file") || has("premature end") || has("truncat") || has("end of stream") ||
         has("read error") || has("short read"))
         return "the file is truncated (" + detail + ")";
-    if (readingPixels || has("invalid") || has("bad "))
+    if (readingPixels)
         return "the file is damaged (" + detail + ")";
     return "not an image livepix can read (" + detail + ")";
 }
@@ -409,7 +411,7 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         channels -= 1; // JPEG and friends: write colour, drop alpha
     if (!output->supports("nchannels") && channels > 4)
         throw ImageError(path, "the " + formatName + " format cannot store " + std::to_string(channels) +
-                                   " channels (at most 4)");
+                                   " channels");
 
 #if OIIO_VERSION < OIIO_MAKE_VERSION(2, 5, 0)
     // OpenImageIO 2.4's PNM writer scrambles 16-bit samples (and without the
