@@ -9,6 +9,8 @@ For every sample NAME.EXT it writes NAME.EXT.raw: one header line
 interleaved, little-endian.
 """
 import os
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -88,6 +90,18 @@ def main():
     path = os.path.join(out, 'pil_rgb.jpg')
     Image.fromarray(rgb).save(path, quality=90)
     expect(path, np.asarray(Image.open(path)), 2)
+
+    # Progressive JPEG: the decoder needs every scan before the first row.
+    path = os.path.join(out, 'pil_progressive.jpg')
+    Image.fromarray(rgb).save(path, quality=90, progressive=True)
+    expect(path, np.asarray(Image.open(path)), 2)
+    # Interlaced (Adam7) PNG, written by ImageMagick when it is installed.
+    convert = shutil.which('convert')
+    if convert:
+        source = os.path.join(out, 'pil_rgb.png')
+        path = os.path.join(out, 'magick_interlaced.png')
+        if subprocess.run([convert, source, '-interlace', 'PNG', path]).returncode == 0:
+            expect(path, np.asarray(Image.open(path)))
 
     # Real images made by others, decoded by Pillow.
     if len(sys.argv) > 2 and os.path.isdir(sys.argv[2]):

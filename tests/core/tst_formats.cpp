@@ -287,6 +287,8 @@ print(a.min(), a.max(), (a < 0).sum())
         QTest::addColumn<QStringList>("layout");
         QTest::addColumn<QString>("extension");
         QTest::newRow("tiled EXR 64x64") << QStringList{"--tile", "64", "64"} << "exr";
+        QTest::newRow("tiled EXR with offset data window") << QStringList{"--tile", "32", "32", "--origin", "+13+9"}
+                                                           << "exr";
         QTest::newRow("tiled TIFF 48x32") << QStringList{"--tile", "48", "32"} << "tif";
         QTest::newRow("TIFF strips of 7 rows") << QStringList{"--attrib", "tiff:RowsPerStrip", "7"} << "tif";
         QTest::newRow("piz EXR") << QStringList{"--compression", "piz"} << "exr";
