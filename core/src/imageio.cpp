@@ -104,15 +104,15 @@ std::string cleanReason(std::string message, const std::string &path)
         message.pop_back();
     while (!message.empty() && message.front() == ' ')
         message.erase(0, 1);
-    if (message.empty())
-        message = "no details from the decoder";
     return message;
 }
 
 // A reason a user can act on, from a decoder's message: truncated files and
 // damaged files are told apart from files that are not images at all.
-std::string describeDecoderError(const std::string &detail, bool readingPixels)
+std::string describeDecoderError(const std::string &detail, bool readingPixels, bool signatureMatches = false)
 {
+    if (detail.empty())
+        return "the file is damaged or truncated (the decoder gives no details)";
     std::string lower = detail;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     auto has = [&](const char *word) { return lower.find(word) != std::string::npos; };
@@ -123,7 +123,7 @@ std::string describeDecoderError(const std::string &detail, bool readingPixels)
     if (has("end of file") || has("premature end") || has("truncat") || has("end of stream") ||
         has("read error") || has("short read"))
         return "the file is truncated (" + detail + ")";
-    if (readingPixels)
+    if (readingPixels || signatureMatches)
         return "the file is damaged (" + detail + ")";
     return "not an image livepix can read (" + detail + ")";
 }
@@ -270,12 +270,23 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec)
         throw ImageError(path, "the file is empty");
 
+    // OpenImageIO's global error queue (per thread) may hold a message from
+    // an earlier failure; start clean so a reason never describes another file.
+    (void)OIIO::geterror();
+
     // Keep alpha straight: OpenImageIO premultiplies by default.
     OIIO::ImageSpec config;
     config.attribute("oiio:UnassociatedAlpha", 1);
     auto input = OIIO::ImageInput::open(path, &config);
-    if (!input)
-        throw ImageError(path, describeDecoderError(cleanReason(OIIO::geterror(), path), false));
+    if (!input) {
+        const std::string detail = cleanReason(OIIO::geterror(), path);
+        // A file that starts like its extension's format but does not open is
+        // damaged, not "not an image".
+        auto reader = OIIO::ImageInput::create(path, false);
+        const bool signatureMatches = reader && reader->valid_file(path);
+        (void)OIIO::geterror(); // the probe's own complaints are not the reason
+        throw ImageError(path, describeDecoderError(detail, false, signatureMatches));
+    }
 
     const int subimage = firstSubimageWithPixels(*input);
     const OIIO::ImageSpec spec = input->spec();
@@ -393,6 +404,8 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         throw ImageError(path, "cannot write to the folder " + folder.string() + ": " + std::strerror(errno));
     if (fs::exists(target, ec) && !accessible(target, W_OK))
         throw ImageError(path, std::string("the file is not writable: ") + std::strerror(errno));
+
+    (void)OIIO::geterror(); // start with an empty error queue (see loadImage)
 
     // The writer is chosen by the target's name; the bytes go to a temporary
     // file beside it, renamed over the target only when complete.

@@ -55,6 +55,8 @@ private Q_SLOTS:
         QTest::newRow("JPEG signature then garbage") << "jpeg_signature_then_garbage.jpg" << "the file is";
         QTest::newRow("EXR cut inside the pixels") << "truncated_pixels.exr" << "truncated";
         QTest::newRow("TIFF cut inside the strips") << "truncated_strips.tif" << "truncated";
+        QTest::newRow("GIF cut inside the frame") << "truncated_frame.gif" << "truncated";
+        QTest::newRow("PGM cut inside the pixels") << "truncated_pixels.pgm" << "damaged or truncated";
     }
     void badFiles()
     {
@@ -113,6 +115,16 @@ private Q_SLOTS:
         }
         fs::permissions(path.toStdString(), fs::perms::owner_read | fs::perms::owner_write);
         QVERIFY2(got.contains("cannot read") && got.contains("Permission denied"), qPrintable(got));
+    }
+
+    void reasonNeverDescribesAnotherFile()
+    {
+        // The PNM reader fails without a message of its own; OpenImageIO's
+        // error queue must not lend it the GIF reader's complaint.
+        const QString gif = failureReason(testsupport::testData("truncated_frame.gif"));
+        QVERIFY2(gif.contains("GIF"), qPrintable(gif));
+        const QString pgm = failureReason(testsupport::testData("truncated_pixels.pgm"));
+        QVERIFY2(!pgm.contains("GIF"), qPrintable(pgm));
     }
 
     void goodFileNextToBadOnesStillLoads()
