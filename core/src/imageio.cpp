@@ -207,18 +207,26 @@ void setAttribute(OIIO::ImageSpec &spec, const MetadataEntry &entry)
 // differs from ours, so reading in bands of a few MB keeps the peak close to
 // the image itself. Bands follow the file's own blocks (tiles, TIFF strips,
 // EXR line blocks) so no block is decoded twice.
-int rowsPerBand(const OIIO::ImageSpec &spec)
+int rowsPerBand(const OIIO::ImageSpec &spec, const std::string &formatName)
 {
     constexpr std::size_t targetBytes = std::size_t(4) << 20;
     const std::size_t rowBytes = std::max<std::size_t>(1, spec.scanline_bytes(true));
     int rows = static_cast<int>(std::clamp<std::size_t>(targetBytes / rowBytes, 1, std::size_t(spec.height)));
     int block = 1;
-    if (spec.tile_width > 0)
+    if (spec.tile_width > 0) {
         block = std::max(1, spec.tile_height);
-    else if (int strip = spec.get_int_attribute("tiff:RowsPerStrip", 0); strip > 0)
+    } else if (int strip = spec.get_int_attribute("tiff:RowsPerStrip", 0); strip > 0) {
         block = strip;
-    else
-        block = 32; // EXR line blocks are 1, 16 or 32 rows (DWAB 256, still a multiple of band size below)
+    } else if (formatName == "openexr") {
+        // Lines per compressed block, from the OpenEXR file layout.
+        const std::string compression = spec.get_string_attribute("compression");
+        if (compression == "zip" || compression == "pxr24")
+            block = 16;
+        else if (compression == "piz" || compression == "b44" || compression == "b44a" || compression == "dwaa")
+            block = 32;
+        else if (compression == "dwab")
+            block = 256;
+    }
     rows = (rows + block - 1) / block * block;
     return std::min(rows, spec.height);
 }
@@ -321,7 +329,7 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     // A decoder error in any band rejects the whole image: some readers
     // (JPEG, PNG) report truncation only in the error queue while returning
     // true, so the queue is checked too.
-    const int band = rowsPerBand(spec);
+    const int band = rowsPerBand(spec, input->format_name());
     for (int y = 0; y < spec.height; y += band) {
         const int rows = std::min(band, spec.height - y);
         const bool ok =
@@ -365,10 +373,13 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
                                  std::to_string(spec.full_width) + " " + std::to_string(spec.full_height));
 
     if (info) {
-        int count = 0;
-        // Counting by seeking is what every reader supports; "oiio:subimages" only some set.
-        while (input->seek_subimage(count, 0))
-            ++count;
+        // Readers that know the count up front say so (a movie or GIF would
+        // otherwise decode every frame to be counted); for the others,
+        // counting by seeking is what every reader supports.
+        int count = input->spec(0, 0).get_int_attribute("oiio:subimages", 0);
+        if (count <= 0)
+            while (input->seek_subimage(count, 0))
+                ++count;
         info->subimages = std::max(1, count);
         info->subimage = subimage;
         info->formatName = input->format_name();
