@@ -9,8 +9,8 @@
 
 namespace livepix {
 
-/// One 64-byte aligned allocation of pixel memory, always held through a
-/// std::shared_ptr. Images, crops, channel subsets, NumPy arrays, QImages and
+/// One 64-byte aligned, zero-filled allocation of pixel memory, always held
+/// through a std::shared_ptr (allocate() is the only way to make one). Images, crops, channel subsets, NumPy arrays, QImages and
 /// plugin views all keep a shared_ptr to it, so the memory lives until the last
 /// of them is gone, whichever frees it first.
 ///
@@ -44,7 +44,7 @@ public:
     void markChanged() { m_revision.fetch_add(1, std::memory_order_acq_rel); }
 
     /// Number of live PixelBuffers in this process; lets tests prove that a
-    /// buffer was freed (or was not).
+    /// buffer was freed (or was not). Atomic; any thread.
     static std::int64_t liveCount();
 
 private:
