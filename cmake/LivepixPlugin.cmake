@@ -1,7 +1,7 @@
 # livepix_add_plugin(): build a C++ livepix plugin.
 #
 #   livepix_add_plugin(<name> SOURCES <file>... [VERSION <v>] [DESCRIPTION <text>]
-#                      [OUTPUT_DIRECTORY <dir>] [INSTALL_DESTINATION <dir>])
+#                      [OUTPUT_DIRECTORY <dir>] [INSTALL_DESTINATION <dir>] [NO_INSTALL])
 #
 # Makes a MODULE library <name>.so linked to livepix::core, writes
 # <OUTPUT_DIRECTORY>/<name>/{<name>.so,plugin.json} (plugin.json is produced
@@ -38,7 +38,7 @@ function(_livepix_plugin_dirs name out_dir install_dir)
 endfunction()
 
 function(livepix_add_plugin name)
-  cmake_parse_arguments(ARG "" "VERSION;DESCRIPTION;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "VERSION;DESCRIPTION;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "livepix_add_plugin(${name}): SOURCES is required")
   endif()
@@ -69,8 +69,10 @@ function(livepix_add_plugin name)
             $<TARGET_FILE:${name}> ${_dir}/plugin.json
     COMMENT "Writing the manifest of plugin ${name}"
     VERBATIM)
-  install(TARGETS ${name} LIBRARY DESTINATION ${_install})
-  install(FILES ${_dir}/plugin.json DESTINATION ${_install})
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${name} LIBRARY DESTINATION ${_install})
+    install(FILES ${_dir}/plugin.json DESTINATION ${_install})
+  endif()
 endfunction()
 
 function(livepix_add_python_plugin name)
