@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "livepix/filtererror.h"
 
@@ -25,6 +26,7 @@ void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string
         throw std::invalid_argument("a filter has an empty name");
     for (const auto &p : filter->params())
         p.validate();
+    std::shared_ptr<const Filter> replaced; // destroyed after unlocking (see remove())
     std::lock_guard lock(m_mutex);
     for (auto &entry : m_entries) {
         if (entry.filter->name() != name)
@@ -32,7 +34,7 @@ void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string
         if (entry.plugin != plugin)
             throw std::invalid_argument("filter '" + name + "' is already registered by " +
                                         (entry.plugin.empty() ? std::string("a script") : "plugin '" + entry.plugin + "'"));
-        entry.filter = std::move(filter);
+        replaced = std::exchange(entry.filter, std::move(filter));
         ++m_revision;
         return;
     }
@@ -42,11 +44,16 @@ void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string
 
 bool FilterRegistry::remove(const std::string &name)
 {
+    // Removed filters are destroyed after the lock is released: a Python
+    // filter's destructor takes the GIL, and a thread holding the GIL may be
+    // waiting for this lock.
+    std::vector<Entry> removed;
     std::lock_guard lock(m_mutex);
     auto it = std::find_if(m_entries.begin(), m_entries.end(),
                            [&](const Entry &e) { return e.filter->name() == name; });
     if (it == m_entries.end())
         return false;
+    removed.push_back(std::move(*it));
     m_entries.erase(it);
     ++m_revision;
     return true;
@@ -54,15 +61,15 @@ bool FilterRegistry::remove(const std::string &name)
 
 int FilterRegistry::removePlugin(const std::string &plugin)
 {
+    std::vector<Entry> removed; // destroyed after unlocking (see remove())
     std::lock_guard lock(m_mutex);
-    const auto before = m_entries.size();
-    m_entries.erase(std::remove_if(m_entries.begin(), m_entries.end(),
-                                   [&](const Entry &e) { return e.plugin == plugin; }),
-                    m_entries.end());
-    const int removed = static_cast<int>(before - m_entries.size());
-    if (removed)
+    std::vector<Entry> kept;
+    for (auto &entry : m_entries)
+        (entry.plugin == plugin ? removed : kept).push_back(std::move(entry));
+    m_entries = std::move(kept);
+    if (!removed.empty())
         ++m_revision;
-    return removed;
+    return static_cast<int>(removed.size());
 }
 
 std::shared_ptr<const Filter> FilterRegistry::find(const std::string &name) const

@@ -11,6 +11,8 @@ See docs/PYTHON.md for the full reference.
 
 from ._livepix import Image, ImageError, open, readable_extensions, writable_extensions, _live_buffers
 from ._metadata import Metadata
+from . import filters
+from .filters import filter
 
 __all__ = [
     "Image",
@@ -19,4 +21,6 @@ __all__ = [
     "open",
     "readable_extensions",
     "writable_extensions",
+    "filters",
+    "filter",
 ]
