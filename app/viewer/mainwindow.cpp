@@ -37,6 +37,15 @@ namespace {
 constexpr int MaxRecentFiles = 10;
 const char *const RecentFilesKey = "recentFiles";
 
+/// "RGBA" for one-letter names, "Y,depth" otherwise.
+QString channelSeparator(const QStringList &names)
+{
+    for (const QString &name : names)
+        if (name.size() != 1)
+            return QStringLiteral(",");
+    return QString();
+}
+
 QString filterFor(const std::vector<std::string> &extensions, const QString &title)
 {
     QStringList patterns;
@@ -95,6 +104,7 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
     m_progressDelay->setSingleShot(true);
     m_progressDelay->setInterval(300);
     connect(m_progressDelay, &QTimer::timeout, this, [this] {
+        m_loadLabel->show();
         m_progress->show();
         m_cancelLoad->show();
     });
@@ -102,13 +112,15 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
         m_openAction->setEnabled(false);
         m_recentMenu->setEnabled(false);
         m_progress->setValue(0);
-        m_progress->setFormat(tr("Loading %1… %p%").arg(QFileInfo(path).fileName()));
+        m_progress->setFormat(QStringLiteral("%p%"));
+        m_loadLabel->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
         m_progressDelay->start();
     });
     connect(viewer, &Viewer::loadProgress, this,
             [this](const QString &, double progress) { m_progress->setValue(int(progress * 100)); });
     connect(viewer, &Viewer::loadFinished, this, [this] {
         m_progressDelay->stop();
+        m_loadLabel->hide();
         m_progress->hide();
         m_cancelLoad->hide();
         m_openAction->setEnabled(true);
@@ -247,9 +259,11 @@ void MainWindow::createStatusBar()
     m_pixelLabel->setMinimumWidth(200);
     m_imageLabel = new QLabel(this);
     m_zoomLabel = new QLabel(this);
+    m_loadLabel = new QLabel(this);
+    m_loadLabel->hide();
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
-    m_progress->setMaximumWidth(260);
+    m_progress->setFixedWidth(160);
     m_progress->setTextVisible(true);
     m_progress->hide();
     m_cancelLoad = new QToolButton(this);
@@ -257,6 +271,7 @@ void MainWindow::createStatusBar()
     m_cancelLoad->hide();
     connect(m_cancelLoad, &QToolButton::clicked, m_viewer, &Viewer::cancelLoad);
     statusBar()->addWidget(m_pixelLabel, 1);
+    statusBar()->addPermanentWidget(m_loadLabel);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancelLoad);
     statusBar()->addPermanentWidget(m_imageLabel);
@@ -336,8 +351,17 @@ void MainWindow::updateViewControls()
         m_zoomLabel->clear();
         return;
     }
-    m_imageLabel->setText(QStringLiteral("%1×%2  %3×%4").arg(image.width()).arg(image.height()).arg(image.channels())
-                              .arg(QString::fromLatin1(dtypeName(image.dtype()))));
+    QString channels = QStringLiteral("%1 ch").arg(image.channels());
+    if (image.channels() <= 4 && int(image.channelNames().size()) == image.channels()) {
+        QStringList names;
+        for (const auto &name : image.channelNames())
+            names << QString::fromStdString(name);
+        channels = names.join(channelSeparator(names));
+    }
+    m_imageLabel->setText(QStringLiteral("%1×%2  %3  %4")
+                              .arg(image.width())
+                              .arg(image.height())
+                              .arg(channels, QString::fromLatin1(dtypeName(image.dtype()))));
     const double percent = m_canvas->scale() * 100.0;
     m_zoomLabel->setText((m_viewer->fitToWindow() ? tr("Fit ") : QString()) +
                          QStringLiteral("%1%").arg(percent, 0, 'f', percent < 10 ? 1 : 0));

@@ -110,6 +110,7 @@ private:
     QLabel *m_pixelLabel = nullptr;
     QLabel *m_imageLabel = nullptr;
     QLabel *m_zoomLabel = nullptr;
+    QLabel *m_loadLabel = nullptr;
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancelLoad = nullptr;
     QTimer *m_progressDelay = nullptr;
