@@ -2,11 +2,17 @@
 #include <QApplication>
 
 #include "viewer/application.h"
+#ifdef LIVEPIX_HAVE_PLUGINHOST
+#include "pluginhost/pluginhost.h"
+#endif
 
 int main(int argc, char *argv[])
 {
     QApplication qapp(argc, argv);
     livepix::gui::Application app;
     // Other parts (console, plugin host) attach to `app` here, before run().
+#ifdef LIVEPIX_HAVE_PLUGINHOST
+    livepix::gui::installPluginHost(app);
+#endif
     return app.run();
 }
