@@ -151,7 +151,12 @@ FilterDialog::FilterDialog(std::shared_ptr<const Filter> filter, Image image, Im
 
 FilterDialog::~FilterDialog()
 {
-    stopPreview(false);
+    // Only stop the worker here: the window (and the viewer's views) may be
+    // half destroyed already, so no repaint request.
+    if (m_job) {
+        m_job->cancel();
+        m_job->wait();
+    }
 }
 
 ParamValues FilterDialog::values() const
