@@ -2,6 +2,9 @@
 #include <QApplication>
 
 #include "viewer/application.h"
+#ifdef LIVEPIX_HAVE_CONSOLE
+#include "console/installconsole.h"
+#endif
 #ifdef LIVEPIX_HAVE_PLUGINHOST
 #include "pluginhost/pluginhost.h"
 #endif
@@ -11,6 +14,9 @@ int main(int argc, char *argv[])
     QApplication qapp(argc, argv);
     livepix::gui::Application app;
     // Other parts (console, plugin host) attach to `app` here, before run().
+#ifdef LIVEPIX_HAVE_CONSOLE
+    livepix::gui::installConsole(app);
+#endif
 #ifdef LIVEPIX_HAVE_PLUGINHOST
     livepix::gui::installPluginHost(app);
 #endif
