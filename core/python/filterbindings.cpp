@@ -341,14 +341,12 @@ void bindFilters(py::module_ &m)
             }
             t_loadingRegistrar = previous;
         };
+        // Plugins waiting for this loader load at the next ensureLoaded()
+        // (first use from Python, or the app's Filters menu), not here: this
+        // runs while `import livepix` is still executing, and plugins use
+        // `livepix.filter`.
         py::gil_scoped_release release;
-        PluginCatalog &catalog = PluginCatalog::instance();
-        catalog.setLoader(PluginKind::Python, std::move(loader));
-        for (const auto &record : catalog.records())
-            if (record.state == PluginRecord::State::NeedsLoader) {
-                catalog.load(); // retries exactly the ones waiting for this loader
-                break;
-            }
+        PluginCatalog::instance().setLoader(PluginKind::Python, std::move(loader));
     });
     m.def("_load_plugins", [] {
         py::gil_scoped_release release;

@@ -186,7 +186,7 @@ def _report_skipped():
                       file=sys.stderr)
 
 
-# Installing the loader also loads Python plugins that were waiting for it
-# (the app may have scanned before Python started); otherwise the first scan
-# happens on first use (names(), apply(), plugins()).
+# Plugins are scanned on first use (names(), apply(), plugins()); Python
+# plugins the app found before Python started load then, or when the app's
+# Filters menu next opens.
 _livepix._set_python_loader(_load_plugin)
