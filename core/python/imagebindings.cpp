@@ -38,20 +38,6 @@ DType dtypeFromPython(py::handle object)
     throw py::type_error("livepix images hold " + std::string(kKeptTypes) + ", not " + name);
 }
 
-py::tuple shapeOf(const Image &image)
-{
-    if (image.channels() == 1)
-        return py::make_tuple(image.height(), image.width());
-    return py::make_tuple(image.height(), image.width(), image.channels());
-}
-
-py::tuple stridesOf(const Image &image)
-{
-    if (image.channels() == 1)
-        return py::make_tuple(image.yStride(), image.xStride());
-    return py::make_tuple(image.yStride(), image.xStride(), static_cast<py::ssize_t>(image.componentSize()));
-}
-
 std::string channelSummary(const Image &image)
 {
     // "RGBA", "Y", "YA" read well; anything else is just counted.
@@ -200,6 +186,32 @@ otherwise, with the image's real byte strides.
     cls.def("__copy__", [](const Image &image) { return image; }, "A new handle to the same pixels.");
     cls.def("__deepcopy__", [](const Image &image, py::handle) { return image.copy(); }, "memo"_a);
     cls.def("__repr__", &reprOf);
+    // Pickling (multiprocessing, caching) sends a compact copy of the pixels
+    // and the descriptive state; the unpickled image owns a new buffer.
+    cls.def(py::pickle(
+        [](const Image &image) {
+            py::list metadata;
+            for (const auto &e : image.metadata().entries())
+                metadata.append(py::make_tuple(e.name, e.type, e.value));
+            py::object pixels = py::module_::import("numpy").attr("array")(py::cast(image), "copy"_a = true);
+            return py::make_tuple(pixels, image.channelNames(), image.path(), image.sourceType(), metadata,
+                                  image.readOnly());
+        },
+        [](const py::tuple &state) {
+            if (state.size() != 6)
+                throw std::runtime_error("livepix.Image: unexpected pickle state");
+            Image image = fromArray(state[0]).cast<Image>();
+            image.setChannelNames(state[1].cast<std::vector<std::string>>());
+            image.setPath(state[2].cast<std::string>());
+            image.setSourceType(state[3].cast<std::string>());
+            for (auto entry : state[4].cast<py::list>()) {
+                auto item = entry.cast<py::tuple>();
+                image.metadata().set(item[0].cast<std::string>(), item[2].cast<std::string>(),
+                                     item[1].cast<std::string>());
+            }
+            image.setReadOnly(state[5].cast<bool>());
+            return image;
+        }));
 
     // Metadata is offered as a mapping by livepix/_metadata.py on top of these.
     cls.def("_metadata_entries", [](const Image &image) {
@@ -212,6 +224,20 @@ otherwise, with the image's real byte strides.
                                 const std::string &type) { image.metadata().set(name, value, type); });
     cls.def("_remove_metadata", [](Image &image, const std::string &name) { image.metadata().remove(name); });
     return cls;
+}
+
+py::tuple shapeOf(const Image &image)
+{
+    if (image.channels() == 1)
+        return py::make_tuple(image.height(), image.width());
+    return py::make_tuple(image.height(), image.width(), image.channels());
+}
+
+py::tuple stridesOf(const Image &image)
+{
+    if (image.channels() == 1)
+        return py::make_tuple(image.yStride(), image.xStride());
+    return py::make_tuple(image.yStride(), image.xStride(), static_cast<py::ssize_t>(image.componentSize()));
 }
 
 const char *typeCode(DType type)

@@ -22,14 +22,13 @@ namespace {
 // failure is about the content rather than the file system.
 py::object errnoFor(const std::string &reason)
 {
-    auto startsWith = [&](const char *prefix) { return reason.rfind(prefix, 0) == 0; };
-    auto mentions = [&](int code) { return reason.find(std::strerror(code)) != std::string::npos; };
-    if (startsWith("no such file") || (startsWith("the folder") && reason.find("does not exist") != std::string::npos))
+    auto has = [&](const std::string &text) { return reason.find(text) != std::string::npos; };
+    if (reason.rfind("no such file", 0) == 0 || has("does not exist"))
         return py::int_(ENOENT);
-    if (startsWith("is a folder"))
+    if (has("is a folder"))
         return py::int_(EISDIR);
-    for (int code : {EACCES, EPERM, ENOSPC, EROFS, ENOENT})
-        if (mentions(code))
+    for (int code : {EACCES, EPERM, ENOSPC, EROFS, ENOENT, EISDIR, ENOTDIR})
+        if (has(std::strerror(code)))
             return py::int_(code);
     return py::none();
 }

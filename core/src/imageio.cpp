@@ -5,12 +5,15 @@
 #include <OpenImageIO/imageio.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
+
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,7 +25,9 @@ namespace livepix {
 namespace {
 
 // Which kept dtype a file's component type becomes. Signed and wider types
-// have no exact home, so they go to the float type that holds their range.
+// have no exact home, so they go to the float type that holds their range;
+// OpenImageIO scales integers to [0, 1] (unsigned) or about [-1, 1] (signed)
+// on the way, as documented in imageio.h.
 DType keptType(OIIO::TypeDesc format, std::string *sourceType)
 {
     switch (format.basetype) {
@@ -41,6 +46,12 @@ DType keptType(OIIO::TypeDesc format, std::string *sourceType)
         return DType::Float32;
     case OIIO::TypeDesc::INT32:
         *sourceType = "int32";
+        return DType::Float32;
+    case OIIO::TypeDesc::UINT64:
+        *sourceType = "uint64";
+        return DType::Float32;
+    case OIIO::TypeDesc::INT64:
+        *sourceType = "int64";
         return DType::Float32;
     case OIIO::TypeDesc::DOUBLE:
         *sourceType = "float64";
@@ -62,19 +73,57 @@ OIIO::TypeDesc oiioType(DType type)
     return OIIO::TypeDesc::UINT8;
 }
 
-// OpenImageIO's messages often repeat the file name or end with a newline;
-// keep the reason short and readable.
+void replaceAll(std::string &text, const std::string &from, const std::string &to)
+{
+    if (from.empty())
+        return;
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+}
+
+// OpenImageIO's messages often repeat the file name (quoted, in brackets) and
+// end with a newline. ImageError already names the file, so keep only the
+// first line of the reason, without the path.
 std::string cleanReason(std::string message, const std::string &path)
 {
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    const auto newline = message.find_first_of("\r\n");
+    if (newline != std::string::npos && newline > 0)
+        message.erase(newline);
+    const std::string name = fs::path(path).filename().string();
+    for (const std::string &p : {path, name}) {
+        replaceAll(message, " (\"" + p + "\")", "");
+        replaceAll(message, "(\"" + p + "\")", "");
+        replaceAll(message, " \"" + p + "\"", "");
+        replaceAll(message, "\"" + p + "\"", "");
+        replaceAll(message, " '" + p + "'", "");
+        replaceAll(message, p + ": ", "");
+    }
+    replaceAll(message, " .", ".");
+    replaceAll(message, "  ", " ");
+    while (!message.empty() && (message.back() == ' ' || message.back() == '\n' || message.back() == ':'))
         message.pop_back();
-    const auto newline = message.find('\n');
-    if (newline != std::string::npos)
-        message = message.substr(0, newline);
+    while (!message.empty() && message.front() == ' ')
+        message.erase(0, 1);
     if (message.empty())
-        message = "unknown error";
-    (void)path;
+        message = "no details from the decoder";
     return message;
+}
+
+// A reason a user can act on, from a decoder's message: truncated files and
+// damaged files are told apart from files that are not images at all.
+std::string describeDecoderError(const std::string &detail, bool readingPixels)
+{
+    std::string lower = detail;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto has = [&](const char *word) { return lower.find(word) != std::string::npos; };
+    if (has("crc") || has("corrupt") || has("damaged"))
+        return "the file is damaged (" + detail + ")";
+    if (has("end of file") || has("premature end") || has("truncat") || has("end of stream") ||
+        has("read error") || has("short read"))
+        return "the file is truncated (" + detail + ")";
+    if (readingPixels || has("invalid") || has("bad "))
+        return "the file is damaged (" + detail + ")";
+    return "not an image livepix can read (" + detail + ")";
 }
 
 // Attributes OpenImageIO derives from the pixels or the layout; writing them
@@ -91,40 +140,154 @@ bool isDerivedAttribute(const std::string &name)
     return skip.count(name) > 0 || name.rfind("livepix:", 0) == 0;
 }
 
+// Attributes kept on load for the user to read but never written back:
+// OpenImageIO decodes the ICC profile into these; the profile itself
+// ("ICCProfile") is written back.
+bool isReadOnlyAttribute(const std::string &name)
+{
+    return name.rfind("ICCProfile:", 0) == 0;
+}
+
+// Writes a metadata entry back with the type it was read with. Numbers and
+// numeric arrays (an ICC profile is uint8[N], a matrix is 16 floats) are
+// parsed from their text form here: OpenImageIO's string overload only parses
+// single values.
+void setAttribute(OIIO::ImageSpec &spec, const MetadataEntry &entry)
+{
+    const OIIO::TypeDesc type(entry.type);
+    if (type == OIIO::TypeDesc::UNKNOWN || type.basetype == OIIO::TypeDesc::STRING ||
+        type.basetype == OIIO::TypeDesc::PTR || type.basetype == OIIO::TypeDesc::NONE) {
+        if (type == OIIO::TypeDesc::UNKNOWN || type == OIIO::TypeDesc::STRING)
+            spec.attribute(entry.name, entry.value);
+        return; // string arrays and pointers do not come back from text
+    }
+    const std::size_t count = type.basevalues();
+    std::vector<double> values;
+    values.reserve(count);
+    const char *text = entry.value.c_str();
+    while (*text) {
+        char *end = nullptr;
+        const double v = std::strtod(text, &end);
+        if (end == text)
+            break;
+        values.push_back(v);
+        text = end;
+        while (*text == ',' || *text == ' ')
+            ++text;
+    }
+    if (values.size() != count || *text != '\0')
+        return; // not the text form of this type: leave it out rather than write garbage
+    std::vector<unsigned char> bytes(type.size());
+    const OIIO::TypeDesc element(OIIO::TypeDesc::BASETYPE(type.basetype));
+    for (std::size_t i = 0; i < count; ++i) {
+        unsigned char *at = bytes.data() + i * element.size();
+        const double v = values[i];
+        switch (type.basetype) {
+        case OIIO::TypeDesc::UINT8: *at = static_cast<std::uint8_t>(v); break;
+        case OIIO::TypeDesc::INT8: *reinterpret_cast<std::int8_t *>(at) = static_cast<std::int8_t>(v); break;
+        case OIIO::TypeDesc::UINT16: *reinterpret_cast<std::uint16_t *>(at) = static_cast<std::uint16_t>(v); break;
+        case OIIO::TypeDesc::INT16: *reinterpret_cast<std::int16_t *>(at) = static_cast<std::int16_t>(v); break;
+        case OIIO::TypeDesc::UINT32: *reinterpret_cast<std::uint32_t *>(at) = static_cast<std::uint32_t>(v); break;
+        case OIIO::TypeDesc::INT32: *reinterpret_cast<std::int32_t *>(at) = static_cast<std::int32_t>(v); break;
+        case OIIO::TypeDesc::UINT64: *reinterpret_cast<std::uint64_t *>(at) = static_cast<std::uint64_t>(v); break;
+        case OIIO::TypeDesc::INT64: *reinterpret_cast<std::int64_t *>(at) = static_cast<std::int64_t>(v); break;
+        case OIIO::TypeDesc::HALF: *reinterpret_cast<float16 *>(at) = float16(static_cast<float>(v)); break;
+        case OIIO::TypeDesc::FLOAT: *reinterpret_cast<float *>(at) = static_cast<float>(v); break;
+        case OIIO::TypeDesc::DOUBLE: *reinterpret_cast<double *>(at) = v; break;
+        default: return;
+        }
+    }
+    spec.attribute(entry.name, type, bytes.data());
+}
+
+// Rows per read_scanlines/read_tiles call. OpenImageIO converts each call's
+// rows through a scratch buffer (up to 64 MB) when the stored type or layout
+// differs from ours, so reading in bands of a few MB keeps the peak close to
+// the image itself. Bands follow the file's own blocks (tiles, TIFF strips,
+// EXR line blocks) so no block is decoded twice.
+int rowsPerBand(const OIIO::ImageSpec &spec)
+{
+    constexpr std::size_t targetBytes = std::size_t(4) << 20;
+    const std::size_t rowBytes = std::max<std::size_t>(1, spec.scanline_bytes(true));
+    int rows = static_cast<int>(std::clamp<std::size_t>(targetBytes / rowBytes, 1, std::size_t(spec.height)));
+    int block = 1;
+    if (spec.tile_width > 0)
+        block = std::max(1, spec.tile_height);
+    else if (int strip = spec.get_int_attribute("tiff:RowsPerStrip", 0); strip > 0)
+        block = strip;
+    else
+        block = 32; // EXR line blocks are 1, 16 or 32 rows (DWAB 256, still a multiple of band size below)
+    rows = (rows + block - 1) / block * block;
+    return std::min(rows, spec.height);
+}
+
+// The first subimage with pixels: a FITS file's primary header often has
+// none and the image follows in an extension.
+int firstSubimageWithPixels(OIIO::ImageInput &input)
+{
+    for (int s = 0; s < 64 && input.seek_subimage(s, 0); ++s) {
+        const OIIO::ImageSpec &spec = input.spec();
+        if (spec.width > 0 && spec.height > 0 && spec.nchannels > 0)
+            return s;
+    }
+    input.seek_subimage(0, 0);
+    return 0;
+}
+
+// Permission check with the effective user, the one open() will use.
+bool accessible(const fs::path &path, int mode)
+{
+    return ::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0;
+}
+
+// A file name no other writer will pick: pid, a per-process counter and a
+// per-thread random number (saveImage may run on several threads at once).
+fs::path temporaryPathBeside(const fs::path &target)
+{
+    static std::atomic<unsigned> counter{0};
+    thread_local std::mt19937 rng{std::random_device{}()};
+    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    return folder / ("." + target.filename().string() + ".livepix-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(counter.fetch_add(1)) + "-" + std::to_string(rng() % 100000) + ".tmp");
+}
+
 } // namespace
 
 Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
 {
     std::error_code ec;
-    if (!fs::exists(path, ec))
+    if (path.empty())
+        throw ImageError(path, "no file name given");
+    const auto status = fs::status(path, ec);
+    if (!fs::exists(status))
         throw ImageError(path, "no such file");
-    if (fs::is_directory(path, ec))
-        throw ImageError(path, "is a folder, not an image");
-    if (::access(path.c_str(), R_OK) != 0)
-        throw ImageError(path, std::string("cannot read: ") + std::strerror(errno));
+    if (fs::is_directory(status))
+        throw ImageError(path, "this is a folder, not an image");
+    if (!accessible(path, R_OK))
+        throw ImageError(path, std::string("cannot read the file: ") + std::strerror(errno));
+    if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec)
+        throw ImageError(path, "the file is empty");
 
     // Keep alpha straight: OpenImageIO premultiplies by default.
     OIIO::ImageSpec config;
     config.attribute("oiio:UnassociatedAlpha", 1);
     auto input = OIIO::ImageInput::open(path, &config);
-    if (!input) {
-        std::string reason = cleanReason(OIIO::geterror(), path);
-        if (reason.find("not a file format") != std::string::npos ||
-            reason.find("could not find a format reader") != std::string::npos ||
-            reason.find("Could not open") != std::string::npos || reason.find("ould not find") != std::string::npos)
-            reason = "not an image file livepix can read (" + reason + ")";
-        throw ImageError(path, reason);
-    }
+    if (!input)
+        throw ImageError(path, describeDecoderError(cleanReason(OIIO::geterror(), path), false));
 
-    const OIIO::ImageSpec &spec = input->spec();
+    const int subimage = firstSubimageWithPixels(*input);
+    const OIIO::ImageSpec spec = input->spec();
+    const std::string layout = std::to_string(spec.width) + "x" + std::to_string(spec.height) + ", " +
+                               std::to_string(spec.nchannels) + " channels";
+    if (spec.width <= 0 || spec.height <= 0 || spec.nchannels <= 0)
+        throw ImageError(path, "the file holds no pixels (" + layout + ")");
     if (spec.depth > 1)
         throw ImageError(path, "volume images (depth " + std::to_string(spec.depth) + ") are not supported");
-    if (spec.width <= 0 || spec.height <= 0 || spec.nchannels <= 0)
-        throw ImageError(path, "the file describes an empty image (" + std::to_string(spec.width) + "x" +
-                                   std::to_string(spec.height) + ", " + std::to_string(spec.nchannels) +
-                                   " channels)");
+    if (spec.deep)
+        throw ImageError(path, "deep images (several samples per pixel) are not supported");
     if (spec.nchannels > Image::maxChannels)
-        throw ImageError(path, "too many channels (" + std::to_string(spec.nchannels) + ")");
+        throw ImageError(path, "too many channels (" + std::to_string(spec.nchannels) + "; livepix opens up to " +
+                                   std::to_string(Image::maxChannels) + ")");
 
     // Channels may have different formats (EXR); take the widest for the image.
     OIIO::TypeDesc format = spec.format;
@@ -138,42 +301,37 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     try {
         image = Image::create(spec.width, spec.height, spec.nchannels, type);
     } catch (const std::bad_alloc &) {
-        throw ImageError(path, "not enough memory for a " + std::to_string(spec.width) + "x" +
-                                   std::to_string(spec.height) + " image with " + std::to_string(spec.nchannels) +
-                                   " channels");
+        throw ImageError(path, "not enough memory for a " + layout + " " + dtypeName(type) + " image");
     }
 
-    struct ProgressState {
-        const ProgressCallback *callback;
-        bool cancelled = false;
-    } state{&progress};
-    auto oiioProgress = [](void *opaque, float done) -> bool {
-        auto *s = static_cast<ProgressState *>(opaque);
-        if (*s->callback && !(*s->callback)(done)) {
-            s->cancelled = true;
-            return true; // non-zero return asks OpenImageIO to stop
+    // Decode straight into the padded rows of the new buffer, band by band.
+    // A decoder error in any band rejects the whole image: some readers
+    // (JPEG, PNG) report truncation only in the error queue while returning
+    // true, so the queue is checked too.
+    const int band = rowsPerBand(spec);
+    for (int y = 0; y < spec.height; y += band) {
+        const int rows = std::min(band, spec.height - y);
+        const bool ok =
+            spec.tile_width > 0
+                ? input->read_tiles(subimage, 0, spec.x, spec.x + spec.width, spec.y + y, spec.y + y + rows, spec.z,
+                                    spec.z + std::max(1, spec.depth), 0, spec.nchannels, oiioType(type), image.row(y),
+                                    image.xStride(), image.yStride(), OIIO::AutoStride)
+                : input->read_scanlines(subimage, 0, spec.y + y, spec.y + y + rows, spec.z, 0, spec.nchannels,
+                                        oiioType(type), image.row(y), image.xStride(), image.yStride());
+        const std::string pending = input->has_error() ? input->geterror() : std::string();
+        if (!ok || !pending.empty()) {
+            const std::string detail = pending.empty() ? OIIO::geterror() : pending;
+            throw ImageError(path, describeDecoderError(cleanReason(detail, path), true));
         }
-        return false;
-    };
-
-    // Decode straight into the padded rows of the new buffer.
-    const bool ok = input->read_image(0, 0, 0, spec.nchannels, oiioType(type), image.data(), image.xStride(),
-                                      image.yStride(), OIIO::AutoStride, progress ? +oiioProgress : nullptr,
-                                      progress ? &state : nullptr);
-    // Some readers (JPEG, PNG) report truncation only as a warning in the error
-    // queue while returning true; a pending error means the pixels are not whole.
-    const std::string pending = input->has_error() ? input->geterror() : std::string();
-    if (state.cancelled)
-        throw ImageError(path, "cancelled");
-    if (!ok || !pending.empty()) {
-        std::string reason = cleanReason(pending.empty() ? OIIO::geterror() : pending, path);
-        throw ImageError(path, "corrupt or truncated image data (" + reason + ")");
+        if (progress && !progress(float(y + rows) / float(spec.height)))
+            throw ImageError(path, "cancelled");
     }
 
     std::vector<std::string> names;
+    const std::vector<std::string> defaults = Image::defaultChannelNames(spec.nchannels);
     for (int c = 0; c < spec.nchannels; ++c) {
         std::string name = c < static_cast<int>(spec.channelnames.size()) ? spec.channelnames[c] : std::string();
-        names.push_back(name.empty() ? Image::defaultChannelNames(spec.nchannels)[c] : name);
+        names.push_back(name.empty() ? defaults[c] : name);
     }
     image.setChannelNames(names);
     image.setPath(path);
@@ -199,6 +357,7 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
         while (input->seek_subimage(count, 0))
             ++count;
         info->subimages = std::max(1, count);
+        info->subimage = subimage;
         info->formatName = input->format_name();
     }
     input->close();
@@ -210,24 +369,38 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
 {
     if (image.isNull())
         throw ImageError(path, "nothing to save: the image is empty");
-    const fs::path target(path);
-    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (path.empty())
+        throw ImageError(path, "no file name given");
     std::error_code ec;
-    if (!fs::is_directory(folder, ec))
+    fs::path target(path);
+    // Saving through a symbolic link replaces the file it points to, not the link.
+    if (fs::is_symlink(target, ec)) {
+        const fs::path resolved = fs::weakly_canonical(target, ec);
+        if (!ec)
+            target = resolved;
+    }
+    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(folder, ec)) {
+        if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+            throw ImageError(path, "cannot use the folder " + folder.string() + ": " + ec.message());
         throw ImageError(path, "the folder " + folder.string() + " does not exist");
-    if (::access(folder.c_str(), W_OK) != 0)
-        throw ImageError(path, "cannot write to the folder " + folder.string() + ": " + std::strerror(errno));
+    }
     if (fs::is_directory(target, ec))
-        throw ImageError(path, "is a folder");
+        throw ImageError(path, "this is a folder");
+    if (!accessible(folder, W_OK | X_OK))
+        throw ImageError(path, "cannot write to the folder " + folder.string() + ": " + std::strerror(errno));
+    if (fs::exists(target, ec) && !accessible(target, W_OK))
+        throw ImageError(path, std::string("the file is not writable: ") + std::strerror(errno));
 
     // The writer is chosen by the target's name; the bytes go to a temporary
     // file beside it, renamed over the target only when complete.
-    auto output = OIIO::ImageOutput::create(path);
+    auto output = OIIO::ImageOutput::create(target.string());
     if (!output) {
         const std::string ext = target.extension().string();
         throw ImageError(path, ext.empty() ? std::string("no file extension to choose a format from")
-                                           : "no writer for '" + ext + "' files");
+                                           : "no image format is known for '" + ext + "' files");
     }
+    const std::string formatName = output->format_name();
 
     int channels = image.channels();
     const int alpha = image.alphaChannel() >= 0 ? image.alphaChannel()
@@ -235,17 +408,36 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
     if (!output->supports("alpha") && alpha == channels - 1 && (channels == 2 || channels == 4))
         channels -= 1; // JPEG and friends: write colour, drop alpha
     if (!output->supports("nchannels") && channels > 4)
-        throw ImageError(path, "the " + std::string(output->format_name()) + " format cannot store " +
-                                   std::to_string(channels) + " channels");
+        throw ImageError(path, "the " + formatName + " format cannot store " + std::to_string(channels) +
+                                   " channels (at most 4)");
 
-    OIIO::ImageSpec spec(image.width(), image.height(), channels, oiioType(image.dtype()));
+#if OIIO_VERSION < OIIO_MAKE_VERSION(2, 5, 0)
+    // OpenImageIO 2.4's PNM writer scrambles 16-bit samples (and without the
+    // BitsPerSample hint silently writes 8 bits); refuse rather than lose data.
+    if (formatName == "pnm" && image.dtype() != DType::UInt8)
+        throw ImageError(path, std::string("this OpenImageIO cannot write ") + dtypeName(image.dtype()) +
+                                   " PNM files correctly; save as PNG or TIFF, or convert to uint8 first");
+#endif
+    // PNG has no float samples but 16-bit ones: keep 16 bits of a float image
+    // rather than the writer's 8-bit default.
+    OIIO::TypeDesc fileType = oiioType(image.dtype());
+    if (isFloat(image.dtype()) && formatName == "png")
+        fileType = OIIO::TypeDesc::UINT16;
+    OIIO::ImageSpec spec(image.width(), image.height(), channels, fileType);
+    // Some writers (PNM) take the sample depth from this hint, not the type.
+    if (fileType == OIIO::TypeDesc::UINT16 || fileType == OIIO::TypeDesc::UINT8)
+        spec.attribute("oiio:BitsPerSample", int(fileType.size() * 8));
     for (int c = 0; c < channels; ++c)
         spec.channelnames[c] = image.channelNames()[c];
     spec.alpha_channel = (alpha >= 0 && alpha < channels) ? alpha : -1;
     for (const auto &entry : image.metadata().entries()) {
-        if (isDerivedAttribute(entry.name))
+        if (isDerivedAttribute(entry.name) || isReadOnlyAttribute(entry.name))
             continue;
-        spec.attribute(entry.name, OIIO::TypeDesc(entry.type), entry.value);
+        // A compression method belongs to the format it was read from; the
+        // writer's own default is better than another format's setting.
+        if (entry.name == "compression" || entry.name == "Compression" || entry.name == "CompressionQuality")
+            continue;
+        setAttribute(spec, entry);
     }
     if (auto origin = image.metadata().get("livepix:origin"))
         std::sscanf(origin->c_str(), "%d %d", &spec.x, &spec.y);
@@ -255,95 +447,105 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
     spec.full_height = spec.height;
     if (auto window = image.metadata().get("livepix:display_window"))
         std::sscanf(window->c_str(), "%d %d %d %d", &spec.full_x, &spec.full_y, &spec.full_width, &spec.full_height);
+    // The pixels are straight alpha: the writer must not un-premultiply them.
     spec.attribute("oiio:UnassociatedAlpha", 1);
     for (const auto &[key, value] : options) {
         if (key == "quality") {
             int q = 0;
             try {
-                q = std::stoi(value);
+                std::size_t used = 0;
+                q = std::stoi(value, &used);
+                if (used != value.size())
+                    q = -1;
             } catch (...) {
                 q = -1;
             }
             if (q < 1 || q > 100)
-                throw ImageError(path, "quality must be 1..100, got '" + value + "'");
+                throw ImageError(path, "quality must be a whole number from 1 to 100, got '" + value + "'");
             spec.attribute("CompressionQuality", q);
-            const std::string current = spec.get_string_attribute("compression");
-            spec.attribute("compression", std::string(output->format_name()) == "jpeg"
-                                              ? "jpeg:" + std::to_string(q)
-                                              : (current.empty() ? std::string() : current));
+            if (formatName == "jpeg")
+                spec.attribute("compression", "jpeg:" + std::to_string(q));
         } else if (key == "compression") {
             spec.attribute("compression", value);
         } else {
             spec.attribute(key, value);
         }
     }
+    if (!output->supports("origin") && (spec.x != 0 || spec.y != 0)) {
+        spec.x = spec.y = 0; // PNG and friends have no data window: pixels start at 0, 0
+        spec.full_x = spec.full_y = 0;
+        spec.full_width = spec.width;
+        spec.full_height = spec.height;
+    }
 
-    static std::mt19937_64 rng{std::random_device{}()};
-    const std::string tmpName =
-        "." + target.filename().string() + ".livepix-" + std::to_string(rng() % 1000000000ULL) + ".tmp";
-    const fs::path tmpPath = folder / tmpName;
+    const fs::path tmpPath = temporaryPathBeside(target);
     auto fail = [&](const std::string &reason) {
         std::error_code ignore;
         fs::remove(tmpPath, ignore);
         throw ImageError(path, reason);
     };
 
-    if (!output->open(tmpPath.string(), spec)) {
-        std::string reason = output->geterror();
-        fail("cannot write: " + cleanReason(reason, path));
-    }
+    if (!output->open(tmpPath.string(), spec))
+        fail("cannot write " + formatName + ": " + cleanReason(output->geterror(), tmpPath.string()));
     const bool wrote = output->write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride());
     const std::string writeError = wrote ? std::string() : output->geterror();
     const bool closed = output->close();
     if (!wrote)
-        fail("writing failed: " + cleanReason(writeError, path));
+        fail("writing failed: " + cleanReason(writeError, tmpPath.string()));
     if (!closed)
-        fail("writing failed: " + cleanReason(output->geterror(), path));
+        fail("writing failed: " + cleanReason(output->geterror(), tmpPath.string()));
+    output.reset();
+
+    // Flush to disk before the rename, so a crash cannot leave a renamed but
+    // empty file in place of the original.
+    const int fd = ::open(tmpPath.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        const std::string why = std::strerror(errno);
+        if (fd >= 0)
+            ::close(fd);
+        fail("writing failed: " + why);
+    }
+    ::close(fd);
 
     // Keep an existing file's permissions.
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0)
+    if (::stat(target.c_str(), &st) == 0)
         ::chmod(tmpPath.c_str(), st.st_mode & 07777);
-    if (std::rename(tmpPath.c_str(), path.c_str()) != 0)
+    if (std::rename(tmpPath.c_str(), target.c_str()) != 0)
         fail(std::string("cannot replace the file: ") + std::strerror(errno));
 }
 
 namespace {
+std::vector<std::string> splitList(const std::string &text, char separator)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find(separator, start);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > start)
+            parts.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return parts;
+}
+
 std::vector<std::string> extensionsWith(const char *attributeName)
 {
     // "extension_list" is "png:png;jpeg:jpg,jpe,jpeg;..."; the format lists
     // say which of those formats can read or write.
-    const std::string list = OIIO::get_string_attribute("extension_list");
-    const std::string formats = OIIO::get_string_attribute(attributeName);
-    std::set<std::string> allowed;
-    std::size_t start = 0;
-    while (start <= formats.size()) {
-        std::size_t end = formats.find(',', start);
-        if (end == std::string::npos)
-            end = formats.size();
-        allowed.insert(formats.substr(start, end - start));
-        start = end + 1;
-    }
+    const std::vector<std::string> formats = splitList(OIIO::get_string_attribute(attributeName), ',');
+    const std::set<std::string> allowed(formats.begin(), formats.end());
     std::vector<std::string> result;
-    start = 0;
-    while (start < list.size()) {
-        std::size_t end = list.find(';', start);
-        if (end == std::string::npos)
-            end = list.size();
-        const std::string item = list.substr(start, end - start);
+    for (const std::string &item : splitList(OIIO::get_string_attribute("extension_list"), ';')) {
         const auto colon = item.find(':');
-        if (colon != std::string::npos && allowed.count(item.substr(0, colon))) {
-            std::size_t s = colon + 1;
-            while (s <= item.size()) {
-                std::size_t e = item.find(',', s);
-                if (e == std::string::npos)
-                    e = item.size();
-                if (e > s)
-                    result.push_back(item.substr(s, e - s));
-                s = e + 1;
-            }
+        if (colon == std::string::npos || !allowed.count(item.substr(0, colon)))
+            continue;
+        for (std::string ext : splitList(item.substr(colon + 1), ',')) {
+            std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+            result.push_back(ext);
         }
-        start = end + 1;
     }
     std::sort(result.begin(), result.end());
     result.erase(std::unique(result.begin(), result.end()), result.end());

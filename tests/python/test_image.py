@@ -1,6 +1,7 @@
 """livepix.Image: construction, attributes, copy, view, metadata, revision."""
 
 import copy
+import pickle
 
 import numpy as np
 import pytest
@@ -176,3 +177,19 @@ def test_readonly_is_a_flag_checked_at_export():
     img.readonly = False
     np.asarray(img)[0, 0] = 1
     assert np.asarray(img)[0, 0, 0] == 1
+
+
+def test_pickle_round_trip_copies_pixels_and_state():
+    img = livepix.Image.from_array(np.arange(24, dtype=np.uint16).reshape(2, 4, 3))
+    img.channel_names = ["X", "Y", "Z"]
+    img.path = "/some/where.tif"
+    img.metadata["Artist"] = "me"
+    img.readonly = True
+    back = pickle.loads(pickle.dumps(img))
+    assert back._data_ptr != img._data_ptr
+    np.testing.assert_array_equal(np.asarray(back), np.asarray(img))
+    assert back.dtype == np.uint16 and back.shape == img.shape
+    assert back.channel_names == ["X", "Y", "Z"]
+    assert back.path == "/some/where.tif"
+    assert back.metadata["Artist"] == "me"
+    assert back.readonly

@@ -15,21 +15,37 @@ using ProgressCallback = std::function<bool(float progress)>;
 
 /// Facts about a file that are not pixels.
 struct ImageFileInfo {
-    int subimages = 1;       ///< pages of a multipage TIFF, parts of an EXR...
+    int subimages = 1;       ///< pages of a multipage TIFF, parts of an EXR, frames of a GIF...
+    int subimage = 0;        ///< which one was loaded: the first that has pixels (FITS often starts with an empty one)
     std::string formatName;  ///< OpenImageIO's format name ("png", "openexr"...)
 };
 
-/// Reads the first subimage of `path` straight into a new image buffer (no
-/// intermediate copy: OpenImageIO decodes into the padded rows). Alpha stays
-/// straight (unassociated). Types livepix does not keep are converted: 8-bit
-/// signed -> float16; 16/32-bit signed, 32-bit unsigned, float64 -> float32;
-/// Image::sourceType() then names the file's type. For EXR data windows the
-/// image holds the data window; metadata keeps "livepix:origin" and
-/// "livepix:display_window".
+/// Reads the first subimage of `path` (the first page of a TIFF, frame of a
+/// GIF...) straight into a new image buffer: OpenImageIO decodes into the
+/// padded rows of the PixelBuffer, band by band, with no intermediate image.
+/// Alpha stays straight (unassociated) as stored in the file.
 ///
-/// Throws ImageError naming the file and the reason (missing, not an image,
-/// truncated or corrupt data, unsupported layout). Never returns a partly
-/// read image. Thread-safe: may be called from any thread.
+/// Types livepix does not keep are converted, and Image::sourceType() then
+/// names the file's type ("int16", "float64"...). OpenImageIO does the
+/// conversion and treats integers as normalised values, as it does for every
+/// integer type: unsigned types map 0..max to 0..1; signed types divide by
+/// their maximum, so 0 stays 0, max becomes 1.0 and min a little below -1
+/// (int16 -32768 -> -1.00003). int8 -> float16 (every level stays distinct);
+/// int16, int32, uint32, (u)int64 and float64 -> float32 (32-bit integers keep
+/// 24 significant bits). A user who needs the raw counts multiplies back by
+/// the type's maximum.
+///
+/// Files with more than four channels load all of them. For EXR data windows
+/// the image holds the data window; metadata keeps "livepix:origin" ("x y")
+/// and "livepix:display_window" ("x y width height"), which saveImage writes
+/// back. Other file attributes land in Image::metadata() with their type.
+///
+/// `progress` is called after each band with the fraction done.
+///
+/// Throws ImageError naming the file and the reason (missing, empty, a folder,
+/// unreadable, not an image, truncated or corrupt data, unsupported layout,
+/// not enough memory). Never returns a partly read image.
+/// Thread-safe: may be called from any thread, also for the same file.
 LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &progress = {},
                             ImageFileInfo *info = nullptr);
 
@@ -38,11 +54,23 @@ LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &pro
 /// "none"...). Unknown keys are passed to the writer as string attributes.
 using SaveOptions = std::map<std::string, std::string>;
 
-/// Writes `image` to `path`, choosing the format from the extension. Atomic:
-/// writes a temporary file beside the target and renames it over the target
-/// only when everything succeeded; on failure the original file is untouched
-/// and ImageError says why. Formats without alpha (JPEG) get the colour
-/// channels only. Thread-safe.
+/// Writes `image` to `path`, choosing the format from the extension. The
+/// image's dtype is written when the format holds it, otherwise a type it
+/// does hold: float images become 16-bit in PNG, 8-bit in JPEG, BMP, GIF
+/// (values clamped to 0..1 and scaled); float16 becomes float32 in TIFF.
+/// PNM is written for uint8 images only (OpenImageIO 2.4 corrupts 16-bit PNM). Formats without alpha (JPEG) get the colour
+/// channels only; a format that cannot hold the channel count is an error.
+/// Straight alpha is written as is (no premultiplication round trip).
+/// Metadata is written back where the format can hold it ("compression" from
+/// the loaded file is not: pass it as an option).
+///
+/// Atomic: writes a temporary file beside the target (".<name>.livepix-*.tmp"),
+/// flushes it, and renames it over the target only when everything succeeded;
+/// an existing file keeps its permissions. On failure the original file is
+/// untouched, the temporary file is removed and ImageError says why (missing
+/// or read-only folder, read-only file, unknown extension, a layout the format
+/// cannot hold, a bad option, a failing writer).
+/// Thread-safe: may be called from any thread.
 LIVEPIX_API void saveImage(const Image &image, const std::string &path, const SaveOptions &options = {});
 
 /// Lower-case extensions (without dot) the installed OpenImageIO can read.

@@ -14,6 +14,9 @@ from ._metadata import Metadata
 from . import filters
 from .filters import filter
 
+# Show the public home of the type (livepix.Image, not livepix._livepix.Image).
+Image.__module__ = __name__
+
 __all__ = [
     "Image",
     "ImageError",

@@ -1,0 +1,89 @@
+// PixelBuffer: one aligned, zeroed allocation; live count; revision.
+#include <livepix/pixelbuffer.h>
+
+#include <QtTest>
+
+#include <thread>
+#include <vector>
+
+using livepix::PixelBuffer;
+
+class TestPixelBuffer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void allocationIsAlignedAndZeroed_data()
+    {
+        QTest::addColumn<qulonglong>("bytes");
+        QTest::newRow("one byte") << qulonglong(1);
+        QTest::newRow("63 bytes") << qulonglong(63);
+        QTest::newRow("64 bytes") << qulonglong(64);
+        QTest::newRow("odd size") << qulonglong(12345);
+        QTest::newRow("4 MiB") << qulonglong(4 << 20);
+    }
+    void allocationIsAlignedAndZeroed()
+    {
+        QFETCH(qulonglong, bytes);
+        // Dirty the heap first so a zero result is not luck.
+        {
+            std::vector<unsigned char> garbage(bytes + 128, 0xAB);
+            QVERIFY(garbage.back() == 0xAB);
+        }
+        auto buffer = PixelBuffer::allocate(bytes);
+        QVERIFY(buffer);
+        QCOMPARE(buffer->size(), std::size_t(bytes));
+        QCOMPARE(reinterpret_cast<std::uintptr_t>(buffer->data()) % PixelBuffer::Alignment, std::uintptr_t(0));
+        for (std::size_t i = 0; i < bytes; ++i)
+            if (buffer->data()[i] != 0)
+                QFAIL(qPrintable(QStringLiteral("byte %1 is not zero").arg(i)));
+    }
+
+    void zeroSizeStillValid()
+    {
+        auto buffer = PixelBuffer::allocate(0);
+        QVERIFY(buffer->data() != nullptr);
+        QCOMPARE(buffer->size(), std::size_t(0));
+    }
+
+    void liveCountFollowsLifetime()
+    {
+        const auto before = PixelBuffer::liveCount();
+        {
+            auto a = PixelBuffer::allocate(100);
+            QCOMPARE(PixelBuffer::liveCount(), before + 1);
+            auto b = PixelBuffer::allocate(100);
+            QCOMPARE(PixelBuffer::liveCount(), before + 2);
+            auto sharedA = a;
+            a.reset();
+            // Still referenced through sharedA.
+            QCOMPARE(PixelBuffer::liveCount(), before + 2);
+        }
+        QCOMPARE(PixelBuffer::liveCount(), before);
+    }
+
+    void revisionCountsChanges()
+    {
+        auto buffer = PixelBuffer::allocate(16);
+        const auto start = buffer->revision();
+        buffer->markChanged();
+        buffer->markChanged();
+        QCOMPARE(buffer->revision(), start + 2);
+    }
+
+    void revisionIsAtomicAcrossThreads()
+    {
+        auto buffer = PixelBuffer::allocate(16);
+        const auto start = buffer->revision();
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < 10000; ++i)
+                    buffer->markChanged();
+            });
+        for (auto &t : threads)
+            t.join();
+        QCOMPARE(buffer->revision(), start + 40000);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPixelBuffer)
+#include "tst_pixelbuffer.moc"
