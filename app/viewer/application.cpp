@@ -54,7 +54,7 @@ Application::Application(const QStringList &arguments, QObject *parent)
         QCoreApplication::setApplicationName(QStringLiteral("livepix"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIVEPIX_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("livepix"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.svg")));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     m_viewer = std::make_unique<Viewer>();
     m_window = std::make_unique<MainWindow>(m_viewer.get());
 }

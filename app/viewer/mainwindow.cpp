@@ -58,7 +58,7 @@ QString filterFor(const std::vector<std::string> &extensions, const QString &tit
 
 MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m_viewer(viewer)
 {
-    setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.svg")));
+    setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     setAcceptDrops(true);
 
     auto *central = new QWidget(this);
