@@ -16,12 +16,8 @@
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
+#include "viewer/resources.h"
 #include "viewer/viewer.h"
-
-// Resources compiled into a static library are only linked in when
-// something refers to their initialiser (Q_INIT_RESOURCE must be called
-// outside any namespace).
-static void initResources() { Q_INIT_RESOURCE(livepix); }
 
 namespace livepix::gui {
 

@@ -28,6 +28,7 @@
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/pixelinfo.h"
+#include "viewer/resources.h"
 #include "viewer/viewer.h"
 
 namespace livepix::gui {
@@ -58,6 +59,7 @@ QString filterFor(const std::vector<std::string> &extensions, const QString &tit
 
 MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m_viewer(viewer)
 {
+    initResources();
     setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     setAcceptDrops(true);
 
