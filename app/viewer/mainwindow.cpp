@@ -118,8 +118,15 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
         m_loadLabel->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
         m_progressDelay->start();
     });
-    connect(viewer, &Viewer::loadProgress, this,
-            [this](const QString &, double progress) { m_progress->setValue(int(progress * 100)); });
+    connect(viewer, &Viewer::loadProgress, this, [this](const QString &, double progress) {
+        // Some readers report nothing until the end: show a busy bar then.
+        if (progress <= 0.0) {
+            m_progress->setRange(0, 0);
+        } else {
+            m_progress->setRange(0, 100);
+            m_progress->setValue(int(progress * 100));
+        }
+    });
     connect(viewer, &Viewer::loadFinished, this, [this] {
         m_progressDelay->stop();
         m_loadLabel->hide();
