@@ -135,7 +135,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     if (clipped.isEmpty())
         return result;
 
-    if (drawsDirectly(image)) {
+    if (exposure == 0.0 && gamma == 1.0 && drawsDirectly(image)) {
         result.image = wrapImage(image);
         result.source = clipped;
         result.target = clipped;
@@ -161,8 +161,8 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.y0 = static_cast<int>(std::floor(clipped.top())) / s * s;
     key.x1 = std::min(image.width(), (static_cast<int>(std::ceil(clipped.right())) + s - 1) / s * s);
     key.y1 = std::min(image.height(), (static_cast<int>(std::ceil(clipped.bottom())) + s - 1) / s * s);
-    key.exposure = isFloat(image.dtype()) ? exposure : 0.0;
-    key.gamma = isFloat(image.dtype()) ? gamma : 1.0;
+    key.exposure = exposure;
+    key.gamma = gamma;
 
     if (!(m_valid && key == m_key)) {
         convert(image, key);
