@@ -28,7 +28,7 @@ namespace livepix::gui {
 ///   (a mip level picked per frame), and QPainter scales the remaining
 ///   factor (< 2) smoothly.
 ///
-/// The conversion is cached under (buffer, layout, revision, visible
+/// The conversion is cached under (buffer, layout, alpha channel, revision, visible
 /// rectangle, step, exposure, gamma) and reused while none of them changes;
 /// Image::markChanged() (Viewer::pixelsMayHaveChanged) invalidates it.
 ///
@@ -64,6 +64,7 @@ private:
         int width = 0, height = 0, channels = 0;
         DType dtype = DType::UInt8;
         std::ptrdiff_t xStride = 0, yStride = 0;
+        int alpha = -1;
         std::uint64_t revision = 0;
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0, step = 1;
         double exposure = 0.0, gamma = 1.0;
