@@ -11,6 +11,9 @@
 
 int main(int argc, char *argv[])
 {
+    // --help, --version and bad options work without a display.
+    if (const int status = livepix::gui::Application::runWithoutGui(argc, argv); status >= 0)
+        return status;
     QApplication qapp(argc, argv);
     livepix::gui::Application app;
     // Other parts (console, plugin host) attach to `app` here, before run().

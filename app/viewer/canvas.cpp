@@ -142,6 +142,7 @@ void Canvas::onCurrentChanged(Document *document)
     if (m_document)
         disconnect(m_document, nullptr, this, nullptr);
     m_document = document;
+    m_shownScale = 0.0;
     if (document) {
         connect(document, &Document::imageReplaced, this, qOverload<>(&QWidget::update));
         connect(document, &QObject::destroyed, this, [this, document] {
@@ -166,13 +167,14 @@ void Canvas::onViewSettingsChanged()
 {
     const double zoom = m_viewer->zoom();
     if (!m_settingZoom && zoom != m_lastZoom) {
-        // Zoom set from elsewhere (menu, Python): keep the view centre fixed.
-        if (zoom > 0.0) {
-            const double oldScale = m_lastZoom > 0.0 ? m_lastZoom : std::min(double(width()) / std::max(1, imageSize().width()),
-                                                                           double(height()) / std::max(1, imageSize().height()));
+        // Zoom set from elsewhere (menu, Python): keep the image point at
+        // the view centre where it was in the last frame shown.
+        if (zoom > 0.0 && m_shownScale > 0.0) {
             const QPointF centre = QPointF(width(), height()) / 2.0;
-            const QPointF imagePoint = (centre - origin()) / oldScale;
+            const QPointF imagePoint = (centre - m_shownOrigin) / m_shownScale;
             m_origin = centre - imagePoint * zoom;
+        } else if (zoom > 0.0) {
+            centerImage();
         }
         m_lastZoom = zoom;
         Q_EMIT scaleChanged(scale());
@@ -215,7 +217,8 @@ void Canvas::paintEvent(QPaintEvent *)
     if (!visible.isEmpty()) {
         const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
         const DisplayFrame frame =
-            m_pipeline.frame(image, visibleInImage, s, m_viewer->exposure(), m_viewer->gamma());
+            // Device pixels decide the resolution the display copy needs.
+            m_pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), m_viewer->exposure(), m_viewer->gamma());
         if (!frame.isNull()) {
             const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
             painter.setClipRect(visible);
@@ -244,6 +247,8 @@ void Canvas::paintEvent(QPaintEvent *)
             }
         }
     }
+    m_shownScale = s;
+    m_shownOrigin = o;
     ++m_paintCount;
     Q_EMIT painted();
 }

@@ -91,6 +91,8 @@ private:
     QPixmap m_checker;
     QPointF m_origin;          // widget position of image (0, 0) when not fitted
     double m_lastZoom = 0.0;   // viewer zoom this canvas laid out for
+    double m_shownScale = 0.0; // scale and origin of the last painted frame
+    QPointF m_shownOrigin;
     bool m_settingZoom = false;
     bool m_dragging = false;
     QPoint m_dragLast;

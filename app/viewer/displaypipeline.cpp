@@ -75,12 +75,15 @@ template <typename T> void convertRows(const ConvertJob &job, int rowBegin, int 
         int sx = job.x0 + half;
         for (int i = 0; i < job.outWidth; ++i, sx += job.step) {
             const std::uint8_t *px = srcRow + std::min(sx, job.width - 1) * job.xStride;
-            const std::uint32_t r = job.colour[lutIndex<T>(px + job.offR)];
-            const std::uint32_t g = job.colour[lutIndex<T>(px + job.offG)];
-            const std::uint32_t b = job.colour[lutIndex<T>(px + job.offB)];
-            const std::uint32_t a = job.hasAlpha ? job.alpha[lutIndex<T>(px + job.offA)] : 255u;
-            // Format_RGBA8888 is byte order R, G, B, A: little-endian word.
-            out[i] = r | (g << 8) | (b << 16) | (a << 24);
+            std::uint32_t r = job.colour[lutIndex<T>(px + job.offR)];
+            std::uint32_t g = job.colour[lutIndex<T>(px + job.offG)];
+            std::uint32_t b = job.colour[lutIndex<T>(px + job.offB)];
+            if (job.hasAlpha) {
+                const std::uint32_t a = job.alpha[lutIndex<T>(px + job.offA)];
+                out[i] = qPremultiply(qRgba(int(r), int(g), int(b), int(a)));
+            } else {
+                out[i] = 0xff000000u | (r << 16) | (g << 8) | b;
+            }
         }
     }
 }
@@ -91,7 +94,8 @@ bool DisplayPipeline::Key::operator==(const Key &o) const
 {
     return !buffer.expired() && !buffer.owner_before(o.buffer) && !o.buffer.owner_before(buffer) &&
            offset == o.offset && width == o.width && height == o.height && channels == o.channels &&
-           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && revision == o.revision &&
+           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && alpha == o.alpha &&
+           revision == o.revision &&
            x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1 && step == o.step && exposure == o.exposure &&
            gamma == o.gamma;
 }
@@ -132,7 +136,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     if (clipped.isEmpty())
         return result;
 
-    if (drawsDirectly(image)) {
+    if (exposure == 0.0 && gamma == 1.0 && drawsDirectly(image)) {
         result.image = wrapImage(image);
         result.source = clipped;
         result.target = clipped;
@@ -149,6 +153,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.dtype = image.dtype();
     key.xStride = image.xStride();
     key.yStride = image.yStride();
+    key.alpha = image.alphaChannel(); // follows the channel names, which may change
     key.revision = image.revision();
     key.step = stepForScale(scale);
     // Align the converted region to the step grid so panning by less than a
@@ -158,8 +163,8 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.y0 = static_cast<int>(std::floor(clipped.top())) / s * s;
     key.x1 = std::min(image.width(), (static_cast<int>(std::ceil(clipped.right())) + s - 1) / s * s);
     key.y1 = std::min(image.height(), (static_cast<int>(std::ceil(clipped.bottom())) + s - 1) / s * s);
-    key.exposure = isFloat(image.dtype()) ? exposure : 0.0;
-    key.gamma = isFloat(image.dtype()) ? gamma : 1.0;
+    key.exposure = exposure;
+    key.gamma = gamma;
 
     if (!(m_valid && key == m_key)) {
         convert(image, key);
@@ -181,7 +186,9 @@ void DisplayPipeline::convert(const Image &image, const Key &key)
     const int outWidth = (key.x1 - key.x0 + key.step - 1) / key.step;
     const int outHeight = (key.y1 - key.y0 + key.step - 1) / key.step;
     const ChannelMap map = channelMap(image);
-    const QImage::Format format = map.a >= 0 ? QImage::Format_RGBA8888 : QImage::Format_RGBX8888;
+    // The formats QPainter blends and scales fastest (no per-pixel format
+    // conversion while drawing): premultiplied ARGB, or RGB32 when opaque.
+    const QImage::Format format = map.a >= 0 ? QImage::Format_ARGB32_Premultiplied : QImage::Format_RGB32;
     if (m_cache.width() != outWidth || m_cache.height() != outHeight || m_cache.format() != format)
         m_cache = QImage(outWidth, outHeight, format);
 

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void floatImageShownThroughExposure();
     void wheelZoomsAroundTheCursor();
     void keysZoomAndPan();
+    void zoomFromElsewhereKeepsTheCentre();
     void pixelGridWhenZoomedInFar();
     void pixelsChangedRepaintsCoalesced();
     void hoverReportsImagePixel();
@@ -202,6 +203,23 @@ void TestCanvas::keysZoomAndPan()
     QTest::keyClick(m_canvas, Qt::Key_R);
     QCOMPARE(m_viewer->exposure(), 0.0);
     QCOMPARE(m_viewer->gamma(), 1.0);
+}
+
+void TestCanvas::zoomFromElsewhereKeepsTheCentre()
+{
+    m_viewer->show(Image::create(400, 200, 3, DType::UInt8), QStringLiteral("big"));
+    m_canvas->grab(); // a frame at fit
+    const QPointF centre(100, 50);
+    const QPointF fitted = m_canvas->widgetToImage(centre);
+    m_viewer->setZoom(2.0); // as the menu or Python would
+    QPointF now = m_canvas->widgetToImage(centre);
+    QVERIFY(qAbs(now.x() - fitted.x()) < 1.0 && qAbs(now.y() - fitted.y()) < 1.0);
+    QTest::keyClick(m_canvas, Qt::Key_Left);
+    m_canvas->grab();
+    const QPointF panned = m_canvas->widgetToImage(centre);
+    m_viewer->setZoom(4.0);
+    now = m_canvas->widgetToImage(centre);
+    QVERIFY(qAbs(now.x() - panned.x()) < 1.0 && qAbs(now.y() - panned.y()) < 1.0);
 }
 
 void TestCanvas::pixelGridWhenZoomedInFar()

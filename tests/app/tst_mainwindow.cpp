@@ -3,6 +3,9 @@
 
 #include <QCryptographicHash>
 #include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
 #include <QTabBar>
 
 #include <livepix/image.h>
@@ -41,6 +44,10 @@ private Q_SLOTS:
     void failedSaveKeepsDocumentAndOriginal_data();
     void failedSaveKeepsDocumentAndOriginal();
     void recentFiles();
+    void dropOpensFiles();
+    void ctrlTabCyclesDocuments();
+    void closingModifiedDocumentAsks_data();
+    void closingModifiedDocumentAsks();
 
 private:
     QTemporaryDir m_dir;
@@ -97,6 +104,7 @@ void TestMainWindow::menusForOtherParts()
     QCOMPARE(m_window->menu(QStringLiteral("Edit")), m_window->editMenu());
     QCOMPARE(m_window->menu(QStringLiteral("Nope")), nullptr);
     QVERIFY(m_window->canvas());
+    QVERIFY(!m_window->windowIcon().isNull()); // the icon resource is linked in
 }
 
 void TestMainWindow::tabsFollowDocuments()
@@ -173,6 +181,69 @@ void TestMainWindow::recentFiles()
         m_window->addRecentFile(QStringLiteral("/f%1.png").arg(i));
     QCOMPARE(m_window->recentFiles().size(), 10);
     QCOMPARE(m_window->recentFiles().first(), QStringLiteral("/f19.png"));
+}
+
+void TestMainWindow::dropOpensFiles()
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(m_original)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window, &drop);
+    QTRY_COMPARE(m_viewer->documents().size(), 1);
+    QCOMPARE(m_viewer->current()->name(), QStringLiteral("original.png"));
+}
+
+void TestMainWindow::ctrlTabCyclesDocuments()
+{
+    Document *a = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("a"));
+    Document *b = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("b"));
+    Document *c = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("c"));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    QCOMPARE(m_viewer->current(), c);
+    QTest::keyClick(m_window->canvas(), Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(m_viewer->current(), a); // wraps around
+    QTest::keyClick(m_window->canvas(), Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(m_viewer->current(), b);
+    QTest::keyClick(m_window->canvas(), Qt::Key_PageUp, Qt::ControlModifier);
+    QCOMPARE(m_viewer->current(), a);
+}
+
+void TestMainWindow::closingModifiedDocumentAsks_data()
+{
+    QTest::addColumn<int>("answer");
+    QTest::addColumn<bool>("closed");
+    QTest::newRow("discard") << int(QMessageBox::Discard) << true;
+    QTest::newRow("cancel") << int(QMessageBox::Cancel) << false;
+}
+
+void TestMainWindow::closingModifiedDocumentAsks()
+{
+    QFETCH(int, answer);
+    QFETCH(bool, closed);
+    Document *document = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("edited"));
+    document->setModified(true);
+    bool asked = false;
+    // Answer the question box once it is up.
+    QTimer::singleShot(0, this, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->text().contains(QStringLiteral("edited"));
+        box->button(QMessageBox::StandardButton(answer))->click();
+    });
+    QCOMPARE(m_window->closeDocument(document), closed);
+    QVERIFY(asked);
+    QCOMPARE(m_viewer->documents().size(), closed ? 0 : 1);
+
+    // An unmodified document closes without a question.
+    if (!closed) {
+        document->setModified(false);
+        QVERIFY(m_window->closeDocument(document));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)
