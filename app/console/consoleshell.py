@@ -173,6 +173,7 @@ class Shell(code.InteractiveConsole):
         True when it ran without error, False when it raised."""
         if self.is_complete(source) is None:
             return None
+        _app._input_accepted()  # the editor clears now, not after the run
         _app._write(ECHO, _echo(source))
         if not source.strip():
             return True

@@ -183,15 +183,8 @@ void PythonRuntime::submit(const QString &source)
             bool incomplete = false;
             QString error;
             bool ok = worker->submit(source, &incomplete, &error);
-            QMetaObject::invokeMethod(
-                this,
-                [this, incomplete]() {
-                    if (incomplete)
-                        Q_EMIT inputIncomplete();
-                    else
-                        Q_EMIT inputAccepted();
-                },
-                Qt::QueuedConnection);
+            if (incomplete)
+                QMetaObject::invokeMethod(this, &PythonRuntime::inputIncomplete, Qt::QueuedConnection);
             return std::make_pair(ok, error);
         },
         true);
@@ -332,6 +325,11 @@ void PythonRuntime::drainOutput()
         }
         Q_EMIT output(chunk.stream, chunk.text);
     }
+}
+
+void PythonRuntime::inputAcceptedByWorker()
+{
+    QMetaObject::invokeMethod(this, &PythonRuntime::inputAccepted, Qt::QueuedConnection);
 }
 
 void PythonRuntime::statementDone()

@@ -99,6 +99,8 @@ public:
     // ---- worker-thread entry points (thread-safe) ----
     void appendOutput(Stream stream, const QString &text);
     void statementDone();
+    /// The worker found submitted input complete and is about to run it.
+    void inputAcceptedByWorker();
     bool isClosing() const { return m_closing.load(); }
     /// GUI-thread object that Python's calls into the viewer are queued to.
     QObject *guiContext() { return &m_guiContext; }
