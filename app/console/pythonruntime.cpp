@@ -369,7 +369,7 @@ void PythonRuntime::shutdown()
         Qt::QueuedConnection);
     // A call from Python into the viewer may be waiting for this thread:
     // serve those (and only those) while waiting.
-    QDeadlineTimer deadline(5000);
+    QDeadlineTimer deadline(3000);
     while (!m_thread->wait(10)) {
         QCoreApplication::sendPostedEvents(&m_guiContext, QEvent::MetaCall);
         interrupt();
