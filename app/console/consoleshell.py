@@ -208,8 +208,10 @@ class Shell(code.InteractiveConsole):
                     feature = getattr(__import__("__future__"), alias.name, None)
                     if feature is not None:
                         self.compile.compiler.flags |= feature.compiler_flag
-            ok = self.runcode(compiled)
-            _app._statement_done()
+            try:
+                ok = self.runcode(compiled)
+            finally:
+                _app._statement_done()  # the view repaints after each statement
             if not ok:
                 return False
         return True

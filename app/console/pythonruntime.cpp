@@ -155,9 +155,8 @@ quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker 
 void PythonRuntime::jobFinished(quint64 id, bool ok, const QString &error)
 {
     --m_pending;
-    // The job's last statement may have edited pixels.
-    if (m_viewer)
-        m_viewer->pixelsMayHaveChanged();
+    // No pixelsMayHaveChanged() here: the shell reports every statement that
+    // ran (statementDone), and a request that ran none changed nothing.
     if (m_pending == 0)
         setBusy(false);
     Q_EMIT jobCompleted(id, ok, error);
