@@ -16,12 +16,8 @@
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
+#include "viewer/resources.h"
 #include "viewer/viewer.h"
-
-// Resources compiled into a static library are only linked in when
-// something refers to their initialiser (Q_INIT_RESOURCE must be called
-// outside any namespace).
-static void initResources() { Q_INIT_RESOURCE(livepix); }
 
 namespace livepix::gui {
 
@@ -54,7 +50,7 @@ Application::Application(const QStringList &arguments, QObject *parent)
         QCoreApplication::setApplicationName(QStringLiteral("livepix"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIVEPIX_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("livepix"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.svg")));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     m_viewer = std::make_unique<Viewer>();
     m_window = std::make_unique<MainWindow>(m_viewer.get());
 }

@@ -75,12 +75,15 @@ template <typename T> void convertRows(const ConvertJob &job, int rowBegin, int 
         int sx = job.x0 + half;
         for (int i = 0; i < job.outWidth; ++i, sx += job.step) {
             const std::uint8_t *px = srcRow + std::min(sx, job.width - 1) * job.xStride;
-            const std::uint32_t r = job.colour[lutIndex<T>(px + job.offR)];
-            const std::uint32_t g = job.colour[lutIndex<T>(px + job.offG)];
-            const std::uint32_t b = job.colour[lutIndex<T>(px + job.offB)];
-            const std::uint32_t a = job.hasAlpha ? job.alpha[lutIndex<T>(px + job.offA)] : 255u;
-            // Format_RGBA8888 is byte order R, G, B, A: little-endian word.
-            out[i] = r | (g << 8) | (b << 16) | (a << 24);
+            std::uint32_t r = job.colour[lutIndex<T>(px + job.offR)];
+            std::uint32_t g = job.colour[lutIndex<T>(px + job.offG)];
+            std::uint32_t b = job.colour[lutIndex<T>(px + job.offB)];
+            if (job.hasAlpha) {
+                const std::uint32_t a = job.alpha[lutIndex<T>(px + job.offA)];
+                out[i] = qPremultiply(qRgba(int(r), int(g), int(b), int(a)));
+            } else {
+                out[i] = 0xff000000u | (r << 16) | (g << 8) | b;
+            }
         }
     }
 }
@@ -181,7 +184,9 @@ void DisplayPipeline::convert(const Image &image, const Key &key)
     const int outWidth = (key.x1 - key.x0 + key.step - 1) / key.step;
     const int outHeight = (key.y1 - key.y0 + key.step - 1) / key.step;
     const ChannelMap map = channelMap(image);
-    const QImage::Format format = map.a >= 0 ? QImage::Format_RGBA8888 : QImage::Format_RGBX8888;
+    // The formats QPainter blends and scales fastest (no per-pixel format
+    // conversion while drawing): premultiplied ARGB, or RGB32 when opaque.
+    const QImage::Format format = map.a >= 0 ? QImage::Format_ARGB32_Premultiplied : QImage::Format_RGB32;
     if (m_cache.width() != outWidth || m_cache.height() != outHeight || m_cache.format() != format)
         m_cache = QImage(outWidth, outHeight, format);
 

@@ -20,7 +20,7 @@ namespace livepix::gui {
 ///   their own memory: no copy, no cache, always current.
 /// - Everything else (float images, where exposure and gamma apply; 2
 ///   channels; RGB uint16; more than 4 channels, of which the first 3 or 4
-///   are shown) is converted to 8-bit RGBA through DisplayLut. Only the
+///   are shown) is converted to 8-bit (premultiplied) ARGB32 through DisplayLut. Only the
 ///   visible part is converted, and only at about display resolution: when
 ///   zoomed out the source is sampled every `step` pixels, step being the
 ///   largest power of two not above 1/scale (a mip level picked per frame),

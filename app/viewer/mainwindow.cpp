@@ -28,6 +28,7 @@
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/pixelinfo.h"
+#include "viewer/resources.h"
 #include "viewer/viewer.h"
 
 namespace livepix::gui {
@@ -58,7 +59,8 @@ QString filterFor(const std::vector<std::string> &extensions, const QString &tit
 
 MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m_viewer(viewer)
 {
-    setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.svg")));
+    initResources();
+    setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     setAcceptDrops(true);
 
     auto *central = new QWidget(this);
@@ -116,8 +118,15 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
         m_loadLabel->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
         m_progressDelay->start();
     });
-    connect(viewer, &Viewer::loadProgress, this,
-            [this](const QString &, double progress) { m_progress->setValue(int(progress * 100)); });
+    connect(viewer, &Viewer::loadProgress, this, [this](const QString &, double progress) {
+        // Some readers report nothing until the end: show a busy bar then.
+        if (progress <= 0.0) {
+            m_progress->setRange(0, 0);
+        } else {
+            m_progress->setRange(0, 100);
+            m_progress->setValue(int(progress * 100));
+        }
+    });
     connect(viewer, &Viewer::loadFinished, this, [this] {
         m_progressDelay->stop();
         m_loadLabel->hide();
@@ -169,14 +178,15 @@ void MainWindow::createActions()
     zoomOut->setShortcut(QKeySequence::ZoomOut);
     QAction *actual = m_viewMenu->addAction(tr("&Actual Size"), m_canvas, &Canvas::zoomActualSize);
     actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    QAction *fit = m_viewMenu->addAction(tr("&Fit to Window"), m_canvas, &Canvas::zoomToFit);
-    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
+    // Text after a tab is shown as the key in the menu: these single keys are
+    // handled by the canvas (so they do not fire while typing in the console).
+    m_viewMenu->addAction(tr("&Fit to Window\tF"), m_canvas, &Canvas::zoomToFit);
     m_viewMenu->addSeparator();
-    m_viewMenu->addAction(tr("Increase &Exposure"), this, [this] { m_viewer->setExposure(m_viewer->exposure() + 0.5); });
-    m_viewMenu->addAction(tr("Decrease E&xposure"), this, [this] { m_viewer->setExposure(m_viewer->exposure() - 0.5); });
-    m_viewMenu->addAction(tr("Increase &Gamma"), this, [this] { m_viewer->setGamma(m_viewer->gamma() + 0.1); });
-    m_viewMenu->addAction(tr("Decrease G&amma"), this, [this] { m_viewer->setGamma(m_viewer->gamma() - 0.1); });
-    m_viewMenu->addAction(tr("&Reset Exposure and Gamma"), this, [this] {
+    m_viewMenu->addAction(tr("Increase &Exposure\t]"), this, [this] { m_viewer->setExposure(m_viewer->exposure() + 0.5); });
+    m_viewMenu->addAction(tr("Decrease E&xposure\t["), this, [this] { m_viewer->setExposure(m_viewer->exposure() - 0.5); });
+    m_viewMenu->addAction(tr("Increase &Gamma\t}"), this, [this] { m_viewer->setGamma(m_viewer->gamma() + 0.1); });
+    m_viewMenu->addAction(tr("Decrease G&amma\t{"), this, [this] { m_viewer->setGamma(m_viewer->gamma() - 0.1); });
+    m_viewMenu->addAction(tr("&Reset Exposure and Gamma\tR"), this, [this] {
         m_viewer->setExposure(0.0);
         m_viewer->setGamma(1.0);
     });

@@ -91,22 +91,23 @@ void TestDisplayPipeline::floatValuesAtExposureZero()
 
 void TestDisplayPipeline::exposureAndGammaApply()
 {
-    Image image = Image::create(3, 1, 4, DType::Float32);
-    const float values[3] = {0.25f, 0.5f, 2.0f};
-    for (int x = 0; x < 3; ++x) {
+    Image image = Image::create(4, 1, 4, DType::Float32);
+    const float values[4] = {0.25f, 0.5f, 2.0f, 0.25f};
+    for (int x = 0; x < 4; ++x) {
         for (int c = 0; c < 3; ++c)
             image.at<float>(x, 0, c) = values[x];
-        image.at<float>(x, 0, 3) = 0.5f; // alpha: never exposed
+        image.at<float>(x, 0, 3) = x == 3 ? 0.5f : 1.0f; // alpha: never exposed
     }
     DisplayPipeline pipeline;
     DisplayFrame frame = pipeline.frame(image, all(image), 1.0, 1.0, 1.0);
-    QCOMPARE(qRed(frame.image.pixel(0, 0)), 128);  // 0.25 * 2
-    QCOMPARE(qRed(frame.image.pixel(1, 0)), 255);  // 0.5 * 2
-    QCOMPARE(qAlpha(frame.image.pixel(0, 0)), 128); // alpha stays 0.5
+    QCOMPARE(frame.image.pixel(0, 0), qRgb(128, 128, 128)); // 0.25 * 2
+    QCOMPARE(frame.image.pixel(1, 0), qRgb(255, 255, 255)); // 0.5 * 2
+    // The display copy is premultiplied; alpha 0.5 stays 0.5 at any exposure.
+    QCOMPARE(frame.image.pixel(3, 0), qPremultiply(qRgba(128, 128, 128, 128)));
     frame = pipeline.frame(image, all(image), 1.0, -2.0, 1.0);
-    QCOMPARE(qRed(frame.image.pixel(2, 0)), 128);  // 2.0 / 4
+    QCOMPARE(qRed(frame.image.pixel(2, 0)), 128); // 2.0 / 4
     frame = pipeline.frame(image, all(image), 1.0, 0.0, 2.0);
-    QCOMPARE(qRed(frame.image.pixel(0, 0)), 128);  // sqrt(0.25)
+    QCOMPARE(qRed(frame.image.pixel(0, 0)), 128); // sqrt(0.25)
 }
 
 void TestDisplayPipeline::grayAndTwoChannelImages()
@@ -123,7 +124,7 @@ void TestDisplayPipeline::grayAndTwoChannelImages()
     grayAlpha.at<std::uint8_t>(0, 0, 1) = 100;
     frame = pipeline.frame(grayAlpha, all(grayAlpha), 1.0, 0.0, 1.0);
     QVERIFY(!frame.direct);
-    QCOMPARE(frame.image.pixel(0, 0), qRgba(200, 200, 200, 100));
+    QCOMPARE(frame.image.pixel(0, 0), qPremultiply(qRgba(200, 200, 200, 100)));
 
     Image rgb16 = Image::create(1, 1, 3, DType::UInt16);
     rgb16.at<std::uint16_t>(0, 0, 0) = 65535;
@@ -140,9 +141,8 @@ void TestDisplayPipeline::moreThanFourChannelsShowTheFirst()
         image.at<std::uint8_t>(0, 0, c) = std::uint8_t(v[c]);
     DisplayPipeline pipeline;
     const DisplayFrame frame = pipeline.frame(image, all(image), 1.0, 0.0, 1.0);
-    QCOMPARE(qRed(frame.image.pixel(0, 0)), 10);
-    QCOMPARE(qGreen(frame.image.pixel(0, 0)), 20);
-    QCOMPARE(qBlue(frame.image.pixel(0, 0)), 30);
+    // Channels 0-2 are RGB and channel 3 (named A) is alpha; 4 and 5 are not shown.
+    QCOMPARE(frame.image.pixel(0, 0), qPremultiply(qRgba(10, 20, 30, 40)));
 }
 
 void TestDisplayPipeline::convertsOnlyTheVisiblePartAtDisplayResolution()
