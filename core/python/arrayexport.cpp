@@ -156,20 +156,12 @@ py::dict arrayInterface(const Image &image)
     if (image.isNull())
         throw py::value_error("empty image has no array interface");
     const std::string order = image.dtype() == DType::UInt8 ? "|" : (littleEndian() ? "<" : ">");
-    py::tuple shape, strides;
-    if (image.channels() == 1) {
-        shape = py::make_tuple(image.height(), image.width());
-        strides = py::make_tuple(image.yStride(), image.xStride());
-    } else {
-        shape = py::make_tuple(image.height(), image.width(), image.channels());
-        strides = py::make_tuple(image.yStride(), image.xStride(), static_cast<py::ssize_t>(image.componentSize()));
-    }
     py::dict interface;
     interface["version"] = 3;
-    interface["shape"] = shape;
+    interface["shape"] = shapeOf(image);
     interface["typestr"] = order + typeCode(image.dtype());
     interface["data"] = py::make_tuple(reinterpret_cast<std::uintptr_t>(image.data()), image.readOnly());
-    interface["strides"] = strides;
+    interface["strides"] = stridesOf(image);
     return interface;
 }
 

@@ -33,6 +33,11 @@ void bindFilters(py::module_ &m);
 /// Converts a str, bytes or os.PathLike to a file-system path string.
 std::string toPath(py::handle path);
 
+/// (height, width) for one channel, else (height, width, channels): the
+/// shape every exported array has.
+py::tuple shapeOf(const Image &image);
+/// Byte strides matching shapeOf().
+py::tuple stridesOf(const Image &image);
 /// NumPy-style typestr component for `type`: "u1", "u2", "f2", "f4".
 const char *typeCode(DType type);
 /// PEP 3118 (struct module) format character: "B", "H", "e", "f".

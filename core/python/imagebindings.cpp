@@ -38,20 +38,6 @@ DType dtypeFromPython(py::handle object)
     throw py::type_error("livepix images hold " + std::string(kKeptTypes) + ", not " + name);
 }
 
-py::tuple shapeOf(const Image &image)
-{
-    if (image.channels() == 1)
-        return py::make_tuple(image.height(), image.width());
-    return py::make_tuple(image.height(), image.width(), image.channels());
-}
-
-py::tuple stridesOf(const Image &image)
-{
-    if (image.channels() == 1)
-        return py::make_tuple(image.yStride(), image.xStride());
-    return py::make_tuple(image.yStride(), image.xStride(), static_cast<py::ssize_t>(image.componentSize()));
-}
-
 std::string channelSummary(const Image &image)
 {
     // "RGBA", "Y", "YA" read well; anything else is just counted.
@@ -238,6 +224,20 @@ otherwise, with the image's real byte strides.
                                 const std::string &type) { image.metadata().set(name, value, type); });
     cls.def("_remove_metadata", [](Image &image, const std::string &name) { image.metadata().remove(name); });
     return cls;
+}
+
+py::tuple shapeOf(const Image &image)
+{
+    if (image.channels() == 1)
+        return py::make_tuple(image.height(), image.width());
+    return py::make_tuple(image.height(), image.width(), image.channels());
+}
+
+py::tuple stridesOf(const Image &image)
+{
+    if (image.channels() == 1)
+        return py::make_tuple(image.yStride(), image.xStride());
+    return py::make_tuple(image.yStride(), image.xStride(), static_cast<py::ssize_t>(image.componentSize()));
 }
 
 const char *typeCode(DType type)

@@ -126,6 +126,9 @@ def test_asarray_is_zero_copy_and_writable():
     assert array.__array_interface__["data"][0] == img._data_ptr
     assert array.strides == img.strides
     assert array.flags.writeable
+    # NumPy took the buffer protocol: its base is a memoryview of the image,
+    # which holds both the Image object and (through the export) the buffer.
+    assert isinstance(array.base, memoryview) and array.base.obj is img
     array[2, 3] = (0.25, 0.5, 1.0)
     assert memoryview(img)[2, 3, 1] == 0.5
 
