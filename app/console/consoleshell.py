@@ -173,6 +173,7 @@ class Shell(code.InteractiveConsole):
         True when it ran without error, False when it raised."""
         if self.is_complete(source) is None:
             return None
+        _app._input_accepted()  # the editor clears now, not after the run
         _app._write(ECHO, _echo(source))
         if not source.strip():
             return True
@@ -207,8 +208,10 @@ class Shell(code.InteractiveConsole):
                     feature = getattr(__import__("__future__"), alias.name, None)
                     if feature is not None:
                         self.compile.compiler.flags |= feature.compiler_flag
-            ok = self.runcode(compiled)
-            _app._statement_done()
+            try:
+                ok = self.runcode(compiled)
+            finally:
+                _app._statement_done()  # the view repaints after each statement
             if not ok:
                 return False
         return True

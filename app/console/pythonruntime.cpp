@@ -155,9 +155,8 @@ quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker 
 void PythonRuntime::jobFinished(quint64 id, bool ok, const QString &error)
 {
     --m_pending;
-    // The job's last statement may have edited pixels.
-    if (m_viewer)
-        m_viewer->pixelsMayHaveChanged();
+    // No pixelsMayHaveChanged() here: the shell reports every statement that
+    // ran (statementDone), and a request that ran none changed nothing.
     if (m_pending == 0)
         setBusy(false);
     Q_EMIT jobCompleted(id, ok, error);
@@ -183,15 +182,8 @@ void PythonRuntime::submit(const QString &source)
             bool incomplete = false;
             QString error;
             bool ok = worker->submit(source, &incomplete, &error);
-            QMetaObject::invokeMethod(
-                this,
-                [this, incomplete]() {
-                    if (incomplete)
-                        Q_EMIT inputIncomplete();
-                    else
-                        Q_EMIT inputAccepted();
-                },
-                Qt::QueuedConnection);
+            if (incomplete)
+                QMetaObject::invokeMethod(this, &PythonRuntime::inputIncomplete, Qt::QueuedConnection);
             return std::make_pair(ok, error);
         },
         true);
@@ -334,6 +326,11 @@ void PythonRuntime::drainOutput()
     }
 }
 
+void PythonRuntime::inputAcceptedByWorker()
+{
+    QMetaObject::invokeMethod(this, &PythonRuntime::inputAccepted, Qt::QueuedConnection);
+}
+
 void PythonRuntime::statementDone()
 {
     m_lastStatementEndNs = nowNs();
@@ -371,7 +368,7 @@ void PythonRuntime::shutdown()
         Qt::QueuedConnection);
     // A call from Python into the viewer may be waiting for this thread:
     // serve those (and only those) while waiting.
-    QDeadlineTimer deadline(5000);
+    QDeadlineTimer deadline(3000);
     while (!m_thread->wait(10)) {
         QCoreApplication::sendPostedEvents(&m_guiContext, QEvent::MetaCall);
         interrupt();

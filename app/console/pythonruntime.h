@@ -57,8 +57,10 @@ public:
     /// requests made before the interpreter is up wait in the worker's queue.
     void start();
     /// Interrupts what runs (KeyboardInterrupt), stops the worker and
-    /// finalizes Python. Processes events while it waits (a running call into
-    /// the viewer must finish). Idempotent.
+    /// finalizes Python. While it waits it serves only the calls Python has
+    /// queued to the viewer (they must finish). Code stuck in a blocking C
+    /// call for more than 3 s is left running (not finalized) so the app can
+    /// still exit. Idempotent.
     void shutdown();
 
     bool isStarted() const { return m_started; }
@@ -99,6 +101,8 @@ public:
     // ---- worker-thread entry points (thread-safe) ----
     void appendOutput(Stream stream, const QString &text);
     void statementDone();
+    /// The worker found submitted input complete and is about to run it.
+    void inputAcceptedByWorker();
     bool isClosing() const { return m_closing.load(); }
     /// GUI-thread object that Python's calls into the viewer are queued to.
     QObject *guiContext() { return &m_guiContext; }

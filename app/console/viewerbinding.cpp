@@ -245,6 +245,13 @@ PYBIND11_EMBEDDED_MODULE(livepix_app, m)
         },
         "Console output hook (used by sys.stdout/sys.stderr of the console).");
     m.def(
+        "_input_accepted",
+        []() {
+            if (PythonRuntime *r = PythonRuntime::instance())
+                r->inputAcceptedByWorker();
+        },
+        "Tells the console editor that its input is complete and about to run.");
+    m.def(
         "_statement_done",
         []() {
             if (PythonRuntime *r = PythonRuntime::instance())

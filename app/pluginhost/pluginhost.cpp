@@ -21,6 +21,9 @@
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
 #include "viewer/viewer.h"
+#ifdef LIVEPIX_HAVE_CONSOLE
+#include "console/pythonruntime.h"
+#endif
 
 namespace livepix::gui {
 
@@ -111,6 +114,8 @@ void PluginHost::createMenus()
         edit->insertSeparator(first);
 
     connect(m_window->filtersMenu(), &QMenu::aboutToShow, this, [this] {
+        m_catalog.ensureLoaded(); // Python plugins, once Python is up
+        reportSkipped();
         rebuildFiltersMenu();
         updateActions();
     });
@@ -126,6 +131,7 @@ void PluginHost::createMenus()
 
 QList<QAction *> PluginHost::filterActions()
 {
+    m_catalog.ensureLoaded();
     rebuildFiltersMenu();
     updateActions();
     QList<QAction *> result;
@@ -196,7 +202,8 @@ void PluginHost::updateActions()
 void PluginHost::reportSkipped()
 {
     for (const auto &r : m_catalog.records())
-        if (r.state == PluginRecord::State::Skipped)
+        if (r.state == PluginRecord::State::Skipped &&
+            m_reported.insert(QString::fromStdString(r.manifestPath + '\n' + r.reason)).second)
             std::fprintf(stderr, "livepix: plugin %s skipped: %s\n",
                          (r.manifest.name.empty() ? r.manifestPath : r.manifest.name).c_str(), r.reason.c_str());
 }
@@ -419,6 +426,7 @@ void PluginHost::showPluginsDialog()
         m_pluginsDialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_pluginsDialog, &PluginsDialog::reloadRequested, this, &PluginHost::reloadPlugins);
     }
+    m_catalog.ensureLoaded();
     m_pluginsDialog->refresh();
     m_pluginsDialog->show();
     m_pluginsDialog->raise();
@@ -434,7 +442,17 @@ int PluginHost::printPluginList(PluginCatalog &catalog)
 
 void installPluginHost(Application &app)
 {
-    app.setListPluginsHandler([] { return PluginHost::printPluginList(PluginCatalog::instance()); });
+    app.setListPluginsHandler([] {
+#ifdef LIVEPIX_HAVE_CONSOLE
+        // Python plugins load through the livepix Python module: start the
+        // embedded interpreter so they are listed as loaded or skipped-why.
+        if (PythonRuntime *python = PythonRuntime::instance()) {
+            python->start();
+            python->runAndWait(QStringLiteral("import livepix"), false);
+        }
+#endif
+        return PluginHost::printPluginList(PluginCatalog::instance());
+    });
     new PluginHost(app.mainWindow(), app.mainWindow());
 }
 

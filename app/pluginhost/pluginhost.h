@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 
 #include "pluginhost/undohistory.h"
 
@@ -133,6 +134,7 @@ private:
     Image m_dialogBefore;
     bool m_dialogUndoable = false;
     QPointer<PluginsDialog> m_pluginsDialog;
+    std::set<QString> m_reported; ///< skipped plugins already printed to stderr
 };
 
 /// Creates the PluginHost for the application's window and installs the

@@ -16,12 +16,8 @@
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
+#include "viewer/resources.h"
 #include "viewer/viewer.h"
-
-// Resources compiled into a static library are only linked in when
-// something refers to their initialiser (Q_INIT_RESOURCE must be called
-// outside any namespace).
-static void initResources() { Q_INIT_RESOURCE(livepix); }
 
 namespace livepix::gui {
 
@@ -54,7 +50,7 @@ Application::Application(const QStringList &arguments, QObject *parent)
         QCoreApplication::setApplicationName(QStringLiteral("livepix"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIVEPIX_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("livepix"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.svg")));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     m_viewer = std::make_unique<Viewer>();
     m_window = std::make_unique<MainWindow>(m_viewer.get());
 }
@@ -193,7 +189,17 @@ int Application::runWithoutGui(int argc, char **argv)
     // A QCoreApplication gives QCommandLineParser the program name and
     // the locale's argument decoding, and needs no display.
     QCoreApplication core(argc, argv);
-    return answerWithoutGui(CommandLine::parse(QCoreApplication::arguments()));
+    const CommandLine cl = CommandLine::parse(QCoreApplication::arguments());
+    const int status = answerWithoutGui(cl);
+    if (status < 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        // Output-only runs need no screen: --list-plugins never shows a
+        // window, and a batch --screenshot grabs the canvas the same way
+        // offscreen, so let them work on a machine with no display.
+        const bool noDisplay = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+        if (cl.listPlugins || (cl.isBatch() && noDisplay))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    return status;
 }
 
 int Application::run()

@@ -217,7 +217,8 @@ void Canvas::paintEvent(QPaintEvent *)
     if (!visible.isEmpty()) {
         const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
         const DisplayFrame frame =
-            m_pipeline.frame(image, visibleInImage, s, m_viewer->exposure(), m_viewer->gamma());
+            // Device pixels decide the resolution the display copy needs.
+            m_pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), m_viewer->exposure(), m_viewer->gamma());
         if (!frame.isNull()) {
             const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
             painter.setClipRect(visible);

@@ -94,7 +94,8 @@ bool DisplayPipeline::Key::operator==(const Key &o) const
 {
     return !buffer.expired() && !buffer.owner_before(o.buffer) && !o.buffer.owner_before(buffer) &&
            offset == o.offset && width == o.width && height == o.height && channels == o.channels &&
-           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && revision == o.revision &&
+           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && alpha == o.alpha &&
+           revision == o.revision &&
            x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1 && step == o.step && exposure == o.exposure &&
            gamma == o.gamma;
 }
@@ -135,7 +136,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     if (clipped.isEmpty())
         return result;
 
-    if (drawsDirectly(image)) {
+    if (exposure == 0.0 && gamma == 1.0 && drawsDirectly(image)) {
         result.image = wrapImage(image);
         result.source = clipped;
         result.target = clipped;
@@ -152,6 +153,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.dtype = image.dtype();
     key.xStride = image.xStride();
     key.yStride = image.yStride();
+    key.alpha = image.alphaChannel(); // follows the channel names, which may change
     key.revision = image.revision();
     key.step = stepForScale(scale);
     // Align the converted region to the step grid so panning by less than a
@@ -161,8 +163,8 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.y0 = static_cast<int>(std::floor(clipped.top())) / s * s;
     key.x1 = std::min(image.width(), (static_cast<int>(std::ceil(clipped.right())) + s - 1) / s * s);
     key.y1 = std::min(image.height(), (static_cast<int>(std::ceil(clipped.bottom())) + s - 1) / s * s);
-    key.exposure = isFloat(image.dtype()) ? exposure : 0.0;
-    key.gamma = isFloat(image.dtype()) ? gamma : 1.0;
+    key.exposure = exposure;
+    key.gamma = gamma;
 
     if (!(m_valid && key == m_key)) {
         convert(image, key);

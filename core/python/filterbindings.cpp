@@ -229,8 +229,10 @@ py::dict manifestToDict(const PluginManifest &m)
 void bindFilters(py::module_ &m)
 {
     using namespace pybind11::literals;
-    py::register_exception<FilterCancelled>(m, "FilterCancelled", PyExc_KeyboardInterrupt);
+    // pybind11 tries the translator registered last first: the derived
+    // FilterCancelled must come after FilterError.
     py::register_exception<FilterError>(m, "FilterError", PyExc_RuntimeError);
+    py::register_exception<FilterCancelled>(m, "FilterCancelled", PyExc_KeyboardInterrupt);
 
     m.attr("PLUGIN_API_VERSION") = pluginApiVersion();
 
@@ -306,17 +308,31 @@ void bindFilters(py::module_ &m)
         return d;
     });
 
+    // A run's cancel/progress handle (livepix.filters.Run wraps it).
+    // Threading: cancel() and progress may be used from any Python thread
+    // while the run goes on in another.
+    py::class_<FilterContext, std::shared_ptr<FilterContext>>(m, "_FilterContext")
+        .def(py::init<>())
+        .def("cancel", [](FilterContext &c) {
+            py::gil_scoped_release release; // a Python filter's cancel handler takes the GIL
+            c.cancel();
+        })
+        .def_property_readonly("cancelled", &FilterContext::isCancelled)
+        .def_property_readonly("progress", &FilterContext::progress);
+
     m.def(
         "_apply_filter",
-        [](const std::string &name, const Image &image, const py::dict &params) {
+        [](const std::string &name, const Image &image, const py::dict &params,
+           std::shared_ptr<FilterContext> context) {
             const ParamValues values = valuesFromDict(params);
+            if (!context)
+                context = std::make_shared<FilterContext>();
             py::gil_scoped_release release;
             PluginCatalog::instance().ensureLoaded();
             auto filter = FilterRegistry::instance().get(name);
-            FilterContext context;
-            runFilter(*filter, image, values, context);
+            runFilter(*filter, image, values, *context);
         },
-        "name"_a, "image"_a, "params"_a,
+        "name"_a, "image"_a, "params"_a, "context"_a = nullptr,
         "Runs a filter on the image in place (GIL released for C++ filters).");
 
     // --- the plugin catalog ---
@@ -341,14 +357,12 @@ void bindFilters(py::module_ &m)
             }
             t_loadingRegistrar = previous;
         };
+        // Plugins waiting for this loader load at the next ensureLoaded()
+        // (first use from Python, or the app's Filters menu), not here: this
+        // runs while `import livepix` is still executing, and plugins use
+        // `livepix.filter`.
         py::gil_scoped_release release;
-        PluginCatalog &catalog = PluginCatalog::instance();
-        catalog.setLoader(PluginKind::Python, std::move(loader));
-        for (const auto &record : catalog.records())
-            if (record.state == PluginRecord::State::NeedsLoader) {
-                catalog.load(); // retries exactly the ones waiting for this loader
-                break;
-            }
+        PluginCatalog::instance().setLoader(PluginKind::Python, std::move(loader));
     });
     m.def("_load_plugins", [] {
         py::gil_scoped_release release;

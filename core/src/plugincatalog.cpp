@@ -102,7 +102,10 @@ void PluginCatalog::load()
 void PluginCatalog::ensureLoaded()
 {
     std::lock_guard lock(m_mutex);
-    if (m_loadedOnce)
+    bool pending = !m_loadedOnce;
+    for (const auto &r : m_records)
+        pending = pending || (r.state == PluginRecord::State::NeedsLoader && m_loaders.count(r.manifest.kind));
+    if (!pending)
         return;
     loadLocked(false);
     m_loadedOnce = true;
@@ -315,7 +318,9 @@ std::string PluginCatalog::formatList() const
     out << std::left << std::setw(20) << "NAME" << std::setw(8) << "KIND" << std::setw(10) << "VERSION"
         << std::setw(12) << "STATE" << "FILTERS / REASON\n";
     for (const auto &r : list) {
-        const std::string name = r.manifest.name.empty() ? r.manifestPath : r.manifest.name;
+        // An unreadable manifest has no name: show its folder's.
+        const std::string name =
+            r.manifest.name.empty() ? fs::path(r.manifestPath).parent_path().filename().string() : r.manifest.name;
         out << std::setw(20) << name << std::setw(8) << (r.manifest.name.empty() ? "?" : pluginKindName(r.manifest.kind))
             << std::setw(10) << (r.manifest.version.empty() ? "?" : r.manifest.version) << std::setw(12)
             << pluginStateName(r.state);

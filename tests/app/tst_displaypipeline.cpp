@@ -64,12 +64,20 @@ void TestDisplayPipeline::wrappableIntegersAreDirect()
 {
     const Image image = Image::create(64, 32, 4, DType::UInt8);
     DisplayPipeline pipeline;
-    const DisplayFrame frame = pipeline.frame(image, QRectF(10, 5, 20, 10), 0.5, 3.0, 2.0);
+    DisplayFrame frame = pipeline.frame(image, QRectF(10, 5, 20, 10), 0.5, 0.0, 1.0);
     QVERIFY(frame.direct);
     QCOMPARE(frame.image.constBits(), image.data());
     QCOMPARE(frame.source, QRectF(10, 5, 20, 10));
     QCOMPARE(frame.target, QRectF(10, 5, 20, 10));
     QCOMPARE(pipeline.conversions(), 0);
+
+    // With exposure set, integer images go through the display copy too.
+    image.at<std::uint8_t>(12, 6, 0) = 60;
+    image.at<std::uint8_t>(12, 6, 3) = 255;
+    frame = pipeline.frame(image, QRectF(10, 5, 20, 10), 1.0, 1.0, 1.0);
+    QVERIFY(!frame.direct);
+    QCOMPARE(pipeline.conversions(), 1);
+    QCOMPARE(qRed(frame.image.pixel(2, 1)), 120);
 }
 
 void TestDisplayPipeline::floatValuesAtExposureZero()

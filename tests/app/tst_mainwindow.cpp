@@ -104,6 +104,7 @@ void TestMainWindow::menusForOtherParts()
     QCOMPARE(m_window->menu(QStringLiteral("Edit")), m_window->editMenu());
     QCOMPARE(m_window->menu(QStringLiteral("Nope")), nullptr);
     QVERIFY(m_window->canvas());
+    QVERIFY(!m_window->windowIcon().isNull()); // the icon resource is linked in
 }
 
 void TestMainWindow::tabsFollowDocuments()

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void openMakesCurrent();
     void openErrorsNameFileAndReason_data();
     void openErrorsNameFileAndReason();
+    void cancelledLoadFails();
     void showAndClose();
     void closingDoesNotFreeSharedPixels();
     void pixelsMayHaveChangedBumpsRevisions();
@@ -87,6 +88,18 @@ void TestViewer::openErrorsNameFileAndReason()
     QVERIFY(viewer.documents().isEmpty());
     QCOMPARE(documents.count(), 0);
     QCOMPARE(viewer.current(), nullptr);
+}
+
+void TestViewer::cancelledLoadFails()
+{
+    Viewer viewer;
+    // Cancel as soon as the load starts (as the status bar's Cancel would).
+    connect(&viewer, &Viewer::loadStarted, &viewer, &Viewer::cancelLoad);
+    QString error;
+    QCOMPARE(viewer.open(m_png, &error), nullptr);
+    QVERIFY2(error.startsWith(m_png) && error.contains(QStringLiteral("cancel")), qPrintable(error));
+    QVERIFY(viewer.documents().isEmpty());
+    QVERIFY(!viewer.isLoading());
 }
 
 void TestViewer::showAndClose()

@@ -239,6 +239,7 @@ void TestConsoleWidget::printInLoopArrivesWhileLoopRuns()
     QTRY_VERIFY_WITH_TIMEOUT(m_widget->outputText().contains(QStringLiteral("tick 3\n")), 10000);
     QVERIFY(m_runtime->isBusy());
     QVERIFY(m_widget->stopButton()->isEnabled());
+    QVERIFY(m_widget->input()->toPlainText().isEmpty()); // cleared when it started
     QVERIFY(!m_widget->outputText().contains(QStringLiteral("tick 59")));
     waitIdle();
     QVERIFY(m_widget->outputText().contains(QStringLiteral("tick 59\n")));

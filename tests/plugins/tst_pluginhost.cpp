@@ -5,6 +5,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QMenu>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void dialogPreviewAndCancel();
     void dialogOkKeepsThePreviewAsOneUndoStep();
     void pluginsDialogShowsSkippedPlugins();
+    void reloadPicksUpChangedPythonPlugins();
 
 private:
     Document *showPattern(int width = 40, int height = 30, int channels = 4);
@@ -186,7 +189,14 @@ void TestPluginHost::cancelLeavesTheImage()
     values.set("row_ms", std::int64_t(20)); // 4 s unless cancelled
     QVERIFY(m_host->runFilter("Test Slow", values));
     QTRY_VERIFY(m_host->progress() > 0.05f);
-    m_host->cancelRun();
+    // The progress dialog's Cancel button (the dialog shows after 0.4 s).
+    auto *progress = m_window->findChild<QProgressDialog *>("filterProgress");
+    QVERIFY(progress);
+    QTRY_VERIFY(progress->isVisible());
+    QVERIFY(progress->value() > 0);
+    auto *cancel = progress->findChild<QPushButton *>();
+    QVERIFY(cancel);
+    cancel->click();
     QVERIFY(waitForRun(spy));
     QCOMPARE(spy.at(0).at(1).toBool(), false);
     QCOMPARE(spy.at(0).at(2).toBool(), true); // cancelled
@@ -326,6 +336,45 @@ void TestPluginHost::pluginsDialogShowsSkippedPlugins()
     QVERIFY(m_registry->find("Invert"));
     QCOMPARE(table->topLevelItemCount(), int(m_catalog->records().size()));
     dialog->close();
+}
+
+void TestPluginHost::reloadPicksUpChangedPythonPlugins()
+{
+    // Stands in for the Python module's loader: each load "imports" the
+    // current version of the plugin, which names its filter after it.
+    int version = 1;
+    class Versioned : public Filter {
+    public:
+        explicit Versioned(int v) : m_v(v) {}
+        std::string name() const override { return "Python v" + std::to_string(m_v); }
+        std::vector<DType> dtypes() const override { return {DType::UInt8}; }
+        void apply(const Image &image, const ParamValues &, FilterContext &) const override
+        {
+            image.at<std::uint8_t>(0, 0, 0) = std::uint8_t(m_v);
+        }
+
+    private:
+        int m_v;
+    };
+    m_catalog->setLoader(PluginKind::Python, [&](const PluginManifest &, PluginRegistrar &r) {
+        r.addFilter(std::make_shared<Versioned>(version));
+    });
+    auto menuTexts = [&] {
+        QStringList texts;
+        for (QAction *a : m_host->filterActions())
+            texts << a->text();
+        return texts;
+    };
+    QVERIFY(menuTexts().contains("Python v1")); // loaded once the loader exists
+    version = 2;                                // the author edits the file...
+    m_host->reloadAction()->trigger();          // ...and picks Plugins > Reload
+    QVERIFY(menuTexts().contains("Python v2"));
+    QVERIFY(!menuTexts().contains("Python v1"));
+    Document *document = showPattern();
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    QVERIFY(m_host->runFilter("Python v2"));
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(int(document->image().at<std::uint8_t>(0, 0, 0)), 2);
 }
 
 QTEST_MAIN(TestPluginHost)

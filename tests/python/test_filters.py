@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +172,61 @@ def test_exception_in_filter_leaves_the_image_as_it_was(dtype):
         livepix.filters.apply("Test Fail", image)
     np.testing.assert_array_equal(np.asarray(image), before)
     assert image.revision > revision  # the view is told to repaint the restored pixels
+
+
+def test_cancel_interrupts_a_python_filter_and_restores(dtype):
+    started = threading.Event()
+
+    @livepix.filter("Test Forever")
+    def forever(array):
+        array[...] = 0
+        started.set()
+        while True:  # pure Python: only an asynchronous KeyboardInterrupt stops it
+            pass
+
+    image = make_image(dtype)
+    before = np.asarray(image).copy()
+    run = livepix.filters.Run()
+    outcome = []
+
+    def worker():
+        try:
+            livepix.filters.apply("Test Forever", image, run=run)
+        except BaseException as error:  # noqa: BLE001 - the test inspects it
+            outcome.append(error)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert started.wait(10)
+    run.cancel()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert isinstance(outcome[0], livepix.filters.FilterCancelled)
+    assert isinstance(outcome[0], KeyboardInterrupt)
+    assert run.cancelled
+    np.testing.assert_array_equal(np.asarray(image), before)
+    # The interrupt does not leak into later code on that thread or this one.
+    livepix.filters.apply("Invert", image)
+
+
+def test_cancel_stops_a_cpp_filter_and_reports_progress():
+    image = livepix.Image(256, 4096, 4, "float32")
+    np.asarray(image)[::7] = 1.0
+    before = np.asarray(image).copy()
+    run = livepix.filters.Run()
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(
+        pytest.raises(livepix.filters.FilterCancelled, livepix.filters.apply, "Median (OIIO)", image,
+                      size=15, run=run)))
+    thread.start()
+    deadline = time.monotonic() + 20
+    while run.progress == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    run.cancel()
+    thread.join(30)
+    assert outcome and outcome[0].type is livepix.filters.FilterCancelled
+    assert 0 < run.progress < 1
+    np.testing.assert_array_equal(np.asarray(image), before)
 
 
 def test_bad_parameter_declarations_are_refused():

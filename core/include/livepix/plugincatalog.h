@@ -75,7 +75,8 @@ public:
     /// Scans and loads every plugin not loaded yet; retries NeedsLoader ones.
     /// Calling it again is cheap (already loaded plugins are kept).
     void load();
-    /// load() once per catalog; later calls do nothing.
+    /// load() the first time; later calls only load plugins that waited for
+    /// a loader which has been installed since (cheap otherwise).
     void ensureLoaded();
     /// Scans again: Python plugins are unloaded (their filters removed) and
     /// loaded afresh, so edits take effect; new plugins are loaded; loaded C++

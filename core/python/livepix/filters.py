@@ -26,7 +26,7 @@ import numpy as np
 from . import _livepix
 from ._livepix import FilterCancelled, FilterError, PLUGIN_API_VERSION, Image
 
-__all__ = ["filter", "names", "info", "apply", "plugins", "reload", "list_text", "search_paths",
+__all__ = ["filter", "names", "info", "apply", "Run", "plugins", "reload", "list_text", "search_paths",
            "FilterError", "FilterCancelled", "PLUGIN_API_VERSION"]
 
 ALL_DTYPES = ("uint8", "uint16", "float16", "float32")
@@ -80,7 +80,34 @@ def info(name):
     return _livepix._filter_info(name)
 
 
-def apply(name, image, **params):
+class Run:
+    """Cancel and progress for a run started in another thread::
+
+        run = livepix.filters.Run()
+        threading.Thread(target=livepix.filters.apply, args=("Median (OIIO)", img),
+                         kwargs={"size": 9, "run": run}).start()
+        run.progress        # 0.0 .. 1.0, as the filter reports it
+        run.cancel()        # the apply() call raises FilterCancelled; pixels restored
+
+    A Python filter is interrupted with KeyboardInterrupt at its next bytecode.
+    """
+
+    def __init__(self):
+        self._context = _livepix._FilterContext()
+
+    def cancel(self):
+        self._context.cancel()
+
+    @property
+    def cancelled(self):
+        return self._context.cancelled
+
+    @property
+    def progress(self):
+        return self._context.progress
+
+
+def apply(name, image, run=None, **params):
     """Runs filter ``name`` on ``image`` in place and returns ``image``.
 
     ``image`` is a livepix.Image (edited in its own memory: an image shown in
@@ -89,16 +116,18 @@ def apply(name, image, **params):
     take their defaults. Raises ValueError for an unknown parameter or a value
     out of range, livepix.filters.FilterError for an unsupported dtype, and
     whatever the filter raised; in every failure the pixels are left exactly
-    as they were.
+    as they were. ``run`` (a Run) lets another thread cancel the run
+    (FilterCancelled, a KeyboardInterrupt) or watch its progress.
     """
+    context = run._context if run is not None else None
     if isinstance(image, Image):
-        _livepix._apply_filter(name, image, params)
+        _livepix._apply_filter(name, image, params, context)
         return image
     array = np.asarray(image)
     if not array.flags.writeable:
         raise ValueError("the array is read-only")
     work = Image.from_array(array)
-    _livepix._apply_filter(name, work, params)
+    _livepix._apply_filter(name, work, params, context)
     result = np.asarray(work)
     array[...] = result.reshape(array.shape).astype(array.dtype, copy=False)
     return image
@@ -186,7 +215,7 @@ def _report_skipped():
                       file=sys.stderr)
 
 
-# Installing the loader also loads Python plugins that were waiting for it
-# (the app may have scanned before Python started); otherwise the first scan
-# happens on first use (names(), apply(), plugins()).
+# Plugins are scanned on first use (names(), apply(), plugins()); Python
+# plugins the app found before Python started load then, or when the app's
+# Filters menu next opens.
 _livepix._set_python_loader(_load_plugin)
