@@ -26,6 +26,7 @@
 #include <livepix/image.h>
 
 #include "viewer/canvas.h"
+#include "viewer/displaypipeline.h"
 #include "viewer/qimagewrap.h"
 #include "viewer/viewer.h"
 
@@ -138,6 +139,14 @@ int main(int argc, char **argv)
             std::printf("%-8s %-4s %8.2f %8.2f %8.2f %10.2f %12.2f  %d, %d\n", dtypeName(type),
                         zoom <= 0 ? "fit" : "1:1", floorMs, liveMs, cachedMs, liveMs / floorMs, cachedMs / floorMs,
                         c1 - c0, c2 - c1);
+            if (!DisplayPipeline::drawsDirectly(image)) {
+                // Of the live paint, how much is the 8-bit conversion itself.
+                DisplayPipeline pipeline;
+                const QRectF visible((floor.target.topLeft() - o) / s, floor.target.size() / s);
+                const double convertMs = medianMs(runs, [&] { image.markChanged(); },
+                                                  [&] { pipeline.frame(image, visible, s, 0.0, 1.0); });
+                std::printf("%-8s %-4s   of which the display-copy conversion: %.2f ms\n", "", "", convertMs);
+            }
             std::fflush(stdout);
         }
         viewer.close(viewer.current());
