@@ -79,6 +79,7 @@ private:
     DisplayLut m_colourLut;
     DisplayLut m_alphaLut;
     QThreadPool m_pool;
+    int m_helpers = 0; // pool threads joining the GUI thread in a conversion
     int m_conversions = 0;
 };
 

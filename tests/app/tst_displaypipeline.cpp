@@ -36,6 +36,7 @@ private Q_SLOTS:
     void grayAndTwoChannelImages();
     void moreThanFourChannelsShowTheFirst();
     void convertsOnlyTheVisiblePartAtDisplayResolution();
+    void tinyImageFarZoomedOutStaysInside();
     void cacheReusedUntilSomethingChanges();
     void newBufferAtSameAddressIsNotStale();
 };
@@ -170,6 +171,20 @@ void TestDisplayPipeline::convertsOnlyTheVisiblePartAtDisplayResolution()
     QCOMPARE(frame.image.size(), QSize(41, 31));
     QCOMPARE(qRed(frame.image.pixel(0, 0)), 100);
     QCOMPARE(frame.source, QRectF(0, 0, 41, 31));
+}
+
+void TestDisplayPipeline::tinyImageFarZoomedOutStaysInside()
+{
+    // Step 8 on a 3x3 image: the block centre (4, 4) lies outside; the
+    // sample must come from the last row and column instead.
+    Image image = Image::create(3, 3, 3, DType::Float32);
+    for (int c = 0; c < 3; ++c)
+        image.at<float>(2, 2, c) = 1.0f;
+    DisplayPipeline pipeline;
+    const DisplayFrame frame = pipeline.frame(image, all(image), 1.0 / 8.0, 0.0, 1.0);
+    QCOMPARE(frame.image.size(), QSize(1, 1));
+    QCOMPARE(frame.image.pixel(0, 0), qRgb(255, 255, 255));
+    QCOMPARE(frame.target, all(image));
 }
 
 void TestDisplayPipeline::cacheReusedUntilSomethingChanges()
