@@ -244,6 +244,13 @@ int firstSubimageWithPixels(OIIO::ImageInput &input)
     return 0;
 }
 
+std::string gibibytes(double bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", bytes / double(1u << 30));
+    return text;
+}
+
 // Permission check with the effective user, the one open() will use.
 bool accessible(const fs::path &path, int mode)
 {
@@ -317,6 +324,14 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
             format = f;
     std::string sourceType;
     const DType type = keptType(format, &sourceType);
+
+    // A header can claim any size; refuse what this computer cannot hold
+    // rather than letting the decoder fill pages until the system kills us.
+    const double needed = double(paddedRowBytes(spec.width, spec.nchannels, type)) * double(spec.height);
+    const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+    if (physical > 0 && needed > physical)
+        throw ImageError(path, "the image is too large: " + layout + " needs " + gibibytes(needed) +
+                                   " GiB, more than this computer's memory (" + gibibytes(physical) + " GiB)");
 
     Image image;
     try {
