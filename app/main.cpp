@@ -1,1 +1,27 @@
-int main() { return 0; }
+// livepix: parse the command line and run (see app/viewer/application.h).
+#include <QApplication>
+
+#include "viewer/application.h"
+#ifdef LIVEPIX_HAVE_CONSOLE
+#include "console/installconsole.h"
+#endif
+#ifdef LIVEPIX_HAVE_PLUGINHOST
+#include "pluginhost/pluginhost.h"
+#endif
+
+int main(int argc, char *argv[])
+{
+    // --help, --version and bad options work without a display.
+    if (const int status = livepix::gui::Application::runWithoutGui(argc, argv); status >= 0)
+        return status;
+    QApplication qapp(argc, argv);
+    livepix::gui::Application app;
+    // Other parts (console, plugin host) attach to `app` here, before run().
+#ifdef LIVEPIX_HAVE_CONSOLE
+    livepix::gui::installConsole(app);
+#endif
+#ifdef LIVEPIX_HAVE_PLUGINHOST
+    livepix::gui::installPluginHost(app);
+#endif
+    return app.run();
+}

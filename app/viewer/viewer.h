@@ -35,6 +35,10 @@ public:
     Document *show(const Image &image, const QString &name);
     /// Closes a document (drops its image reference). Returns false if unknown.
     bool close(Document *document);
+    /// True while open() waits for a worker thread.
+    bool isLoading() const;
+    /// Asks a running load to stop; open() then fails with "<path>: cancelled".
+    void cancelLoad();
 
     /// Zoom factor: 1.0 is 1:1; <= 0 means "fit to window".
     double zoom() const;
@@ -60,6 +64,11 @@ Q_SIGNALS:
     void viewSettingsChanged();
     /// Pixels may have changed; views repaint (coalesced to one paint a frame).
     void pixelsChanged();
+    /// Load progress for views (the model shows nothing itself). Emitted on
+    /// the GUI thread; progress is in [0, 1].
+    void loadStarted(const QString &path);
+    void loadProgress(const QString &path, double progress);
+    void loadFinished(const QString &path);
 
 private:
     struct Private;

@@ -1,0 +1,396 @@
+// PythonRuntime: GUI-side half of the embedded interpreter. Python.h comes
+// first (ENVIRONMENT.md item 4); this file only needs PyErr_SetInterruptEx.
+#include <Python.h>
+
+#include "console/pythonruntime.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QThread>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+#include "console/pythonworker.h"
+#include "viewer/viewer.h"
+
+namespace livepix::gui {
+
+namespace {
+std::atomic<PythonRuntime *> s_instance{nullptr};
+
+// Output kept for the GUI when it cannot keep up (a print flood): beyond
+// this, the oldest text is dropped.
+constexpr qsizetype MaxBufferedOutput = 4 * 1024 * 1024;
+
+bool hasPackage(const QString &dir)
+{
+    return !dir.isEmpty() && QFileInfo::exists(dir + QStringLiteral("/livepix/__init__.py"));
+}
+
+/// Folder holding the `livepix` package: $LIVEPIX_PYTHONPATH, else the build
+/// tree's python/ next to bin/ (the build mirrors the install layout), else
+/// the install folder relative to the executable, else the configured paths.
+QString packageDir()
+{
+    const QByteArray env = qgetenv("LIVEPIX_PYTHONPATH");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env);
+    const QString appDir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath()
+                                                        : QString();
+    const QStringList candidates = {
+        appDir + QStringLiteral("/../python"),
+        appDir + QStringLiteral("/../") + QStringLiteral(LIVEPIX_PYTHON_INSTALL_DIR),
+        QStringLiteral(LIVEPIX_PYTHON_BUILD_DIR),
+        QStringLiteral(LIVEPIX_INSTALL_PREFIX "/" LIVEPIX_PYTHON_INSTALL_DIR),
+    };
+    for (const QString &dir : candidates)
+        if (hasPackage(dir))
+            return QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+    return QString();
+}
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+} // namespace
+
+PythonRuntime::PythonRuntime(Viewer *viewer, QObject *parent) : QObject(parent), m_viewer(viewer)
+{
+    Q_ASSERT(!s_instance.load());
+    s_instance = this;
+    m_repaintTimer.setInterval(33);
+    connect(&m_repaintTimer, &QTimer::timeout, this, &PythonRuntime::onRepaintTick);
+}
+
+PythonRuntime::~PythonRuntime()
+{
+    shutdown();
+    PythonRuntime *self = this;
+    s_instance.compare_exchange_strong(self, nullptr);
+}
+
+PythonRuntime *PythonRuntime::instance() { return s_instance.load(); }
+
+Viewer *PythonRuntime::viewer() const { return m_viewer.data(); }
+
+void PythonRuntime::setRepaintInterval(int ms) { m_repaintTimer.setInterval(ms); }
+
+void PythonRuntime::start()
+{
+    if (m_started || m_closing)
+        return;
+    m_started = true;
+    m_packageDir = packageDir();
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("livepix-python"));
+    // Deep recursion in user code needs more than the default thread stack.
+    m_thread->setStackSize(16 * 1024 * 1024);
+    m_worker = new PythonWorker(this);
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+    post(
+        [this](PythonWorker *worker) {
+            QString error;
+            bool ok = worker->initialize(&error);
+            QMetaObject::invokeMethod(
+                this,
+                [this, ok, error]() {
+                    m_ready = ok;
+                    if (ok)
+                        Q_EMIT ready();
+                    else {
+                        appendOutput(Stream::Stderr, error);
+                        Q_EMIT startFailed(error);
+                    }
+                },
+                Qt::QueuedConnection);
+            return std::make_pair(ok, error);
+        },
+        true);
+}
+
+quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker *)> job, bool counts)
+{
+    if (!m_started)
+        start();
+    const quint64 id = ++m_lastJobId;
+    if (m_closing)
+        return id;
+    if (counts) {
+        ++m_pending;
+        setBusy(true);
+    }
+    PythonWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [this, worker, job = std::move(job), counts, id]() {
+            std::pair<bool, QString> result{false, QStringLiteral("livepix is closing")};
+            if (!m_closing) {
+                m_running = true;
+                result = job(worker);
+                m_running = false;
+            }
+            m_lastStatementEndNs = nowNs();
+            if (counts)
+                QMetaObject::invokeMethod(
+                    this, [this, id, result]() { jobFinished(id, result.first, result.second); },
+                    Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+    return id;
+}
+
+void PythonRuntime::jobFinished(quint64 id, bool ok, const QString &error)
+{
+    --m_pending;
+    // The job's last statement may have edited pixels.
+    if (m_viewer)
+        m_viewer->pixelsMayHaveChanged();
+    if (m_pending == 0)
+        setBusy(false);
+    Q_EMIT jobCompleted(id, ok, error);
+    Q_EMIT executionFinished(ok, error);
+}
+
+void PythonRuntime::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    if (busy)
+        m_repaintTimer.start();
+    else
+        m_repaintTimer.stop();
+    Q_EMIT busyChanged(busy);
+}
+
+void PythonRuntime::submit(const QString &source)
+{
+    post(
+        [this, source](PythonWorker *worker) {
+            bool incomplete = false;
+            QString error;
+            bool ok = worker->submit(source, &incomplete, &error);
+            QMetaObject::invokeMethod(
+                this,
+                [this, incomplete]() {
+                    if (incomplete)
+                        Q_EMIT inputIncomplete();
+                    else
+                        Q_EMIT inputAccepted();
+                },
+                Qt::QueuedConnection);
+            return std::make_pair(ok, error);
+        },
+        true);
+}
+
+quint64 PythonRuntime::runSource(const QString &source, const QString &label)
+{
+    return post(
+        [source, label](PythonWorker *worker) {
+            QString error;
+            bool ok = worker->runSource(source, label, &error);
+            return std::make_pair(ok, error);
+        },
+        true);
+}
+
+quint64 PythonRuntime::runFile(const QString &path)
+{
+    return post(
+        [path](PythonWorker *worker) {
+            QString error;
+            bool ok = worker->runFile(path, &error);
+            return std::make_pair(ok, error);
+        },
+        true);
+}
+
+bool PythonRuntime::runAndWait(const QString &sourceOrPath, bool isFile, QString *error)
+{
+    const quint64 id = isFile ? runFile(sourceOrPath) : runSource(sourceOrPath);
+    if (m_closing) {
+        if (error)
+            *error = QStringLiteral("livepix is closing");
+        return false;
+    }
+    bool done = false;
+    bool ok = false;
+    QString message;
+    QEventLoop loop;
+    QMetaObject::Connection c = connect(this, &PythonRuntime::jobCompleted, &loop,
+                                        [&](quint64 finished, bool success, const QString &text) {
+                                            if (finished != id)
+                                                return;
+                                            done = true;
+                                            ok = success;
+                                            message = text;
+                                            loop.quit();
+                                        });
+    if (!done)
+        loop.exec();
+    disconnect(c);
+    if (error)
+        *error = message;
+    return ok;
+}
+
+void PythonRuntime::complete(const QString &textBeforeCursor)
+{
+    // Completion needs the worker; while code runs there is none to give.
+    if (!m_ready || isBusy())
+        return;
+    post(
+        [this, textBeforeCursor](PythonWorker *worker) {
+            int length = 0;
+            QStringList candidates;
+            worker->complete(textBeforeCursor, &length, &candidates);
+            QMetaObject::invokeMethod(
+                this, [this, length, candidates]() { Q_EMIT completionsReady(length, candidates); },
+                Qt::QueuedConnection);
+            return std::make_pair(true, QString());
+        },
+        false);
+}
+
+void PythonRuntime::setInterruptible(bool on, int wakeFd)
+{
+    QMutexLocker lock(&m_interruptMutex);
+    m_interruptible = on;
+    m_wakeFd = wakeFd;
+}
+
+void PythonRuntime::interrupt()
+{
+    QMutexLocker lock(&m_interruptMutex);
+    // PyErr_SetInterruptEx needs no GIL and never blocks: it trips Python's
+    // SIGINT flag, and the worker (Python's main thread) raises
+    // KeyboardInterrupt once it notices. The byte on the wake pipe makes it
+    // notice at once (see start_interrupt_waker in consoleshell.py).
+    if (!m_interruptible || !m_running)
+        return;
+    PyErr_SetInterruptEx(SIGINT);
+#ifdef Q_OS_UNIX
+    if (m_wakeFd >= 0)
+        (void)::write(m_wakeFd, "i", 1);
+#endif
+}
+
+void PythonRuntime::appendOutput(Stream stream, const QString &text)
+{
+    if (text.isEmpty())
+        return;
+    bool postDrain = false;
+    {
+        QMutexLocker lock(&m_outputMutex);
+        if (!m_chunks.isEmpty() && m_chunks.last().stream == stream)
+            m_chunks.last().text += text;
+        else
+            m_chunks.append({stream, text});
+        m_chunkBytes += text.size();
+        while (m_chunkBytes > MaxBufferedOutput && m_chunks.size() > 1) {
+            m_chunkBytes -= m_chunks.first().text.size();
+            m_chunks.removeFirst();
+            m_chunks.first().text.prepend(QStringLiteral("[... output dropped ...]\n"));
+        }
+        if (!m_drainPosted) {
+            m_drainPosted = true;
+            postDrain = true;
+        }
+    }
+    if (postDrain)
+        QMetaObject::invokeMethod(this, &PythonRuntime::drainOutput, Qt::QueuedConnection);
+}
+
+void PythonRuntime::drainOutput()
+{
+    QList<Chunk> chunks;
+    {
+        QMutexLocker lock(&m_outputMutex);
+        chunks.swap(m_chunks);
+        m_chunkBytes = 0;
+        m_drainPosted = false;
+    }
+    for (const Chunk &chunk : chunks) {
+        if (m_mirrorToStdio && chunk.stream != Stream::Echo) {
+            FILE *f = chunk.stream == Stream::Stderr ? stderr : stdout;
+            std::fputs(chunk.text.toLocal8Bit().constData(), f);
+            std::fflush(f);
+        }
+        Q_EMIT output(chunk.stream, chunk.text);
+    }
+}
+
+void PythonRuntime::statementDone()
+{
+    m_lastStatementEndNs = nowNs();
+    if (!m_statementPosted.exchange(true))
+        QMetaObject::invokeMethod(this, &PythonRuntime::onStatementDone, Qt::QueuedConnection);
+}
+
+void PythonRuntime::onStatementDone()
+{
+    m_statementPosted = false;
+    if (m_viewer)
+        m_viewer->pixelsMayHaveChanged();
+    Q_EMIT statementFinished();
+}
+
+void PythonRuntime::onRepaintTick()
+{
+    if (m_viewer)
+        m_viewer->pixelsMayHaveChanged();
+}
+
+void PythonRuntime::shutdown()
+{
+    if (!m_started || m_closing.exchange(true))
+        return;
+    m_repaintTimer.stop();
+    interrupt();
+    PythonWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker]() {
+            worker->finalize();
+            QThread::currentThread()->quit();
+        },
+        Qt::QueuedConnection);
+    // A call from Python into the viewer may be waiting for this thread:
+    // serve those (and only those) while waiting.
+    QDeadlineTimer deadline(5000);
+    while (!m_thread->wait(10)) {
+        QCoreApplication::sendPostedEvents(&m_guiContext, QEvent::MetaCall);
+        interrupt();
+        if (deadline.hasExpired()) {
+            std::fputs("livepix: Python code did not stop; leaving it running while livepix exits\n",
+                       stderr);
+            // The thread and worker are leaked on purpose: deleting a running
+            // QThread aborts, and Python cannot be finalized from here.
+            m_thread = nullptr;
+            m_worker = nullptr;
+            return;
+        }
+    }
+    delete m_worker;
+    m_worker = nullptr;
+    delete m_thread;
+    m_thread = nullptr;
+    // Output that arrived after the last drain.
+    drainOutput();
+}
+
+} // namespace livepix::gui

@@ -1,0 +1,170 @@
+#pragma once
+// PythonRuntime: the one embedded Python interpreter and its worker thread.
+#include <QElapsedTimer>
+#include <QList>
+#include <QMutex>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <atomic>
+#include <functional>
+#include <utility>
+
+class QThread;
+
+namespace livepix::gui {
+
+class PythonWorker;
+class Viewer;
+
+/// Owns the embedded interpreter (Debian's python3, started once per process)
+/// and the worker QThread that runs all Python code: console input, --exec
+/// code, scripts and completion. The worker holds the GIL only while it runs
+/// something and releases it otherwise.
+///
+/// Every request is asynchronous: the GUI thread posts it to the worker and
+/// gets the answer as a signal, so the GUI never waits for the GIL. While code
+/// runs, a GUI-thread timer calls Viewer::pixelsMayHaveChanged() at ~30 Hz so
+/// loops that paint animate; after every statement the runtime calls it once
+/// more (the one "pixels may have changed" path).
+///
+/// Output written by Python (sys.stdout, sys.stderr, echoed input) is queued
+/// under a mutex by the worker and delivered on the GUI thread by output(),
+/// coalesced per event-loop pass so a flood of prints cannot swamp the GUI.
+///
+/// Threading: construct, call and destroy on the GUI thread. appendOutput()
+/// and statementDone() are the worker's entry points and may be called from
+/// any thread. There is one runtime per process (instance()).
+class PythonRuntime : public QObject {
+    Q_OBJECT
+public:
+    enum class Stream { Stdout = 0, Stderr = 1, Echo = 2 };
+    Q_ENUM(Stream)
+
+    /// `viewer` (may be null in tests) backs the Python `viewer` object and
+    /// gets pixelsMayHaveChanged() calls.
+    explicit PythonRuntime(Viewer *viewer, QObject *parent = nullptr);
+    /// Stops the worker and finalizes Python (see shutdown()).
+    ~PythonRuntime() override;
+
+    static PythonRuntime *instance();
+
+    /// Starts the worker thread; it then initializes Python, imports numpy
+    /// and livepix and runs ~/.config/livepix/startup.py. Returns at once:
+    /// requests made before the interpreter is up wait in the worker's queue.
+    void start();
+    /// Interrupts what runs (KeyboardInterrupt), stops the worker and
+    /// finalizes Python. Processes events while it waits (a running call into
+    /// the viewer must finish). Idempotent.
+    void shutdown();
+
+    bool isStarted() const { return m_started; }
+    /// True once the interpreter is up (ready() was emitted).
+    bool isReady() const { return m_ready; }
+    /// True while a request is queued or running on the worker.
+    bool isBusy() const { return m_pending > 0; }
+    Viewer *viewer() const;
+
+    /// Console input (the whole text typed so far). Answers with
+    /// inputIncomplete() (nothing ran; the editor wants another line) or
+    /// inputAccepted() and, once it ran, executionFinished().
+    void submit(const QString &source);
+    /// Runs `source` in the console namespace as if typed (echoed, values
+    /// shown), e.g. --exec. `label` names it in tracebacks ("<exec>").
+    /// Returns the request's id (see jobCompleted()).
+    quint64 runSource(const QString &source, const QString &label = QStringLiteral("<exec>"));
+    /// Runs a script file in the console namespace (no value echo).
+    quint64 runFile(const QString &path);
+    /// Runs `source` (or a script file when isFile) and waits for it in a
+    /// nested event loop (the GUI keeps painting and serving `viewer` calls).
+    /// Returns false when the code raised; *error then holds the traceback.
+    bool runAndWait(const QString &sourceOrPath, bool isFile, QString *error = nullptr);
+    /// Completions for the end of `textBeforeCursor`; answers with
+    /// completionsReady(). Dropped (no answer) while code runs.
+    void complete(const QString &textBeforeCursor);
+    /// Raises KeyboardInterrupt in the running code (from any thread state:
+    /// needs no GIL). Pure-Python loops stop at once; a blocking C call (e.g.
+    /// time.sleep) stops when it returns.
+    void interrupt();
+
+    /// Period of the repaint timer while code runs (default 33 ms, ~30 Hz).
+    void setRepaintInterval(int ms);
+    /// When on, output is also written to the process's stdout/stderr (batch
+    /// runs with --exec/--script print what the code prints).
+    void setMirrorToStdio(bool on) { m_mirrorToStdio = on; }
+
+    // ---- worker-thread entry points (thread-safe) ----
+    void appendOutput(Stream stream, const QString &text);
+    void statementDone();
+    bool isClosing() const { return m_closing.load(); }
+    /// GUI-thread object that Python's calls into the viewer are queued to.
+    QObject *guiContext() { return &m_guiContext; }
+    /// steady_clock time (ns since its epoch) at which the last statement or
+    /// request finished on the worker (for the latency benchmark).
+    qint64 lastStatementEndNs() const { return m_lastStatementEndNs.load(); }
+
+Q_SIGNALS:
+    void ready();
+    /// Python could not start (message for the console); requests fail.
+    void startFailed(const QString &message);
+    void output(livepix::gui::PythonRuntime::Stream stream, const QString &text);
+    void busyChanged(bool busy);
+    void inputIncomplete();
+    void inputAccepted();
+    /// One request finished. ok is false when the code raised; error has the
+    /// traceback text then.
+    void executionFinished(bool ok, const QString &error);
+    /// One top-level statement finished (also once per script).
+    void statementFinished();
+    /// `replaceLength` characters before the cursor are to be replaced by
+    /// one of `candidates`.
+    void completionsReady(int replaceLength, const QStringList &candidates);
+    /// Like executionFinished(), with the id runSource()/runFile() returned.
+    void jobCompleted(quint64 id, bool ok, const QString &error);
+
+private:
+    friend class PythonWorker;
+    struct Chunk {
+        Stream stream;
+        QString text;
+    };
+    using Job = std::function<std::pair<bool, QString>(PythonWorker *)>;
+    quint64 post(Job job, bool counts);
+    void jobFinished(quint64 id, bool ok, const QString &error);
+    void setInterruptible(bool on, int wakeFd);
+    void drainOutput();
+    void onStatementDone();
+    void onRepaintTick();
+    void setBusy(bool busy);
+
+    QPointer<Viewer> m_viewer;
+    QThread *m_thread = nullptr;
+    PythonWorker *m_worker = nullptr;
+    QTimer m_repaintTimer;
+    bool m_started = false;
+    bool m_ready = false;
+    bool m_busy = false;
+    bool m_mirrorToStdio = false;
+    int m_pending = 0;
+    std::atomic<bool> m_closing{false};
+    quint64 m_lastJobId = 0;
+    QString m_packageDir; // read by the worker during initialization only
+    QObject m_guiContext;
+    std::atomic<bool> m_running{false};        // the worker is inside a request
+    std::atomic<bool> m_statementPosted{false};
+    std::atomic<qint64> m_lastStatementEndNs{0};
+
+    QMutex m_interruptMutex;
+    bool m_interruptible = false; // guarded by m_interruptMutex: Python is up and not finalizing
+    int m_wakeFd = -1;            // guarded by m_interruptMutex: write end of the wake pipe
+
+    QMutex m_outputMutex;
+    QList<Chunk> m_chunks;   // guarded by m_outputMutex
+    qsizetype m_chunkBytes = 0; // guarded by m_outputMutex
+    bool m_drainPosted = false; // guarded by m_outputMutex
+};
+
+} // namespace livepix::gui

@@ -1,0 +1,305 @@
+// PythonWorker: interpreter start-up, request execution and shutdown, all on
+// the worker thread. pybind11 comes before Qt headers (ENVIRONMENT.md item 4).
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+
+#include "console/pythonworker.h"
+
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <csignal>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
+#include "console/consoleshellsource.h"
+#include "console/pythonruntime.h"
+#include "console/viewerbinding.h"
+
+namespace py = pybind11;
+
+namespace livepix::gui {
+
+struct PythonWorker::Private {
+    bool initialized = false;
+    PyThreadState *savedState = nullptr; // the worker's thread state while the GIL is released
+    py::object shell;                    // _livepix_console.Shell
+    int wakePipe[2] = {-1, -1};          // see _livepix_console.start_interrupt_waker
+};
+
+namespace {
+
+/// Holds the GIL on the worker thread for one request; releases it after.
+class GilHold {
+public:
+    explicit GilHold(PyThreadState **saved) : m_saved(saved) { PyEval_RestoreThread(*m_saved); }
+    ~GilHold() { *m_saved = PyEval_SaveThread(); }
+
+private:
+    PyThreadState **m_saved;
+};
+
+/// Text of a Python exception that escaped the shell (e.g. a KeyboardInterrupt
+/// that arrived between two statements). Never throws.
+QString describe(py::error_already_set &error)
+{
+    try {
+        if (error.matches(PyExc_KeyboardInterrupt))
+            return QStringLiteral("KeyboardInterrupt\n");
+        py::object lines = py::module_::import("traceback")
+                               .attr("format_exception_only")(error.type(), error.value());
+        return QString::fromStdString(py::str("").attr("join")(lines).cast<std::string>());
+    } catch (...) {
+        return QString::fromUtf8(error.what()) + QLatin1Char('\n');
+    }
+}
+
+/// Lets PyErr_SetInterruptEx(SIGINT) raise KeyboardInterrupt in console code
+/// without taking SIGINT from the process: Python's handler table gets
+/// default_int_handler (which is what PyErr_SetInterruptEx looks at), then the
+/// process-level sigaction is put back as it was (install_signal_handlers = 0).
+void installInterruptHandler()
+{
+#ifdef SIGINT
+    struct sigaction previous = {};
+    sigaction(SIGINT, nullptr, &previous);
+    py::module_ signal = py::module_::import("signal");
+    signal.attr("signal")(SIGINT, signal.attr("default_int_handler"));
+    sigaction(SIGINT, &previous, nullptr);
+#endif
+}
+
+/// Drops an interrupt that arrived after the code it was meant for ended.
+void clearStaleInterrupt()
+{
+    if (PyErr_CheckSignals() != 0)
+        PyErr_Clear();
+}
+
+} // namespace
+
+PythonWorker::PythonWorker(PythonRuntime *runtime) : d(new Private), m_runtime(runtime) {}
+
+PythonWorker::~PythonWorker() = default;
+
+bool PythonWorker::isInitialized() const { return d->initialized; }
+
+bool PythonWorker::initialize(QString *error)
+{
+    linkViewerBinding();
+    if (Py_IsInitialized()) {
+        *error = QStringLiteral("Python is already running in this process");
+        return false;
+    }
+    // Debian's interpreter, pinned by the build (ENVIRONMENT.md items 1-2):
+    // sys.executable must be it so subprocess/multiprocessing start the same
+    // Python, and Python must not install its own signal handlers in the GUI.
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    config.install_signal_handlers = 0;
+    config.parse_argv = 0;
+    PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, LIVEPIX_PYTHON_EXECUTABLE);
+    if (!PyStatus_Exception(status))
+        status = PyConfig_SetBytesString(&config, &config.executable, LIVEPIX_PYTHON_EXECUTABLE);
+    if (PyStatus_Exception(status)) {
+        *error = QStringLiteral("cannot configure Python: %1").arg(QString::fromUtf8(status.err_msg));
+        PyConfig_Clear(&config);
+        return false;
+    }
+    try {
+        py::initialize_interpreter(&config, 0, nullptr, false);
+    } catch (const std::exception &e) {
+        *error = QStringLiteral("cannot start Python: %1").arg(QString::fromUtf8(e.what()));
+        return false;
+    }
+    d->initialized = true;
+
+    bool ok = true;
+    try {
+        installInterruptHandler();
+        py::module_ sys = py::module_::import("sys");
+        QString packageDir = m_runtime->m_packageDir;
+        if (!packageDir.isEmpty())
+            sys.attr("path").attr("insert")(0, packageDir.toStdString());
+
+        // The console's Python half, as module _livepix_console.
+        py::module_ types = py::module_::import("types");
+        py::object shellModule = types.attr("ModuleType")("_livepix_console");
+        sys.attr("modules")["_livepix_console"] = shellModule;
+        py::exec(consoleShellSource(), shellModule.attr("__dict__"));
+        shellModule.attr("install_streams")();
+
+        py::dict ns = py::module_::import("__main__").attr("__dict__");
+        d->shell = shellModule.attr("Shell")(ns);
+        // Each import may fail on a broken system; say so and keep going.
+        const char *names[][2] = {{"np", "numpy"}, {"livepix", "livepix"}};
+        for (auto &pair : names) {
+            try {
+                ns[pair[0]] = py::module_::import(pair[1]);
+            } catch (py::error_already_set &e) {
+                ok = false;
+                m_runtime->appendOutput(PythonRuntime::Stream::Stderr,
+                                        QStringLiteral("cannot import %1: %2")
+                                            .arg(QString::fromUtf8(pair[1]), describe(e)));
+            }
+        }
+        ns["viewer"] = py::module_::import("livepix_app").attr("viewer");
+    } catch (py::error_already_set &e) {
+        *error = describe(e);
+        ok = false;
+    }
+#ifdef Q_OS_UNIX
+    if (d->shell && pipe2(d->wakePipe, O_CLOEXEC) == 0) {
+        // The GUI end never blocks: a full pipe already means "wake up".
+        fcntl(d->wakePipe[1], F_SETFL, O_NONBLOCK);
+        try {
+            py::module_::import("_livepix_console").attr("start_interrupt_waker")(d->wakePipe[0]);
+        } catch (py::error_already_set &e) {
+            m_runtime->appendOutput(PythonRuntime::Stream::Stderr, describe(e));
+        }
+    }
+#endif
+    m_runtime->setInterruptible(d->shell.ptr() != nullptr, d->wakePipe[1]);
+
+    // The user's startup script: errors are shown, never fatal.
+    QString startup = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+                      + QStringLiteral("/livepix/startup.py");
+    if (d->shell && QFileInfo::exists(startup)) {
+        try {
+            d->shell.attr("run_file")(startup.toStdString());
+        } catch (py::error_already_set &e) {
+            m_runtime->appendOutput(PythonRuntime::Stream::Stderr, describe(e));
+        }
+    }
+    clearStaleInterrupt();
+    d->savedState = PyEval_SaveThread();
+    if (!d->shell) {
+        if (error->isEmpty())
+            *error = QStringLiteral("the console's Python code did not load");
+        return false;
+    }
+    Q_UNUSED(ok);
+    return true;
+}
+
+bool PythonWorker::submit(const QString &source, bool *incomplete, QString *error)
+{
+    *incomplete = false;
+    if (!d->shell) {
+        *error = QStringLiteral("Python is not available");
+        return false;
+    }
+    GilHold gil(&d->savedState);
+    clearStaleInterrupt();
+    try {
+        py::object result = d->shell.attr("submit")(source.toStdString());
+        if (result.is_none()) {
+            *incomplete = true;
+            return true;
+        }
+        bool ok = result.cast<bool>();
+        if (!ok)
+            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
+        return ok;
+    } catch (py::error_already_set &e) {
+        *error = describe(e);
+        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
+        return false;
+    }
+}
+
+bool PythonWorker::runSource(const QString &source, const QString &label, QString *error)
+{
+    if (!d->shell) {
+        *error = QStringLiteral("Python is not available");
+        return false;
+    }
+    GilHold gil(&d->savedState);
+    clearStaleInterrupt();
+    try {
+        bool ok = d->shell.attr("run_source")(source.toStdString(), label.toStdString()).cast<bool>();
+        if (!ok)
+            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
+        return ok;
+    } catch (py::error_already_set &e) {
+        *error = describe(e);
+        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
+        return false;
+    }
+}
+
+bool PythonWorker::runFile(const QString &path, QString *error)
+{
+    if (!d->shell) {
+        *error = QStringLiteral("Python is not available");
+        return false;
+    }
+    GilHold gil(&d->savedState);
+    clearStaleInterrupt();
+    try {
+        bool ok = d->shell.attr("run_file")(path.toStdString()).cast<bool>();
+        if (!ok)
+            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
+        return ok;
+    } catch (py::error_already_set &e) {
+        *error = describe(e);
+        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
+        return false;
+    }
+}
+
+void PythonWorker::complete(const QString &text, int *replaceLength, QStringList *candidates)
+{
+    *replaceLength = 0;
+    candidates->clear();
+    if (!d->shell)
+        return;
+    GilHold gil(&d->savedState);
+    clearStaleInterrupt();
+    try {
+        auto result = d->shell.attr("completions")(text.toStdString())
+                          .cast<std::pair<int, std::vector<std::string>>>();
+        *replaceLength = result.first;
+        for (const std::string &c : result.second)
+            candidates->append(QString::fromStdString(c));
+    } catch (py::error_already_set &) {
+        // No completions is the right answer to anything that went wrong.
+    }
+}
+
+void PythonWorker::finalize()
+{
+    if (!d->initialized)
+        return;
+    m_runtime->setInterruptible(false, -1);
+#ifdef Q_OS_UNIX
+    if (d->wakePipe[1] >= 0) {
+        (void)::write(d->wakePipe[1], "q", 1); // ends the waker thread
+    }
+#endif
+    PyEval_RestoreThread(d->savedState);
+    d->savedState = nullptr;
+    clearStaleInterrupt();
+    try {
+        // Anything printed while Python shuts down goes to the real streams.
+        py::module_ sys = py::module_::import("sys");
+        sys.attr("stdout") = sys.attr("__stdout__");
+        sys.attr("stderr") = sys.attr("__stderr__");
+    } catch (py::error_already_set &) {
+    }
+    d->shell = py::object();
+    py::finalize_interpreter();
+    d->initialized = false;
+#ifdef Q_OS_UNIX
+    for (int &fd : d->wakePipe)
+        if (fd >= 0) {
+            ::close(fd);
+            fd = -1;
+        }
+#endif
+}
+
+} // namespace livepix::gui

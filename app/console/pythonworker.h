@@ -1,0 +1,44 @@
+#pragma once
+// PythonWorker: the object on the Python thread that runs every request.
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace livepix::gui {
+
+class PythonRuntime;
+
+/// Lives on PythonRuntime's worker QThread. It initializes the interpreter on
+/// that thread (so Python's "main thread" is the worker and KeyboardInterrupt
+/// is delivered there), then runs requests one at a time, taking the GIL for
+/// each and releasing it between them. Results go back to the runtime through
+/// queued calls.
+///
+/// Threading: every member function runs on the worker thread only (the
+/// runtime posts lambdas that call them).
+class PythonWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit PythonWorker(PythonRuntime *runtime);
+    ~PythonWorker() override;
+
+    /// Starts Python; returns false with *error when it could not.
+    bool initialize(QString *error);
+    bool isInitialized() const;
+    /// Each returns false when the code raised, with *error set to the traceback.
+    /// submit() sets *incomplete when the input needs more lines.
+    bool submit(const QString &source, bool *incomplete, QString *error);
+    bool runSource(const QString &source, const QString &label, QString *error);
+    bool runFile(const QString &path, QString *error);
+    void complete(const QString &text, int *replaceLength, QStringList *candidates);
+    /// Drops every Python object and finalizes the interpreter.
+    void finalize();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+    PythonRuntime *m_runtime;
+};
+
+} // namespace livepix::gui

@@ -1,0 +1,287 @@
+// livepix_app: the `viewer` object of the console, plus the console's output
+// hooks. Not named `livepix`: that name belongs to the importable package of
+// core/python, whose livepix.Image type this module reuses (py::cast of a
+// livepix::Image gives the very same Python type).
+//
+// Threading: Python calls these functions on the worker thread with the GIL
+// held. Everything that touches the Viewer runs on the GUI thread through a
+// blocking queued call made with the GIL released, so the GUI thread (which
+// never takes the GIL) cannot deadlock with it. Python objects are only made
+// or read on the worker side, never inside the GUI-thread lambdas.
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+
+#include "console/viewerbinding.h"
+
+#include <QFileInfo>
+#include <QMetaObject>
+#include <QThread>
+
+#include <exception>
+#include <optional>
+
+#include <livepix/image.h>
+#include <livepix/imageerror.h>
+
+#include "console/pythonruntime.h"
+#include "viewer/document.h"
+#include "viewer/viewer.h"
+
+namespace py = pybind11;
+
+namespace livepix::gui {
+
+void linkViewerBinding() {}
+
+namespace {
+
+PythonRuntime *runtime()
+{
+    PythonRuntime *r = PythonRuntime::instance();
+    if (!r || r->isClosing())
+        throw std::runtime_error("livepix is closing");
+    return r;
+}
+
+/// Runs `f(viewer)` on the GUI thread and returns its result. The GIL is
+/// released while waiting. Exceptions thrown by f are re-thrown here.
+template <typename F> auto onGui(F &&f) -> decltype(f(std::declval<Viewer &>()))
+{
+    using R = decltype(f(std::declval<Viewer &>()));
+    PythonRuntime *r = runtime();
+    auto call = [&]() -> R {
+        Viewer *v = r->viewer();
+        if (!v)
+            throw std::runtime_error("there is no viewer window");
+        return f(*v);
+    };
+    if (QThread::currentThread() == r->guiContext()->thread())
+        return call();
+
+    std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> result;
+    std::exception_ptr failure;
+    {
+        py::gil_scoped_release release;
+        QMetaObject::invokeMethod(
+            r->guiContext(),
+            [&]() {
+                try {
+                    if constexpr (std::is_void_v<R>) {
+                        call();
+                        result = true;
+                    } else {
+                        result = call();
+                    }
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+    if (!result) // the event was dropped: the runtime is going away
+        throw std::runtime_error("livepix is closing");
+    if constexpr (!std::is_void_v<R>)
+        return std::move(*result);
+}
+
+void importLivepix()
+{
+    // Registers livepix.Image with pybind11 (once; later imports are a dict lookup).
+    py::module_::import("livepix");
+}
+
+py::object toPython(const Image &image)
+{
+    if (image.isNull())
+        return py::none();
+    importLivepix();
+    return py::cast(image);
+}
+
+bool sameView(const Image &a, const Image &b)
+{
+    return a.buffer() == b.buffer() && a.data() == b.data() && a.width() == b.width()
+        && a.height() == b.height() && a.channels() == b.channels() && a.dtype() == b.dtype();
+}
+
+Image toImage(const py::handle &object)
+{
+    importLivepix();
+    py::module_ livepix = py::module_::import("livepix");
+    py::object imageType = livepix.attr("Image");
+    if (py::isinstance(object, imageType))
+        return object.cast<Image>();
+    // Anything array-like is copied into a new core image.
+    return imageType.attr("from_array")(object).cast<Image>();
+}
+
+/// The Python `viewer` object (there is one, `livepix_app.viewer`). It holds
+/// no state: every access asks the GUI's Viewer.
+struct ViewerProxy {
+};
+
+py::object currentImage(const ViewerProxy &)
+{
+    Image image = onGui([](Viewer &v) {
+        Document *d = v.current();
+        return d ? d->image() : Image();
+    });
+    return toPython(image);
+}
+
+py::list images(const ViewerProxy &)
+{
+    std::vector<Image> all = onGui([](Viewer &v) {
+        std::vector<Image> out;
+        for (Document *d : v.documents())
+            out.push_back(d->image());
+        return out;
+    });
+    py::list list;
+    for (const Image &image : all)
+        list.append(toPython(image));
+    return list;
+}
+
+py::object openFile(const ViewerProxy &, const py::object &path)
+{
+    std::string file = py::str(py::module_::import("os").attr("fspath")(path));
+    struct Result {
+        Image image;
+        QString error;
+    };
+    Result result = onGui([&](Viewer &v) {
+        QString error;
+        Document *d = v.open(QString::fromStdString(file), &error);
+        return Result{d ? d->image() : Image(), error};
+    });
+    if (result.image.isNull()) {
+        // "<path>: <reason>" from the viewer; livepix.ImageError wants both.
+        std::string message = result.error.toStdString();
+        std::string prefix = file + ": ";
+        std::string reason = message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+        if (reason.empty())
+            reason = "cannot open";
+        throw ImageError(file, reason);
+    }
+    return toPython(result.image);
+}
+
+py::object show(const ViewerProxy &, const py::object &object, const py::object &name)
+{
+    Image image = toImage(object);
+    QString title;
+    if (!name.is_none())
+        title = QString::fromStdString(py::str(name));
+    else if (!image.path().empty())
+        title = QFileInfo(QString::fromStdString(image.path())).fileName();
+    else
+        title = QStringLiteral("untitled");
+    onGui([&](Viewer &v) { v.show(image, title); });
+    return toPython(image);
+}
+
+void closeImage(const ViewerProxy &, const py::object &object)
+{
+    std::optional<Image> wanted;
+    if (!object.is_none())
+        wanted = toImage(object);
+    bool found = onGui([&](Viewer &v) {
+        Document *target = nullptr;
+        if (!wanted) {
+            target = v.current();
+        } else {
+            for (Document *d : v.documents())
+                if (sameView(d->image(), *wanted))
+                    target = d;
+        }
+        return target && v.close(target);
+    });
+    if (!found)
+        throw py::value_error(wanted ? "this image is not open in the viewer"
+                                     : "no image is open in the viewer");
+}
+
+std::string describe(const ViewerProxy &)
+{
+    struct State {
+        int count;
+        QString current;
+        double zoom;
+        bool fit;
+    };
+    State s = onGui([](Viewer &v) {
+        Document *d = v.current();
+        return State{int(v.documents().size()), d ? d->name() : QString(), v.zoom(), v.fitToWindow()};
+    });
+    std::string text = "<livepix viewer: " + std::to_string(s.count) + " image(s)";
+    if (!s.current.isEmpty())
+        text += ", showing '" + s.current.toStdString() + "'";
+    text += s.fit ? ", zoom fit>" : ", zoom " + std::to_string(s.zoom) + ">";
+    return text;
+}
+
+} // namespace
+
+} // namespace livepix::gui
+
+using namespace livepix::gui;
+
+PYBIND11_EMBEDDED_MODULE(livepix_app, m)
+{
+    m.doc() = "The livepix application, as seen from its console (`viewer`).";
+
+    m.def(
+        "_write",
+        [](int stream, const std::string &text) {
+            PythonRuntime *r = PythonRuntime::instance();
+            QString s = QString::fromStdString(text);
+            if (r)
+                r->appendOutput(static_cast<PythonRuntime::Stream>(stream), s);
+            else
+                fputs(text.c_str(), stream == 1 ? stderr : stdout);
+        },
+        "Console output hook (used by sys.stdout/sys.stderr of the console).");
+    m.def(
+        "_statement_done",
+        []() {
+            if (PythonRuntime *r = PythonRuntime::instance())
+                r->statementDone();
+        },
+        "Tells the GUI a statement finished (the view repaints).");
+
+    py::class_<ViewerProxy>(m, "Viewer", R"doc(The livepix window's model, as the console's `viewer`.
+
+Every attribute asks the GUI at the moment it is read: `viewer.image` is the
+Image shown now (the same pixels, so np.asarray(viewer.image) edits what is on
+screen; the view repaints after each statement, and about 30 times a second
+while code runs).)doc")
+        .def_property_readonly("image", &currentImage,
+                               "The Image shown now (shares its pixels), or None.")
+        .def_property_readonly("images", &images, "Every open image, in tab order.")
+        .def("open", &openFile, py::arg("path"),
+             "Opens a file and shows it; returns its Image. Raises livepix.ImageError.")
+        .def("show", &show, py::arg("image"), py::arg("name") = py::none(),
+             "Shows a livepix.Image (sharing its pixels) or any array (copied into a new image) "
+             "as a new document; returns the Image shown.")
+        .def("close", &closeImage, py::arg("image") = py::none(),
+             "Closes the document showing `image` (default: the current one). Arrays that view "
+             "its pixels stay valid.")
+        .def_property(
+            "zoom", [](const ViewerProxy &) { return onGui([](Viewer &v) { return v.zoom(); }); },
+            [](const ViewerProxy &, double zoom) { onGui([=](Viewer &v) { v.setZoom(zoom); }); },
+            "Display pixels per image pixel (1.0 is 1:1); 0 means fit to the window.")
+        .def_property(
+            "exposure", [](const ViewerProxy &) { return onGui([](Viewer &v) { return v.exposure(); }); },
+            [](const ViewerProxy &, double stops) { onGui([=](Viewer &v) { v.setExposure(stops); }); },
+            "Display exposure in stops (pixels are untouched).")
+        .def_property(
+            "gamma", [](const ViewerProxy &) { return onGui([](Viewer &v) { return v.gamma(); }); },
+            [](const ViewerProxy &, double gamma) { onGui([=](Viewer &v) { v.setGamma(gamma); }); },
+            "Display gamma (pixels are untouched).")
+        .def("__repr__", &describe);
+
+    m.attr("viewer") = ViewerProxy{};
+}

@@ -1,0 +1,398 @@
+#include "viewer/canvas.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QRegion>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+#include "viewer/document.h"
+#include "viewer/viewer.h"
+
+namespace livepix::gui {
+
+namespace {
+
+constexpr double ZoomStep = 1.25;
+constexpr double MinScale = 1.0 / 256.0;
+constexpr double MaxScale = 256.0;
+
+QPixmap makeChecker()
+{
+    const int square = 8;
+    QPixmap pixmap(2 * square, 2 * square);
+    QPainter p(&pixmap);
+    p.fillRect(0, 0, 2 * square, 2 * square, Canvas::checkerLight());
+    p.fillRect(square, 0, square, square, Canvas::checkerDark());
+    p.fillRect(0, square, square, square, Canvas::checkerDark());
+    return pixmap;
+}
+
+} // namespace
+
+Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(viewer), m_checker(makeChecker())
+{
+    // Every pixel is painted in paintEvent, so Qt need not clear first.
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setAcceptDrops(false); // the main window takes drops
+    setToolTip(tr("Wheel: zoom at cursor · drag: pan · +/-: zoom · 1: 1:1 · F: fit\n"
+                  "[ ]: exposure · { }: gamma · R: reset exposure and gamma"));
+    m_lastZoom = viewer->zoom();
+    connect(viewer, &Viewer::currentChanged, this, &Canvas::onCurrentChanged);
+    connect(viewer, &Viewer::viewSettingsChanged, this, &Canvas::onViewSettingsChanged);
+    // update(), not repaint(): Qt merges any number of requests into one
+    // paint per event-loop pass, so a script signalling at 1 kHz costs one
+    // frame per pass, not 1000 paints.
+    connect(viewer, &Viewer::pixelsChanged, this, qOverload<>(&QWidget::update));
+    onCurrentChanged(viewer->current());
+}
+
+QSize Canvas::imageSize() const
+{
+    if (!m_document || m_document->image().isNull())
+        return {};
+    return {m_document->image().width(), m_document->image().height()};
+}
+
+double Canvas::scale() const
+{
+    const QSize size = imageSize();
+    if (size.isEmpty())
+        return 1.0;
+    if (m_viewer->fitToWindow()) {
+        const double s = std::min(double(width()) / size.width(), double(height()) / size.height());
+        return std::clamp(s, MinScale, MaxScale);
+    }
+    return m_viewer->zoom();
+}
+
+QPointF Canvas::origin() const
+{
+    const QSize size = imageSize();
+    const double s = scale();
+    QPointF o = m_origin;
+    // Centre along an axis where the image is smaller than the view (and
+    // always when fitted); otherwise keep the view covered.
+    const double w = size.width() * s;
+    const double h = size.height() * s;
+    if (m_viewer->fitToWindow() || w <= width())
+        o.setX((width() - w) / 2.0);
+    else
+        o.setX(std::clamp(o.x(), width() - w, 0.0));
+    if (m_viewer->fitToWindow() || h <= height())
+        o.setY((height() - h) / 2.0);
+    else
+        o.setY(std::clamp(o.y(), height() - h, 0.0));
+    // Whole device pixels keep 1:1 and integer zooms crisp.
+    return {std::round(o.x()), std::round(o.y())};
+}
+
+QPointF Canvas::imageToWidget(const QPointF &p) const { return origin() + p * scale(); }
+
+QPointF Canvas::widgetToImage(const QPointF &p) const { return (p - origin()) / scale(); }
+
+void Canvas::zoomAround(double newScale, const QPointF &anchor)
+{
+    if (imageSize().isEmpty())
+        return;
+    newScale = std::clamp(newScale, MinScale, MaxScale);
+    const QPointF imagePoint = widgetToImage(anchor);
+    m_origin = anchor - imagePoint * newScale;
+    m_settingZoom = true;
+    m_viewer->setZoom(newScale);
+    m_settingZoom = false;
+    m_lastZoom = m_viewer->zoom();
+    m_origin = origin(); // store the clamped position
+    update();
+    Q_EMIT scaleChanged(scale());
+}
+
+void Canvas::zoomIn() { zoomAround(scale() * ZoomStep, rect().center()); }
+
+void Canvas::zoomOut() { zoomAround(scale() / ZoomStep, rect().center()); }
+
+void Canvas::zoomToFit() { m_viewer->setZoom(0.0); }
+
+void Canvas::zoomActualSize() { zoomAround(1.0, rect().center()); }
+
+void Canvas::panBy(const QPointF &delta)
+{
+    if (imageSize().isEmpty())
+        return;
+    if (m_viewer->fitToWindow()) {
+        // Leave fit mode at the same scale so the pan can take effect.
+        m_origin = origin();
+        m_settingZoom = true;
+        m_viewer->setZoom(scale());
+        m_settingZoom = false;
+        m_lastZoom = m_viewer->zoom();
+    }
+    m_origin = origin() + delta;
+    m_origin = origin();
+    update();
+}
+
+void Canvas::onCurrentChanged(Document *document)
+{
+    if (m_document)
+        disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    m_shownScale = 0.0;
+    if (document) {
+        connect(document, &Document::imageReplaced, this, qOverload<>(&QWidget::update));
+        connect(document, &QObject::destroyed, this, [this, document] {
+            if (m_document == document)
+                m_document = nullptr;
+        });
+    }
+    centerImage();
+    m_lastHover = {-1, -1};
+    update();
+    Q_EMIT scaleChanged(scale());
+}
+
+void Canvas::centerImage()
+{
+    const QSize size = imageSize();
+    const double s = scale();
+    m_origin = QPointF((width() - size.width() * s) / 2.0, (height() - size.height() * s) / 2.0);
+}
+
+void Canvas::onViewSettingsChanged()
+{
+    const double zoom = m_viewer->zoom();
+    if (!m_settingZoom && zoom != m_lastZoom) {
+        // Zoom set from elsewhere (menu, Python): keep the image point at
+        // the view centre where it was in the last frame shown.
+        if (zoom > 0.0 && m_shownScale > 0.0) {
+            const QPointF centre = QPointF(width(), height()) / 2.0;
+            const QPointF imagePoint = (centre - m_shownOrigin) / m_shownScale;
+            m_origin = centre - imagePoint * zoom;
+        } else if (zoom > 0.0) {
+            centerImage();
+        }
+        m_lastZoom = zoom;
+        Q_EMIT scaleChanged(scale());
+    }
+    update();
+}
+
+void Canvas::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_viewer->fitToWindow())
+        Q_EMIT scaleChanged(scale());
+}
+
+void Canvas::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    const Image image = m_document ? m_document->image() : Image();
+    if (image.isNull()) {
+        painter.fillRect(rect(), background());
+        painter.setPen(QColor(0x90, 0x90, 0x90));
+        painter.drawText(rect(), Qt::AlignCenter, tr("Open an image (Ctrl+O) or drop one here"));
+        ++m_paintCount;
+        Q_EMIT painted();
+        return;
+    }
+
+    const double s = scale();
+    const QPointF o = origin();
+    const QRectF imageRect(o, QSizeF(image.width() * s, image.height() * s));
+    const QRectF visible = imageRect.intersected(QRectF(rect()));
+
+    // Background only where the image does not cover whole pixels.
+    const QRect inner(QPoint(int(std::ceil(visible.left())), int(std::ceil(visible.top()))),
+                      QPoint(int(std::floor(visible.right())) - 1, int(std::floor(visible.bottom())) - 1));
+    const QRegion backgroundRegion = QRegion(rect()).subtracted(QRegion(inner));
+    for (const QRect &r : backgroundRegion)
+        painter.fillRect(r, background());
+
+    if (!visible.isEmpty()) {
+        const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
+        const DisplayFrame frame =
+            m_pipeline.frame(image, visibleInImage, s, m_viewer->exposure(), m_viewer->gamma());
+        if (!frame.isNull()) {
+            const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
+            painter.setClipRect(visible);
+            if (image.alphaChannel() >= 0)
+                painter.fillRect(visible, QBrush(m_checker));
+            // Smooth when shrinking; nearest-neighbour when magnifying so
+            // pixels stay square and values stay exact.
+            painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0);
+            painter.drawImage(target, frame.image, frame.source);
+        }
+        if (s >= GridScale) {
+            painter.setClipRect(visible);
+            painter.setRenderHint(QPainter::Antialiasing, false);
+            painter.setPen(QPen(QColor(128, 128, 128, 110), 0));
+            const int x0 = int(std::floor((visible.left() - o.x()) / s));
+            const int x1 = int(std::ceil((visible.right() - o.x()) / s));
+            const int y0 = int(std::floor((visible.top() - o.y()) / s));
+            const int y1 = int(std::ceil((visible.bottom() - o.y()) / s));
+            for (int x = x0; x <= x1; ++x) {
+                const double wx = std::round(o.x() + x * s);
+                painter.drawLine(QPointF(wx, visible.top()), QPointF(wx, visible.bottom()));
+            }
+            for (int y = y0; y <= y1; ++y) {
+                const double wy = std::round(o.y() + y * s);
+                painter.drawLine(QPointF(visible.left(), wy), QPointF(visible.right(), wy));
+            }
+        }
+    }
+    m_shownScale = s;
+    m_shownOrigin = o;
+    ++m_paintCount;
+    Q_EMIT painted();
+}
+
+void Canvas::wheelEvent(QWheelEvent *event)
+{
+    const double notches = event->angleDelta().y() / 120.0;
+    if (notches == 0.0) {
+        event->ignore();
+        return;
+    }
+    zoomAround(scale() * std::pow(ZoomStep, notches), event->position());
+    reportHover(event->position());
+    event->accept();
+}
+
+void Canvas::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
+        m_dragging = true;
+        m_dragLast = event->position().toPoint();
+        setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    QWidget::mousePressEvent(event);
+}
+
+void Canvas::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_dragging) {
+        const QPoint pos = event->position().toPoint();
+        panBy(pos - m_dragLast);
+        m_dragLast = pos;
+    }
+    reportHover(event->position());
+}
+
+void Canvas::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_dragging) {
+        m_dragging = false;
+        unsetCursor();
+        event->accept();
+        return;
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+void Canvas::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    // Toggle between fit and 1:1 at the clicked point.
+    if (m_viewer->fitToWindow() || std::abs(scale() - 1.0) > 1e-9)
+        zoomAround(1.0, event->position());
+    else
+        zoomToFit();
+}
+
+void Canvas::keyPressEvent(QKeyEvent *event)
+{
+    const bool ctrl = event->modifiers() & Qt::ControlModifier;
+    const double panStep = std::max(16.0, std::min(width(), height()) / 8.0);
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomIn();
+        break;
+    case Qt::Key_Minus:
+        zoomOut();
+        break;
+    case Qt::Key_1:
+        zoomActualSize();
+        break;
+    case Qt::Key_0:
+        if (ctrl)
+            zoomActualSize();
+        else
+            zoomToFit();
+        break;
+    case Qt::Key_F:
+        if (ctrl) {
+            QWidget::keyPressEvent(event);
+            return;
+        }
+        zoomToFit();
+        break;
+    case Qt::Key_Left:
+        panBy({panStep, 0});
+        break;
+    case Qt::Key_Right:
+        panBy({-panStep, 0});
+        break;
+    case Qt::Key_Up:
+        panBy({0, panStep});
+        break;
+    case Qt::Key_Down:
+        panBy({0, -panStep});
+        break;
+    case Qt::Key_BracketLeft:
+        m_viewer->setExposure(m_viewer->exposure() - 0.5);
+        break;
+    case Qt::Key_BracketRight:
+        m_viewer->setExposure(m_viewer->exposure() + 0.5);
+        break;
+    case Qt::Key_BraceLeft:
+        m_viewer->setGamma(m_viewer->gamma() - 0.1);
+        break;
+    case Qt::Key_BraceRight:
+        m_viewer->setGamma(m_viewer->gamma() + 0.1);
+        break;
+    case Qt::Key_R:
+        if (ctrl) {
+            QWidget::keyPressEvent(event);
+            return;
+        }
+        m_viewer->setExposure(0.0);
+        m_viewer->setGamma(1.0);
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void Canvas::leaveEvent(QEvent *event)
+{
+    QWidget::leaveEvent(event);
+    if (m_lastHover != QPoint(-1, -1)) {
+        m_lastHover = {-1, -1};
+        Q_EMIT hoveredPixelChanged(m_lastHover, false);
+    }
+}
+
+void Canvas::reportHover(const QPointF &widgetPos)
+{
+    const QSize size = imageSize();
+    const QPointF p = widgetToImage(widgetPos);
+    const QPoint pixel(int(std::floor(p.x())), int(std::floor(p.y())));
+    const bool inside = pixel.x() >= 0 && pixel.y() >= 0 && pixel.x() < size.width() && pixel.y() < size.height();
+    const QPoint reported = inside ? pixel : QPoint(-1, -1);
+    if (reported == m_lastHover)
+        return;
+    m_lastHover = reported;
+    Q_EMIT hoveredPixelChanged(reported, inside);
+}
+
+} // namespace livepix::gui

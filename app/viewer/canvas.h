@@ -1,0 +1,103 @@
+#pragma once
+// Canvas: the widget that shows the current document's pixels.
+#include <QPixmap>
+#include <QPoint>
+#include <QPointF>
+#include <QWidget>
+
+#include "viewer/displaypipeline.h"
+
+namespace livepix::gui {
+
+class Document;
+class Viewer;
+
+/// Shows Viewer::current() through a DisplayPipeline: alpha over a
+/// checkerboard, smooth when zoomed out, nearest-neighbour when zoomed in
+/// (with a pixel grid from GridScale on). Zoom with the wheel (around the
+/// cursor) or keys, pan by dragging or with the arrow keys.
+///
+/// Keys (when the canvas has focus): + / - zoom, 1 or Ctrl+0 actual size,
+/// F or 0 fit, arrows pan, [ and ] exposure -/+ 1/2 stop, { and } (Shift+[ ])
+/// gamma -/+ 0.1, R resets exposure and gamma.
+///
+/// Repaints on Viewer::pixelsChanged with update(), which Qt coalesces into
+/// at most one paint per event-loop pass however often the signal fires.
+///
+/// Threading: GUI thread only.
+class Canvas : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr double GridScale = 8.0;
+
+    explicit Canvas(Viewer *viewer, QWidget *parent = nullptr);
+
+    Viewer *viewer() const { return m_viewer; }
+    /// Display pixels per image pixel, as currently shown (also in fit mode).
+    double scale() const;
+    /// Widget position of the image's top-left corner.
+    QPointF origin() const;
+    QPointF imageToWidget(const QPointF &p) const;
+    QPointF widgetToImage(const QPointF &p) const;
+
+    /// Zooms to `scale` keeping the image point under `anchor` (widget
+    /// coordinates) where it is.
+    void zoomAround(double scale, const QPointF &anchor);
+    void zoomIn();
+    void zoomOut();
+    void zoomToFit();
+    void zoomActualSize();
+    void panBy(const QPointF &delta);
+
+    /// Number of completed paint events (lets batch runs and tests wait for
+    /// a real repaint).
+    int paintCount() const { return m_paintCount; }
+    const DisplayPipeline &pipeline() const { return m_pipeline; }
+
+    QSize sizeHint() const override { return {1024, 640}; }
+
+    static QColor checkerLight() { return QColor(0x99, 0x99, 0x99); }
+    static QColor checkerDark() { return QColor(0x66, 0x66, 0x66); }
+    static QColor background() { return QColor(0x2b, 0x2b, 0x2b); }
+
+Q_SIGNALS:
+    void painted();
+    /// The image pixel under the mouse; inside is false when it left the image.
+    void hoveredPixelChanged(const QPoint &pixel, bool inside);
+    void scaleChanged(double scale);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    void onCurrentChanged(Document *document);
+    void onViewSettingsChanged();
+    QSize imageSize() const;
+    void centerImage();
+    void clampPan();
+    void reportHover(const QPointF &widgetPos);
+
+    Viewer *m_viewer;
+    Document *m_document = nullptr;
+    DisplayPipeline m_pipeline;
+    QPixmap m_checker;
+    QPointF m_origin;          // widget position of image (0, 0) when not fitted
+    double m_lastZoom = 0.0;   // viewer zoom this canvas laid out for
+    double m_shownScale = 0.0; // scale and origin of the last painted frame
+    QPointF m_shownOrigin;
+    bool m_settingZoom = false;
+    bool m_dragging = false;
+    QPoint m_dragLast;
+    QPoint m_lastHover{-1, -1};
+    int m_paintCount = 0;
+};
+
+} // namespace livepix::gui

@@ -1,0 +1,53 @@
+#include "viewer/commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace livepix::gui {
+
+CommandLine CommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "livepix: an image viewer for people who script their pixels.\n"
+        "With no FILE, the bundled sample image opens."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption exec(QStringLiteral("exec"),
+                                  QStringLiteral("Run CODE in the console after the files load, as if typed (repeatable)."),
+                                  QStringLiteral("CODE"));
+    const QCommandLineOption script(QStringLiteral("script"), QStringLiteral("Run a Python script file the same way."),
+                                    QStringLiteral("FILE.py"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Once loaded and run, wait for the view to repaint, save exactly what the image view shows as "
+                       "PNG, and exit (errors go to stderr; non-zero exit status on failure)."),
+        QStringLiteral("OUT.png"));
+    const QCommandLineOption listPlugins(QStringLiteral("list-plugins"),
+                                         QStringLiteral("Print every discovered plugin (name, kind, version) and exit."));
+    parser.addOptions({help, version, exec, script, screenshot, listPlugins});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Images to open."), QStringLiteral("[FILE ...]"));
+
+    CommandLine result;
+    result.helpText = parser.helpText();
+    if (!parser.parse(arguments)) {
+        result.ok = false;
+        result.error = parser.errorText();
+        return result;
+    }
+    result.showHelp = parser.isSet(help);
+    result.showVersion = parser.isSet(version);
+    result.exec = parser.values(exec);
+    result.script = parser.value(script);
+    result.screenshot = parser.value(screenshot);
+    result.listPlugins = parser.isSet(listPlugins);
+    result.files = parser.positionalArguments();
+    if (parser.isSet(screenshot) && result.screenshot.isEmpty()) {
+        result.ok = false;
+        result.error = QStringLiteral("--screenshot needs a file name");
+    }
+    return result;
+}
+
+} // namespace livepix::gui

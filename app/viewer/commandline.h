@@ -1,0 +1,28 @@
+#pragma once
+// CommandLine: what `livepix [FILE ...] [options]` asked for.
+#include <QString>
+#include <QStringList>
+
+namespace livepix::gui {
+
+/// The parsed command line (see DESIGN.md "Command line"). A plain value:
+/// parsing has no side effects, so tests can feed it any argument list.
+struct CommandLine {
+    QStringList files;      ///< FILE arguments in order
+    QStringList exec;       ///< --exec CODE, repeatable, in order
+    QString script;         ///< --script FILE.py
+    QString screenshot;     ///< --screenshot OUT.png (batch run when set)
+    bool listPlugins = false;
+    bool showVersion = false;
+    bool showHelp = false;
+    bool ok = true;         ///< false: `error` says why (unknown option...)
+    QString error;
+    QString helpText;       ///< what --help prints
+
+    bool isBatch() const { return !screenshot.isEmpty(); }
+
+    /// Parses `arguments` (arguments[0] is the program name).
+    static CommandLine parse(const QStringList &arguments);
+};
+
+} // namespace livepix::gui

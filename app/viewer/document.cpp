@@ -1,0 +1,39 @@
+#include "viewer/document.h"
+
+#include <utility>
+
+namespace livepix::gui {
+
+Document::Document(Image image, QString name, QObject *parent)
+    : QObject(parent), m_image(std::move(image)), m_name(std::move(name))
+{
+}
+
+void Document::setImage(Image image)
+{
+    m_image = std::move(image);
+    Q_EMIT imageReplaced();
+}
+
+void Document::setName(const QString &name)
+{
+    if (name == m_name)
+        return;
+    m_name = name;
+    Q_EMIT nameChanged();
+}
+
+void Document::setFilePath(const QString &path)
+{
+    m_filePath = path;
+}
+
+void Document::setModified(bool modified)
+{
+    if (modified == m_modified)
+        return;
+    m_modified = modified;
+    Q_EMIT modifiedChanged(modified);
+}
+
+} // namespace livepix::gui

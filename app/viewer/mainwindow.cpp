@@ -1,0 +1,603 @@
+#include "viewer/mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <livepix/imageerror.h>
+#include <livepix/imageio.h>
+
+#include "viewer/canvas.h"
+#include "viewer/document.h"
+#include "viewer/pixelinfo.h"
+#include "viewer/viewer.h"
+
+namespace livepix::gui {
+
+namespace {
+
+constexpr int MaxRecentFiles = 10;
+const char *const RecentFilesKey = "recentFiles";
+
+/// "RGBA" for one-letter names, "Y,depth" otherwise.
+QString channelSeparator(const QStringList &names)
+{
+    for (const QString &name : names)
+        if (name.size() != 1)
+            return QStringLiteral(",");
+    return QString();
+}
+
+QString filterFor(const std::vector<std::string> &extensions, const QString &title)
+{
+    QStringList patterns;
+    for (const auto &ext : extensions)
+        patterns << QStringLiteral("*.") + QString::fromStdString(ext);
+    return QStringLiteral("%1 (%2)").arg(title, patterns.join(QLatin1Char(' ')));
+}
+
+} // namespace
+
+MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m_viewer(viewer)
+{
+    setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.svg")));
+    setAcceptDrops(true);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_tabs = new QTabBar(central);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setExpanding(false);
+    m_tabs->setElideMode(Qt::ElideMiddle);
+    m_tabs->setFocusPolicy(Qt::NoFocus);
+    m_canvas = new Canvas(viewer, central);
+    layout->addWidget(m_tabs);
+    layout->addWidget(m_canvas, 1);
+    setCentralWidget(central);
+
+    createActions();
+    createToolBar();
+    createStatusBar();
+
+    connect(m_tabs, &QTabBar::currentChanged, this, [this](int index) {
+        if (m_syncingTabs || index < 0 || index >= m_viewer->documents().size())
+            return;
+        m_viewer->setCurrent(m_viewer->documents().at(index));
+    });
+    connect(m_tabs, &QTabBar::tabCloseRequested, this, [this](int index) {
+        if (index >= 0 && index < m_viewer->documents().size())
+            closeDocument(m_viewer->documents().at(index));
+    });
+    connect(viewer, &Viewer::documentsChanged, this, &MainWindow::rebuildTabs);
+    connect(viewer, &Viewer::currentChanged, this, &MainWindow::onCurrentChanged);
+    connect(viewer, &Viewer::viewSettingsChanged, this, &MainWindow::updateViewControls);
+    connect(viewer, &Viewer::pixelsChanged, this, &MainWindow::updatePixelInfo);
+    connect(m_canvas, &Canvas::scaleChanged, this, &MainWindow::updateViewControls);
+    connect(m_canvas, &Canvas::hoveredPixelChanged, this, [this](const QPoint &pixel, bool) {
+        m_hoverPixel = pixel;
+        updatePixelInfo();
+    });
+
+    // Load progress: shown only for loads that take a while.
+    m_progressDelay = new QTimer(this);
+    m_progressDelay->setSingleShot(true);
+    m_progressDelay->setInterval(300);
+    connect(m_progressDelay, &QTimer::timeout, this, [this] {
+        m_loadLabel->show();
+        m_progress->show();
+        m_cancelLoad->show();
+    });
+    connect(viewer, &Viewer::loadStarted, this, [this](const QString &path) {
+        m_openAction->setEnabled(false);
+        m_recentMenu->setEnabled(false);
+        m_progress->setValue(0);
+        m_progress->setFormat(QStringLiteral("%p%"));
+        m_loadLabel->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+        m_progressDelay->start();
+    });
+    connect(viewer, &Viewer::loadProgress, this,
+            [this](const QString &, double progress) { m_progress->setValue(int(progress * 100)); });
+    connect(viewer, &Viewer::loadFinished, this, [this] {
+        m_progressDelay->stop();
+        m_loadLabel->hide();
+        m_progress->hide();
+        m_cancelLoad->hide();
+        m_openAction->setEnabled(true);
+        m_recentMenu->setEnabled(true);
+    });
+
+    rebuildTabs();
+    onCurrentChanged(viewer->current());
+    resize(1200, 760);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_fileMenu = menuBar()->addMenu(tr("&File"));
+    m_fileMenu->setObjectName(QStringLiteral("File"));
+    m_openAction = m_fileMenu->addAction(tr("&Open…"), this, &MainWindow::showOpenDialog);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = m_fileMenu->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+    updateRecentMenu();
+    m_fileMenu->addSeparator();
+    m_saveAction = m_fileMenu->addAction(tr("&Save"), this, [this] { save(m_viewer->current()); });
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAsAction = m_fileMenu->addAction(tr("Save &As…"), this, [this] { saveAs(m_viewer->current()); });
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    m_closeAction = m_fileMenu->addAction(tr("&Close"), this, [this] {
+        if (Document *document = m_viewer->current())
+            closeDocument(document);
+    });
+    m_closeAction->setShortcut(QKeySequence::Close);
+    m_fileMenu->addSeparator();
+    QAction *quit = m_fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    m_editMenu = menuBar()->addMenu(tr("&Edit"));
+    m_editMenu->setObjectName(QStringLiteral("Edit"));
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->setObjectName(QStringLiteral("View"));
+    QAction *zoomIn = m_viewMenu->addAction(tr("Zoom &In"), m_canvas, &Canvas::zoomIn);
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction *zoomOut = m_viewMenu->addAction(tr("Zoom &Out"), m_canvas, &Canvas::zoomOut);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction *actual = m_viewMenu->addAction(tr("&Actual Size"), m_canvas, &Canvas::zoomActualSize);
+    actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    // Text after a tab is shown as the key in the menu: these single keys are
+    // handled by the canvas (so they do not fire while typing in the console).
+    m_viewMenu->addAction(tr("&Fit to Window\tF"), m_canvas, &Canvas::zoomToFit);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(tr("Increase &Exposure\t]"), this, [this] { m_viewer->setExposure(m_viewer->exposure() + 0.5); });
+    m_viewMenu->addAction(tr("Decrease E&xposure\t["), this, [this] { m_viewer->setExposure(m_viewer->exposure() - 0.5); });
+    m_viewMenu->addAction(tr("Increase &Gamma\t}"), this, [this] { m_viewer->setGamma(m_viewer->gamma() + 0.1); });
+    m_viewMenu->addAction(tr("Decrease G&amma\t{"), this, [this] { m_viewer->setGamma(m_viewer->gamma() - 0.1); });
+    m_viewMenu->addAction(tr("&Reset Exposure and Gamma\tR"), this, [this] {
+        m_viewer->setExposure(0.0);
+        m_viewer->setGamma(1.0);
+    });
+    m_viewMenu->addSeparator();
+    QAction *next = m_viewMenu->addAction(tr("&Next Image"), this, [this] { cycleDocument(1); });
+    next->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    next->setShortcutContext(Qt::ApplicationShortcut);
+    QAction *previous = m_viewMenu->addAction(tr("&Previous Image"), this, [this] { cycleDocument(-1); });
+    previous->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
+                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    previous->setShortcutContext(Qt::ApplicationShortcut);
+    m_viewMenu->addSeparator();
+
+    m_filtersMenu = menuBar()->addMenu(tr("F&ilters"));
+    m_filtersMenu->setObjectName(QStringLiteral("Filters"));
+    m_pluginsMenu = menuBar()->addMenu(tr("&Plugins"));
+    m_pluginsMenu->setObjectName(QStringLiteral("Plugins"));
+
+    m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    m_helpMenu->setObjectName(QStringLiteral("Help"));
+    m_helpMenu->addAction(tr("&Keys…"), this, &MainWindow::showKeys);
+    m_helpMenu->addAction(tr("&About livepix"), this, [this] {
+        QMessageBox::about(this, tr("About livepix"),
+                           tr("<b>livepix %1</b><p>An image viewer for people who script their pixels: "
+                              "the view, the Python console and plugins share one pixel buffer.</p>")
+                               .arg(QStringLiteral(LIVEPIX_VERSION)));
+    });
+}
+
+QMenu *MainWindow::menu(const QString &name) const
+{
+    for (QMenu *m : {m_fileMenu, m_editMenu, m_viewMenu, m_filtersMenu, m_pluginsMenu, m_helpMenu})
+        if (m->objectName().compare(name, Qt::CaseInsensitive) == 0)
+            return m;
+    return nullptr;
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("View"));
+    bar->setObjectName(QStringLiteral("ViewToolBar"));
+    bar->setMovable(false);
+    bar->addAction(tr("Fit"), m_canvas, &Canvas::zoomToFit)->setToolTip(tr("Fit to window (F or 0)"));
+    bar->addAction(tr("1:1"), m_canvas, &Canvas::zoomActualSize)->setToolTip(tr("Actual size (1 or Ctrl+0)"));
+    bar->addAction(tr("−"), m_canvas, &Canvas::zoomOut)->setToolTip(tr("Zoom out (-)"));
+    bar->addAction(tr("+"), m_canvas, &Canvas::zoomIn)->setToolTip(tr("Zoom in (+)"));
+    bar->addSeparator();
+    const QString floatNote = tr("\nApplies to float (HDR) images; integer images show as stored.");
+    auto *exposureLabel = new QLabel(tr(" Exposure "), bar);
+    bar->addWidget(exposureLabel);
+    m_exposure = new QDoubleSpinBox(bar);
+    m_exposure->setRange(-32.0, 32.0);
+    m_exposure->setSingleStep(0.5);
+    m_exposure->setDecimals(1);
+    m_exposure->setSuffix(tr(" EV"));
+    m_exposure->setToolTip(tr("Display exposure in stops: values are multiplied by 2^EV ([ and ] on the image)") +
+                           floatNote);
+    bar->addWidget(m_exposure);
+    auto *gammaLabel = new QLabel(tr("  Gamma "), bar);
+    bar->addWidget(gammaLabel);
+    m_gamma = new QDoubleSpinBox(bar);
+    m_gamma->setRange(0.1, 10.0);
+    m_gamma->setSingleStep(0.1);
+    m_gamma->setDecimals(2);
+    m_gamma->setValue(1.0);
+    m_gamma->setToolTip(tr("Display gamma: shown = value^(1/gamma) ({ and } on the image)") + floatNote);
+    bar->addWidget(m_gamma);
+    bar->addAction(tr("Reset"), this, [this] {
+        m_viewer->setExposure(0.0);
+        m_viewer->setGamma(1.0);
+    })->setToolTip(tr("Reset exposure and gamma (R)"));
+    connect(m_exposure, &QDoubleSpinBox::valueChanged, m_viewer, &Viewer::setExposure);
+    connect(m_gamma, &QDoubleSpinBox::valueChanged, m_viewer, &Viewer::setGamma);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_pixelLabel = new QLabel(this);
+    m_pixelLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_pixelLabel->setMinimumWidth(200);
+    m_imageLabel = new QLabel(this);
+    m_zoomLabel = new QLabel(this);
+    m_loadLabel = new QLabel(this);
+    m_loadLabel->hide();
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 100);
+    m_progress->setFixedWidth(160);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    m_cancelLoad = new QToolButton(this);
+    m_cancelLoad->setText(tr("Cancel"));
+    m_cancelLoad->hide();
+    connect(m_cancelLoad, &QToolButton::clicked, m_viewer, &Viewer::cancelLoad);
+    statusBar()->addWidget(m_pixelLabel, 1);
+    statusBar()->addPermanentWidget(m_loadLabel);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancelLoad);
+    statusBar()->addPermanentWidget(m_imageLabel);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+}
+
+void MainWindow::rebuildTabs()
+{
+    m_syncingTabs = true;
+    const QList<Document *> documents = m_viewer->documents();
+    while (m_tabs->count() > documents.size())
+        m_tabs->removeTab(m_tabs->count() - 1);
+    for (int i = 0; i < documents.size(); ++i) {
+        Document *document = documents.at(i);
+        const QString text = document->name() + (document->isModified() ? QStringLiteral(" *") : QString());
+        if (i >= m_tabs->count())
+            m_tabs->addTab(text);
+        else
+            m_tabs->setTabText(i, text);
+        m_tabs->setTabToolTip(i, document->filePath().isEmpty() ? document->name() : document->filePath());
+        // Reconnect (no duplicates) so renames and the modified mark show.
+        disconnect(document, &Document::nameChanged, this, nullptr);
+        disconnect(document, &Document::modifiedChanged, this, nullptr);
+        connect(document, &Document::nameChanged, this, [this] { rebuildTabs(); updateTitle(); });
+        connect(document, &Document::modifiedChanged, this, [this] { rebuildTabs(); updateTitle(); });
+    }
+    m_tabs->setCurrentIndex(documents.indexOf(m_viewer->current()));
+    m_tabs->setVisible(!documents.isEmpty());
+    m_syncingTabs = false;
+    const bool any = !documents.isEmpty();
+    m_saveAction->setEnabled(any);
+    m_saveAsAction->setEnabled(any);
+    m_closeAction->setEnabled(any);
+}
+
+void MainWindow::onCurrentChanged(Document *document)
+{
+    if (m_document)
+        disconnect(m_document, &Document::imageReplaced, this, nullptr);
+    m_document = document;
+    if (document)
+        connect(document, &Document::imageReplaced, this, [this] { updateViewControls(); updatePixelInfo(); });
+    m_syncingTabs = true;
+    m_tabs->setCurrentIndex(m_viewer->documents().indexOf(document));
+    m_syncingTabs = false;
+    m_hoverPixel = {-1, -1};
+    updateTitle();
+    updateViewControls();
+    updatePixelInfo();
+}
+
+void MainWindow::updateTitle()
+{
+    Document *document = m_viewer->current();
+    if (!document) {
+        setWindowTitle(QStringLiteral("livepix"));
+        setWindowModified(false);
+        return;
+    }
+    setWindowTitle(QStringLiteral("%1[*] — livepix").arg(document->name()));
+    setWindowModified(document->isModified());
+}
+
+void MainWindow::updateViewControls()
+{
+    const QSignalBlocker blockExposure(m_exposure);
+    const QSignalBlocker blockGamma(m_gamma);
+    m_exposure->setValue(m_viewer->exposure());
+    m_gamma->setValue(m_viewer->gamma());
+    Document *document = m_viewer->current();
+    const Image image = document ? document->image() : Image();
+    const bool floating = !image.isNull() && isFloat(image.dtype());
+    m_exposure->setEnabled(floating);
+    m_gamma->setEnabled(floating);
+    if (image.isNull()) {
+        m_imageLabel->clear();
+        m_zoomLabel->clear();
+        return;
+    }
+    QString channels = QStringLiteral("%1 ch").arg(image.channels());
+    if (image.channels() <= 4 && int(image.channelNames().size()) == image.channels()) {
+        QStringList names;
+        for (const auto &name : image.channelNames())
+            names << QString::fromStdString(name);
+        channels = names.join(channelSeparator(names));
+    }
+    m_imageLabel->setText(QStringLiteral("%1×%2  %3  %4")
+                              .arg(image.width())
+                              .arg(image.height())
+                              .arg(channels, QString::fromLatin1(dtypeName(image.dtype()))));
+    const double percent = m_canvas->scale() * 100.0;
+    m_zoomLabel->setText((m_viewer->fitToWindow() ? tr("Fit ") : QString()) +
+                         QStringLiteral("%1%").arg(percent, 0, 'f', percent < 10 ? 1 : 0));
+}
+
+void MainWindow::updatePixelInfo()
+{
+    Document *document = m_viewer->current();
+    if (!document || m_hoverPixel.x() < 0) {
+        m_pixelLabel->clear();
+        return;
+    }
+    m_pixelLabel->setText(pixelInfo(document->image(), m_hoverPixel.x(), m_hoverPixel.y()));
+}
+
+void MainWindow::cycleDocument(int delta)
+{
+    const QList<Document *> documents = m_viewer->documents();
+    if (documents.size() < 2)
+        return;
+    const int index = documents.indexOf(m_viewer->current());
+    m_viewer->setCurrent(documents.at((index + delta + documents.size()) % documents.size()));
+}
+
+int MainWindow::openFiles(const QStringList &paths)
+{
+    int opened = 0;
+    for (const QString &path : paths) {
+        QString error;
+        if (m_viewer->open(path, &error)) {
+            ++opened;
+            addRecentFile(QFileInfo(path).absoluteFilePath());
+        } else {
+            QMessageBox::critical(this, tr("Cannot open image"), error);
+        }
+    }
+    return opened;
+}
+
+void MainWindow::showOpenDialog()
+{
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
+    const QString filter = filterFor(readableExtensions(), tr("Images")) + QStringLiteral(";;") + tr("All files (*)");
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open Images"), dir, filter);
+    if (paths.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(paths.first()).absolutePath());
+    openFiles(paths);
+}
+
+bool MainWindow::saveTo(Document *document, const QString &path, QString *error, const QMap<QString, QString> &options)
+{
+    if (!document)
+        return false;
+    SaveOptions saveOptions;
+    for (auto it = options.begin(); it != options.end(); ++it)
+        saveOptions[it.key().toStdString()] = it.value().toStdString();
+    try {
+        saveImage(document->image(), QFile::encodeName(path).toStdString(), saveOptions);
+    } catch (const ImageError &e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        return false;
+    } catch (const std::exception &e) {
+        if (error)
+            *error = path + QStringLiteral(": ") + QString::fromStdString(e.what());
+        return false;
+    }
+    const QFileInfo info(path);
+    document->setFilePath(info.absoluteFilePath());
+    document->setName(info.fileName());
+    document->setModified(false);
+    addRecentFile(info.absoluteFilePath());
+    rebuildTabs();
+    updateTitle();
+    return true;
+}
+
+QString MainWindow::saveFilter() const
+{
+    QStringList filters;
+    filters << tr("PNG (*.png)") << tr("TIFF (*.tif *.tiff)") << tr("OpenEXR (*.exr)") << tr("JPEG (*.jpg *.jpeg)");
+    filters << filterFor(writableExtensions(), tr("All writable formats"));
+    return filters.join(QStringLiteral(";;"));
+}
+
+bool MainWindow::save(Document *document)
+{
+    if (!document)
+        return false;
+    if (document->filePath().isEmpty())
+        return saveAs(document);
+    QString error;
+    if (!saveTo(document, document->filePath(), &error)) {
+        QMessageBox::critical(this, tr("Cannot save image"), error);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::saveAs(Document *document)
+{
+    if (!document)
+        return false;
+    QString suggestion = document->filePath();
+    if (suggestion.isEmpty()) {
+        QSettings settings;
+        QString base = QFileInfo(document->name()).completeBaseName();
+        if (base.isEmpty())
+            base = QStringLiteral("image");
+        suggestion = settings.value(QStringLiteral("lastDirectory")).toString() + QLatin1Char('/') + base +
+                     (isFloat(document->image().dtype()) ? QStringLiteral(".exr") : QStringLiteral(".png"));
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Image As"), suggestion, saveFilter());
+    if (path.isEmpty())
+        return false;
+    QMap<QString, QString> options;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("jpg") || suffix == QLatin1String("jpeg")) {
+        bool ok = false;
+        const int quality = QInputDialog::getInt(this, tr("JPEG Quality"), tr("Quality (1-100):"), 90, 1, 100, 1, &ok);
+        if (!ok)
+            return false;
+        options.insert(QStringLiteral("quality"), QString::number(quality));
+    }
+    QString error;
+    if (!saveTo(document, path, &error, options)) {
+        QMessageBox::critical(this, tr("Cannot save image"), error);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::closeDocument(Document *document)
+{
+    if (!document)
+        return false;
+    if (document->isModified()) {
+        m_viewer->setCurrent(document);
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"), tr("Save changes to %1 before closing?").arg(document->name()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel)
+            return false;
+        if (answer == QMessageBox::Save && !save(document))
+            return false;
+    }
+    return m_viewer->close(document);
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(QLatin1String(RecentFilesKey)).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > MaxRecentFiles)
+        files.removeLast();
+    QSettings().setValue(QLatin1String(RecentFilesKey), files);
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString &file : files) {
+        QAction *action = m_recentMenu->addAction(QFileInfo(file).fileName(), this, [this, file] { openFiles({file}); });
+        action->setToolTip(file);
+        action->setStatusTip(file);
+    }
+    if (files.isEmpty()) {
+        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear Menu"), this, [] { QSettings().remove(QLatin1String(RecentFilesKey)); });
+}
+
+void MainWindow::showKeys()
+{
+    QMessageBox::information(
+        this, tr("Keys"),
+        tr("<table>"
+           "<tr><td><b>Wheel</b></td><td>zoom around the cursor</td></tr>"
+           "<tr><td><b>Drag</b>, arrows</td><td>pan</td></tr>"
+           "<tr><td><b>+</b> / <b>-</b></td><td>zoom in / out</td></tr>"
+           "<tr><td><b>1</b>, Ctrl+0</td><td>actual size (1:1)</td></tr>"
+           "<tr><td><b>F</b>, <b>0</b></td><td>fit to window</td></tr>"
+           "<tr><td>Double-click</td><td>toggle fit / 1:1</td></tr>"
+           "<tr><td><b>[</b> / <b>]</b></td><td>exposure -/+ 0.5 stop (float images)</td></tr>"
+           "<tr><td><b>{</b> / <b>}</b> (Shift+[ ])</td><td>gamma -/+ 0.1 (float images)</td></tr>"
+           "<tr><td><b>R</b></td><td>reset exposure and gamma</td></tr>"
+           "<tr><td>Ctrl+Tab</td><td>next image</td></tr>"
+           "</table><p>The single keys work when the image has keyboard focus (click it).</p>"));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_viewer->isLoading()) {
+        m_viewer->cancelLoad();
+        event->ignore();
+        return;
+    }
+    const QList<Document *> documents = m_viewer->documents();
+    for (Document *document : documents) {
+        if (document->isModified() && !closeDocument(document)) {
+            event->ignore();
+            return;
+        }
+    }
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // Open after the drop returns, so the drag source is not kept waiting.
+    QTimer::singleShot(0, this, [this, paths] { openFiles(paths); });
+}
+
+} // namespace livepix::gui

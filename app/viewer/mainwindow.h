@@ -1,0 +1,121 @@
+#pragma once
+// MainWindow: menus, document tabs, canvas, view controls and status bar.
+#include <QMainWindow>
+#include <QMap>
+#include <QStringList>
+
+class QAction;
+class QDoubleSpinBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabBar;
+class QTimer;
+class QToolButton;
+
+namespace livepix::gui {
+
+class Canvas;
+class Document;
+class Viewer;
+
+/// The livepix window over a Viewer model: tabs for the open documents
+/// above the Canvas, File/Edit/View/Filters/Plugins/Help menus, an exposure
+/// and gamma toolbar, a status bar with the pixel inspector and load
+/// progress. Other parts of the app extend it: they add actions to
+/// editMenu(), filtersMenu() and pluginsMenu() (or menu(name)), and dock
+/// widgets with QMainWindow::addDockWidget().
+///
+/// Errors from interactive actions are shown in message boxes naming the
+/// file and the reason; the non-interactive functions (saveTo) return them.
+///
+/// Threading: GUI thread only.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(Viewer *viewer, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Viewer *viewer() const { return m_viewer; }
+    Canvas *canvas() const { return m_canvas; }
+
+    QMenu *fileMenu() const { return m_fileMenu; }
+    QMenu *editMenu() const { return m_editMenu; }
+    QMenu *viewMenu() const { return m_viewMenu; }
+    QMenu *filtersMenu() const { return m_filtersMenu; }
+    QMenu *pluginsMenu() const { return m_pluginsMenu; }
+    QMenu *helpMenu() const { return m_helpMenu; }
+    /// A top-level menu by its untranslated name ("File", "Edit", "View",
+    /// "Filters", "Plugins", "Help"); nullptr if there is none.
+    QMenu *menu(const QString &name) const;
+
+    /// Opens files, reporting failures in a message box (one per file).
+    /// Returns the number opened.
+    int openFiles(const QStringList &paths);
+    /// Writes `document` to `path` (format from the extension). On success
+    /// the document takes the new path and name and is no longer modified;
+    /// on failure nothing changes (the target file is untouched, since
+    /// saveImage is atomic) and *error names the file and the reason.
+    bool saveTo(Document *document, const QString &path, QString *error, const QMap<QString, QString> &options = {});
+
+    /// Interactive versions (dialogs, prompts). Return false if the user
+    /// cancelled or saving failed.
+    bool save(Document *document);
+    bool saveAs(Document *document);
+    /// Asks to save a modified document first; returns false if cancelled.
+    bool closeDocument(Document *document);
+
+    QStringList recentFiles() const;
+    void addRecentFile(const QString &path);
+
+public Q_SLOTS:
+    void showOpenDialog();
+    void showKeys();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createToolBar();
+    void createStatusBar();
+    void rebuildTabs();
+    void onCurrentChanged(Document *document);
+    void updateTitle();
+    void updateViewControls();
+    void updatePixelInfo();
+    void updateRecentMenu();
+    void cycleDocument(int delta);
+    QString saveFilter() const;
+
+    Viewer *m_viewer;
+    Canvas *m_canvas;
+    QTabBar *m_tabs;
+    Document *m_document = nullptr;
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_editMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_filtersMenu = nullptr;
+    QMenu *m_pluginsMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
+    QAction *m_closeAction = nullptr;
+    QDoubleSpinBox *m_exposure = nullptr;
+    QDoubleSpinBox *m_gamma = nullptr;
+    QLabel *m_pixelLabel = nullptr;
+    QLabel *m_imageLabel = nullptr;
+    QLabel *m_zoomLabel = nullptr;
+    QLabel *m_loadLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QToolButton *m_cancelLoad = nullptr;
+    QTimer *m_progressDelay = nullptr;
+    QPoint m_hoverPixel{-1, -1};
+    bool m_syncingTabs = false;
+};
+
+} // namespace livepix::gui

@@ -1,0 +1,201 @@
+#include "viewer/viewer.h"
+
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
+#include <livepix/imageerror.h>
+#include <livepix/imageio.h>
+
+#include "viewer/document.h"
+
+namespace livepix::gui {
+
+namespace {
+
+/// State shared between open() on the GUI thread and its loader thread. The
+/// atomics are the only fields both touch while the loader runs; image and
+/// error are read by the GUI thread only after the loader thread finished.
+struct LoadJob {
+    std::atomic<float> progress{0.0f};
+    std::atomic<bool> cancel{false};
+    Image image;
+    std::string error;
+};
+
+} // namespace
+
+struct Viewer::Private {
+    QList<Document *> documents;
+    Document *current = nullptr;
+    double zoom = 0.0;
+    double exposure = 0.0;
+    double gamma = 1.0;
+    QList<std::shared_ptr<LoadJob>> jobs;
+};
+
+Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private) {}
+
+Viewer::~Viewer()
+{
+    cancelLoad();
+    delete d;
+}
+
+QList<Document *> Viewer::documents() const { return d->documents; }
+
+Document *Viewer::current() const { return d->current; }
+
+void Viewer::setCurrent(Document *document)
+{
+    if (document == d->current || (document && !d->documents.contains(document)))
+        return;
+    d->current = document;
+    Q_EMIT currentChanged(document);
+}
+
+Document *Viewer::open(const QString &path, QString *error)
+{
+    auto job = std::make_shared<LoadJob>();
+    const std::string nativePath = QFile::encodeName(path).toStdString();
+    QThread *thread = QThread::create([job, nativePath] {
+        try {
+            job->image = loadImage(nativePath, [job](float progress) {
+                job->progress.store(progress, std::memory_order_relaxed);
+                return !job->cancel.load(std::memory_order_relaxed);
+            });
+        } catch (const ImageError &e) {
+            job->error = e.what();
+        } catch (const std::exception &e) {
+            job->error = nativePath + ": " + e.what();
+        }
+    });
+
+    // Keep the event loop running while the worker loads, so the window
+    // repaints and a progress bar can move.
+    QEventLoop loop;
+    connect(thread, &QThread::finished, &loop, &QEventLoop::quit);
+    QTimer tick;
+    tick.setInterval(50);
+    connect(&tick, &QTimer::timeout, this,
+            [this, job, path] { Q_EMIT loadProgress(path, job->progress.load(std::memory_order_relaxed)); });
+    d->jobs.append(job);
+    Q_EMIT loadStarted(path);
+    thread->start();
+    tick.start();
+    if (!thread->isFinished())
+        loop.exec();
+    thread->wait();
+    delete thread;
+    d->jobs.removeOne(job);
+    Q_EMIT loadFinished(path);
+
+    if (job->image.isNull()) {
+        if (error)
+            *error = QString::fromStdString(job->error.empty() ? nativePath + ": unknown error" : job->error);
+        return nullptr;
+    }
+    auto *document = new Document(job->image, QFileInfo(path).fileName(), this);
+    document->setFilePath(QFileInfo(path).absoluteFilePath());
+    d->documents.append(document);
+    d->zoom = 0.0; // a newly opened image starts fitted to the window
+    Q_EMIT documentsChanged();
+    Q_EMIT viewSettingsChanged();
+    setCurrent(document);
+    return document;
+}
+
+Document *Viewer::show(const Image &image, const QString &name)
+{
+    if (image.isNull())
+        return nullptr;
+    auto *document = new Document(image, name, this);
+    d->documents.append(document);
+    d->zoom = 0.0;
+    Q_EMIT documentsChanged();
+    Q_EMIT viewSettingsChanged();
+    setCurrent(document);
+    return document;
+}
+
+bool Viewer::close(Document *document)
+{
+    const int index = d->documents.indexOf(document);
+    if (index < 0)
+        return false;
+    d->documents.removeAt(index);
+    if (d->current == document) {
+        Document *next = nullptr;
+        if (!d->documents.isEmpty())
+            next = d->documents.at(std::min<int>(index, d->documents.size() - 1));
+        d->current = next;
+        Q_EMIT documentsChanged();
+        Q_EMIT currentChanged(next);
+    } else {
+        Q_EMIT documentsChanged();
+    }
+    // Deferred: a slot up the stack may still hold the pointer.
+    document->deleteLater();
+    return true;
+}
+
+bool Viewer::isLoading() const { return !d->jobs.isEmpty(); }
+
+void Viewer::cancelLoad()
+{
+    for (const auto &job : d->jobs)
+        job->cancel.store(true);
+}
+
+double Viewer::zoom() const { return d->zoom; }
+
+void Viewer::setZoom(double zoom)
+{
+    if (zoom <= 0.0)
+        zoom = 0.0;
+    else
+        zoom = std::clamp(zoom, 1.0 / 256.0, 256.0);
+    if (zoom == d->zoom)
+        return;
+    d->zoom = zoom;
+    Q_EMIT viewSettingsChanged();
+}
+
+bool Viewer::fitToWindow() const { return d->zoom <= 0.0; }
+
+double Viewer::exposure() const { return d->exposure; }
+
+void Viewer::setExposure(double stops)
+{
+    stops = std::clamp(stops, -32.0, 32.0);
+    if (stops == d->exposure)
+        return;
+    d->exposure = stops;
+    Q_EMIT viewSettingsChanged();
+}
+
+double Viewer::gamma() const { return d->gamma; }
+
+void Viewer::setGamma(double gamma)
+{
+    gamma = std::clamp(gamma, 0.1, 10.0);
+    if (gamma == d->gamma)
+        return;
+    d->gamma = gamma;
+    Q_EMIT viewSettingsChanged();
+}
+
+void Viewer::pixelsMayHaveChanged()
+{
+    for (Document *document : std::as_const(d->documents))
+        document->image().markChanged();
+    Q_EMIT pixelsChanged();
+}
+
+} // namespace livepix::gui

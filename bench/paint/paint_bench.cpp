@@ -1,0 +1,141 @@
+// Canvas paint time against the floor of a bare QPainter::drawImage.
+//
+// Run (from the build folder):
+//   QT_QPA_PLATFORM=offscreen ./bin/paint_bench [runs]
+//
+// For a 3840x2160 RGBA image (uint8 and float32) shown in a 1600x900 canvas,
+// at fit and at 1:1, it times Canvas::repaint() in two cases:
+//   live    the image's revision is bumped before every paint (as while a
+//           script edits the buffer), so any display cache must be rebuilt;
+//   cached  nothing changed between paints.
+// In the same run it times the floor: a bare QWidget whose paintEvent only
+// calls QPainter::drawImage of a QImage over the same memory (wrapImage:
+// RGBA8888 or RGBA32FPx4) into the same target rectangle with the same
+// smoothing. Prints medians over the runs and the ratio to the floor.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QPainter>
+#include <QWidget>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <vector>
+
+#include <livepix/image.h>
+
+#include "viewer/canvas.h"
+#include "viewer/qimagewrap.h"
+#include "viewer/viewer.h"
+
+using namespace livepix;
+using namespace livepix::gui;
+
+namespace {
+
+/// The floor: nothing but drawImage.
+class FloorWidget : public QWidget {
+public:
+    QImage image;
+    QRectF target;
+    QRectF source;
+    bool smooth = false;
+
+    // Like the canvas, skip Qt's background fill: the floor is drawImage alone.
+    FloorWidget() { setAttribute(Qt::WA_OpaquePaintEvent); }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
+        painter.drawImage(target, image, source);
+    }
+};
+
+double medianMs(int runs, const std::function<void()> &before, const std::function<void()> &paint)
+{
+    std::vector<double> times;
+    for (int i = 0; i < 5; ++i) { // warm up (LUT, caches, pool threads)
+        before();
+        paint();
+    }
+    for (int i = 0; i < runs; ++i) {
+        before();
+        QElapsedTimer timer;
+        timer.start();
+        paint();
+        times.push_back(timer.nsecsElapsed() / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+Image makeImage(DType type)
+{
+    const int w = 3840, h = 2160;
+    Image image = Image::create(w, h, 4, type);
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            const float r = float(x) / w, g = float(y) / h, b = float((x ^ y) & 255) / 255.0f;
+            const float a = 0.5f + 0.5f * float(x + y) / (w + h);
+            const float v[4] = {r, g, b, a};
+            for (int c = 0; c < 4; ++c) {
+                if (type == DType::UInt8)
+                    image.at<std::uint8_t>(x, y, c) = static_cast<std::uint8_t>(v[c] * 255.0f + 0.5f);
+                else
+                    image.at<float>(x, y, c) = v[c] * (c < 3 ? 1.5f : 1.0f); // some HDR values above 1
+            }
+        }
+    }
+    return image;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const int runs = argc > 1 ? std::max(5, std::atoi(argv[1])) : 50;
+
+    Viewer viewer;
+    Canvas canvas(&viewer);
+    canvas.resize(1600, 900);
+    canvas.show();
+    FloorWidget floor;
+    floor.resize(1600, 900);
+    floor.show();
+    QApplication::processEvents();
+
+    std::printf("paint benchmark: 3840x2160 RGBA in a %dx%d canvas, median of %d repaints (ms)\n", canvas.width(),
+                canvas.height(), runs);
+    std::printf("%-8s %-4s %8s %8s %8s %10s %10s\n", "dtype", "zoom", "floor", "live", "cached", "live/floor",
+                "cached/floor");
+
+    for (DType type : {DType::UInt8, DType::Float32}) {
+        const Image image = makeImage(type);
+        viewer.show(image, QStringLiteral("bench"));
+        for (double zoom : {0.0, 1.0}) {
+            viewer.setZoom(zoom);
+            QApplication::processEvents();
+            const double s = canvas.scale();
+            const QPointF o = canvas.origin();
+            const QRectF imageRect(o, QSizeF(image.width() * s, image.height() * s));
+            floor.image = wrapImage(image);
+            floor.target = imageRect.intersected(QRectF(canvas.rect()));
+            floor.source = QRectF((floor.target.topLeft() - o) / s, floor.target.size() / s);
+            floor.smooth = s < 1.0;
+
+            const double floorMs = medianMs(runs, [] {}, [&] { floor.repaint(); });
+            const double liveMs = medianMs(runs, [&] { image.markChanged(); }, [&] { canvas.repaint(); });
+            const double cachedMs = medianMs(runs, [] {}, [&] { canvas.repaint(); });
+            std::printf("%-8s %-4s %8.2f %8.2f %8.2f %10.2f %10.2f\n", dtypeName(type), zoom <= 0 ? "fit" : "1:1",
+                        floorMs, liveMs, cachedMs, liveMs / floorMs, cachedMs / floorMs);
+            std::fflush(stdout);
+        }
+        viewer.close(viewer.current());
+        floor.image = QImage();
+    }
+    return 0;
+}

@@ -1,0 +1,269 @@
+// Canvas: what ends up on screen, checked by pixel values of grab().
+#include <QtTest>
+
+#include <livepix/image.h>
+
+#include "viewer/canvas.h"
+#include "viewer/document.h"
+#include "viewer/viewer.h"
+
+using namespace livepix;
+using namespace livepix::gui;
+
+namespace {
+
+/// 8x4 RGB image whose pixel (x, y) is (30x, 60y, 200).
+Image pattern()
+{
+    Image image = Image::create(8, 4, 3, DType::UInt8);
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 8; ++x) {
+            image.at<std::uint8_t>(x, y, 0) = std::uint8_t(30 * x);
+            image.at<std::uint8_t>(x, y, 1) = std::uint8_t(60 * y);
+            image.at<std::uint8_t>(x, y, 2) = 200;
+        }
+    return image;
+}
+
+QColor expected(int x, int y) { return QColor(30 * x, 60 * y, 200); }
+
+} // namespace
+
+class TestCanvas : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void actualSizeShowsEveryPixel();
+    void integerZoomIsNearestNeighbour();
+    void fitScalesAndCentres();
+    void checkerboardOnlyUnderTransparentPixels();
+    void floatImageShownThroughExposure();
+    void wheelZoomsAroundTheCursor();
+    void keysZoomAndPan();
+    void zoomFromElsewhereKeepsTheCentre();
+    void pixelGridWhenZoomedInFar();
+    void pixelsChangedRepaintsCoalesced();
+    void hoverReportsImagePixel();
+
+private:
+    Viewer *m_viewer = nullptr;
+    Canvas *m_canvas = nullptr;
+};
+
+void TestCanvas::init()
+{
+    m_viewer = new Viewer;
+    m_canvas = new Canvas(m_viewer);
+    m_canvas->resize(200, 100);
+    m_canvas->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_canvas));
+}
+
+void TestCanvas::cleanup()
+{
+    delete m_canvas;
+    delete m_viewer;
+}
+
+void TestCanvas::actualSizeShowsEveryPixel()
+{
+    m_viewer->show(pattern(), QStringLiteral("p"));
+    m_viewer->setZoom(1.0);
+    QCOMPARE(m_canvas->scale(), 1.0);
+    const QImage shot = m_canvas->grab().toImage();
+    const QPoint o = m_canvas->origin().toPoint();
+    QCOMPARE(o, QPoint(96, 48)); // centred
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 8; ++x)
+            QCOMPARE(shot.pixelColor(o + QPoint(x, y)), expected(x, y));
+    QCOMPARE(shot.pixelColor(o + QPoint(-1, 0)), Canvas::background());
+    QCOMPARE(shot.pixelColor(o + QPoint(8, 3)), Canvas::background());
+}
+
+void TestCanvas::integerZoomIsNearestNeighbour()
+{
+    m_viewer->show(pattern(), QStringLiteral("p"));
+    m_viewer->setZoom(2.0);
+    const QImage shot = m_canvas->grab().toImage();
+    const QPoint o = m_canvas->origin().toPoint();
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 8; ++x)
+            for (int dy = 0; dy < 2; ++dy)
+                for (int dx = 0; dx < 2; ++dx)
+                    QCOMPARE(shot.pixelColor(o + QPoint(2 * x + dx, 2 * y + dy)), expected(x, y));
+}
+
+void TestCanvas::fitScalesAndCentres()
+{
+    m_viewer->show(pattern(), QStringLiteral("p")); // opens fitted
+    QVERIFY(m_viewer->fitToWindow());
+    QCOMPARE(m_canvas->scale(), 25.0); // 100 / 4
+    QCOMPARE(m_canvas->origin(), QPointF(0, 0));
+    const QImage shot = m_canvas->grab().toImage();
+    // Centres of the magnified pixels (away from the grid lines).
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 8; ++x)
+            QCOMPARE(shot.pixelColor(25 * x + 12, 25 * y + 12), expected(x, y));
+
+    m_canvas->resize(100, 100);
+    QCOMPARE(m_canvas->scale(), 12.5);
+    QCOMPARE(m_canvas->origin(), QPointF(0, 25));
+}
+
+void TestCanvas::checkerboardOnlyUnderTransparentPixels()
+{
+    Image image = Image::create(64, 32, 4, DType::UInt8);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 32; x < 64; ++x) { // right half opaque red
+            image.at<std::uint8_t>(x, y, 0) = 255;
+            image.at<std::uint8_t>(x, y, 3) = 255;
+        }
+    m_viewer->show(image, QStringLiteral("alpha"));
+    m_viewer->setZoom(1.0);
+    const QImage shot = m_canvas->grab().toImage();
+    const QPoint o = m_canvas->origin().toPoint();
+    QSet<QRgb> seen;
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 32; ++x) {
+            const QColor c = shot.pixelColor(o + QPoint(x, y));
+            QVERIFY2(c == Canvas::checkerLight() || c == Canvas::checkerDark(), qPrintable(c.name()));
+            seen.insert(c.rgb());
+        }
+    QCOMPARE(seen.size(), 2); // both squares of the checkerboard show
+    QCOMPARE(shot.pixelColor(o + QPoint(40, 10)), QColor(255, 0, 0));
+    // Outside the image: plain background, no checkerboard.
+    QCOMPARE(shot.pixelColor(o + QPoint(-3, 10)), Canvas::background());
+
+    // Half-transparent pixels blend over it.
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 32; ++x)
+            image.at<std::uint8_t>(x, y, 3) = 128; // black at 50%
+    m_viewer->pixelsMayHaveChanged();
+    const QImage blended = m_canvas->grab().toImage();
+    const QColor c = blended.pixelColor(o + QPoint(1, 1));
+    QVERIFY(c.red() < Canvas::checkerLight().red() && c.red() > 0);
+}
+
+void TestCanvas::floatImageShownThroughExposure()
+{
+    Image image = Image::create(4, 4, 3, DType::Float32);
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 4; ++x)
+            for (int c = 0; c < 3; ++c)
+                image.at<float>(x, y, c) = 0.25f;
+    m_viewer->show(image, QStringLiteral("hdr"));
+    m_viewer->setZoom(1.0);
+    const QPoint o = m_canvas->origin().toPoint();
+    QCOMPARE(m_canvas->grab().toImage().pixelColor(o + QPoint(2, 2)), QColor(64, 64, 64));
+    m_viewer->setExposure(1.0);
+    QCOMPARE(m_canvas->grab().toImage().pixelColor(o + QPoint(2, 2)), QColor(128, 128, 128));
+    m_viewer->setExposure(0.0);
+    m_viewer->setGamma(2.0);
+    QCOMPARE(m_canvas->grab().toImage().pixelColor(o + QPoint(2, 2)), QColor(128, 128, 128));
+}
+
+void TestCanvas::wheelZoomsAroundTheCursor()
+{
+    m_viewer->show(Image::create(400, 200, 3, DType::UInt8), QStringLiteral("big"));
+    m_viewer->setZoom(1.0);
+    const QPointF cursor(150, 30);
+    const QPointF before = m_canvas->widgetToImage(cursor);
+    QWheelEvent wheel(cursor, m_canvas->mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(m_canvas, &wheel);
+    QVERIFY(m_viewer->zoom() > 1.0);
+    const QPointF after = m_canvas->widgetToImage(cursor);
+    QVERIFY2(qAbs(after.x() - before.x()) < 1.0 && qAbs(after.y() - before.y()) < 1.0,
+             qPrintable(QStringLiteral("%1,%2 -> %3,%4").arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
+}
+
+void TestCanvas::keysZoomAndPan()
+{
+    m_viewer->show(Image::create(400, 200, 3, DType::UInt8), QStringLiteral("big"));
+    QTest::keyClick(m_canvas, Qt::Key_1);
+    QCOMPARE(m_viewer->zoom(), 1.0);
+    QTest::keyClick(m_canvas, Qt::Key_Plus);
+    QVERIFY(m_viewer->zoom() > 1.0);
+    QTest::keyClick(m_canvas, Qt::Key_Minus);
+    QCOMPARE(m_viewer->zoom(), 1.0);
+    const QPointF before = m_canvas->origin();
+    QTest::keyClick(m_canvas, Qt::Key_Right);
+    QVERIFY(m_canvas->origin().x() < before.x()); // view moved right over the image
+    QTest::keyClick(m_canvas, Qt::Key_F);
+    QVERIFY(m_viewer->fitToWindow());
+    QTest::keyClick(m_canvas, Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(m_viewer->zoom(), 1.0);
+    QTest::keyClick(m_canvas, Qt::Key_0);
+    QVERIFY(m_viewer->fitToWindow());
+    QTest::keyClick(m_canvas, Qt::Key_BracketRight);
+    QCOMPARE(m_viewer->exposure(), 0.5);
+    QTest::keyClick(m_canvas, Qt::Key_BraceRight, Qt::ShiftModifier);
+    QCOMPARE(m_viewer->gamma(), 1.1);
+    QTest::keyClick(m_canvas, Qt::Key_R);
+    QCOMPARE(m_viewer->exposure(), 0.0);
+    QCOMPARE(m_viewer->gamma(), 1.0);
+}
+
+void TestCanvas::zoomFromElsewhereKeepsTheCentre()
+{
+    m_viewer->show(Image::create(400, 200, 3, DType::UInt8), QStringLiteral("big"));
+    m_canvas->grab(); // a frame at fit
+    const QPointF centre(100, 50);
+    const QPointF fitted = m_canvas->widgetToImage(centre);
+    m_viewer->setZoom(2.0); // as the menu or Python would
+    QPointF now = m_canvas->widgetToImage(centre);
+    QVERIFY(qAbs(now.x() - fitted.x()) < 1.0 && qAbs(now.y() - fitted.y()) < 1.0);
+    QTest::keyClick(m_canvas, Qt::Key_Left);
+    m_canvas->grab();
+    const QPointF panned = m_canvas->widgetToImage(centre);
+    m_viewer->setZoom(4.0);
+    now = m_canvas->widgetToImage(centre);
+    QVERIFY(qAbs(now.x() - panned.x()) < 1.0 && qAbs(now.y() - panned.y()) < 1.0);
+}
+
+void TestCanvas::pixelGridWhenZoomedInFar()
+{
+    Image image = Image::create(4, 4, 3, DType::UInt8);
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 4; ++x)
+            image.at<std::uint8_t>(x, y, 1) = 255; // green
+    m_viewer->show(image, QStringLiteral("g"));
+    m_viewer->setZoom(16.0);
+    const QImage shot = m_canvas->grab().toImage();
+    const QPoint o = m_canvas->origin().toPoint();
+    QCOMPARE(shot.pixelColor(o + QPoint(8, 8)), QColor(0, 255, 0));
+    QVERIFY(shot.pixelColor(o + QPoint(16, 8)) != QColor(0, 255, 0)); // grid line between pixels
+    m_viewer->setZoom(4.0);
+    const QImage noGrid = m_canvas->grab().toImage();
+    QCOMPARE(noGrid.pixelColor(m_canvas->origin().toPoint() + QPoint(4, 2)), QColor(0, 255, 0));
+}
+
+void TestCanvas::pixelsChangedRepaintsCoalesced()
+{
+    m_viewer->show(Image::create(16, 16, 3, DType::UInt8), QStringLiteral("live"));
+    QTRY_VERIFY(m_canvas->paintCount() > 0);
+    QCoreApplication::processEvents();
+    const int before = m_canvas->paintCount();
+    for (int i = 0; i < 100; ++i)
+        m_viewer->pixelsMayHaveChanged();
+    QCOMPARE(m_canvas->paintCount(), before); // asynchronous: nothing painted yet
+    QTRY_VERIFY(m_canvas->paintCount() > before);
+    QCoreApplication::processEvents();
+    QVERIFY2(m_canvas->paintCount() - before <= 2, qPrintable(QString::number(m_canvas->paintCount() - before)));
+}
+
+void TestCanvas::hoverReportsImagePixel()
+{
+    m_viewer->show(pattern(), QStringLiteral("p"));
+    m_viewer->setZoom(2.0);
+    QSignalSpy spy(m_canvas, &Canvas::hoveredPixelChanged);
+    const QPoint o = m_canvas->origin().toPoint();
+    QTest::mouseMove(m_canvas, o + QPoint(7, 5));
+    QTRY_VERIFY(!spy.isEmpty());
+    QCOMPARE(spy.last().at(0).toPoint(), QPoint(3, 2));
+    QCOMPARE(spy.last().at(1).toBool(), true);
+}
+
+QTEST_MAIN(TestCanvas)
+#include "tst_canvas.moc"

@@ -1,0 +1,87 @@
+// CommandLine::parse: `livepix [FILE ...] [options]`.
+#include <QtTest>
+
+#include "viewer/commandline.h"
+
+using namespace livepix::gui;
+
+class TestCommandLine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void parse_data();
+    void parse();
+    void helpMentionsEveryOption();
+};
+
+void TestCommandLine::parse_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QStringList>("exec");
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QString>("screenshot");
+    QTest::addColumn<bool>("listPlugins");
+    QTest::addColumn<QString>("errorMentions");
+
+    QTest::newRow("nothing") << QStringList{} << true << QStringList{} << QStringList{} << QString() << QString()
+                             << false << QString();
+    QTest::newRow("files") << QStringList{"a.png", "b c.exr"} << true << QStringList{"a.png", "b c.exr"}
+                           << QStringList{} << QString() << QString() << false << QString();
+    QTest::newRow("exec repeated, in order")
+        << QStringList{"--exec", "x = 1", "img.png", "--exec", "print(x)"} << true << QStringList{"img.png"}
+        << QStringList{"x = 1", "print(x)"} << QString() << QString() << false << QString();
+    QTest::newRow("script and screenshot")
+        << QStringList{"--script", "s.py", "--screenshot", "out.png", "in.tif"} << true << QStringList{"in.tif"}
+        << QStringList{} << QStringLiteral("s.py") << QStringLiteral("out.png") << false << QString();
+    QTest::newRow("equals form") << QStringList{"--screenshot=o.png"} << true << QStringList{} << QStringList{}
+                                 << QString() << QStringLiteral("o.png") << false << QString();
+    QTest::newRow("list plugins") << QStringList{"--list-plugins"} << true << QStringList{} << QStringList{}
+                                  << QString() << QString() << true << QString();
+    QTest::newRow("unknown option") << QStringList{"--frobnicate", "a.png"} << false << QStringList{}
+                                    << QStringList{} << QString() << QString() << false
+                                    << QStringLiteral("frobnicate");
+    QTest::newRow("missing value") << QStringList{"--exec"} << false << QStringList{} << QStringList{} << QString()
+                                   << QString() << false << QStringLiteral("exec");
+    QTest::newRow("file after --") << QStringList{"--", "--weird-name.png"} << true
+                                   << QStringList{"--weird-name.png"} << QStringList{} << QString() << QString()
+                                   << false << QString();
+}
+
+void TestCommandLine::parse()
+{
+    QFETCH(QStringList, args);
+    QFETCH(bool, ok);
+    QFETCH(QStringList, files);
+    QFETCH(QStringList, exec);
+    QFETCH(QString, script);
+    QFETCH(QString, screenshot);
+    QFETCH(bool, listPlugins);
+    QFETCH(QString, errorMentions);
+    args.prepend(QStringLiteral("livepix"));
+    const CommandLine cl = CommandLine::parse(args);
+    QCOMPARE(cl.ok, ok);
+    if (!ok) {
+        QVERIFY2(cl.error.contains(errorMentions), qPrintable(cl.error));
+        return;
+    }
+    QCOMPARE(cl.files, files);
+    QCOMPARE(cl.exec, exec);
+    QCOMPARE(cl.script, script);
+    QCOMPARE(cl.screenshot, screenshot);
+    QCOMPARE(cl.isBatch(), !screenshot.isEmpty());
+    QCOMPARE(cl.listPlugins, listPlugins);
+}
+
+void TestCommandLine::helpMentionsEveryOption()
+{
+    const CommandLine cl = CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--help")});
+    QVERIFY(cl.ok);
+    QVERIFY(cl.showHelp);
+    for (const char *option : {"--exec", "--script", "--screenshot", "--list-plugins", "--version", "--help"})
+        QVERIFY2(cl.helpText.contains(QLatin1String(option)), option);
+    QVERIFY(CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--version")}).showVersion);
+}
+
+QTEST_MAIN(TestCommandLine)
+#include "tst_commandline.moc"

@@ -1,0 +1,249 @@
+// MainWindow: title, menus for other parts, tabs, saving.
+#include <QtTest>
+
+#include <QCryptographicHash>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QTabBar>
+
+#include <livepix/image.h>
+#include <livepix/imageio.h>
+
+#include "viewer/canvas.h"
+#include "viewer/document.h"
+#include "viewer/mainwindow.h"
+#include "viewer/viewer.h"
+
+using namespace livepix;
+using namespace livepix::gui;
+
+namespace {
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void titleShowsNameAndModifiedMark();
+    void menusForOtherParts();
+    void tabsFollowDocuments();
+    void saveToWritesAndRenames();
+    void failedSaveKeepsDocumentAndOriginal_data();
+    void failedSaveKeepsDocumentAndOriginal();
+    void recentFiles();
+    void dropOpensFiles();
+    void ctrlTabCyclesDocuments();
+    void closingModifiedDocumentAsks_data();
+    void closingModifiedDocumentAsks();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_original;
+    Viewer *m_viewer = nullptr;
+    MainWindow *m_window = nullptr;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // keep QSettings away from the user's
+    QCoreApplication::setOrganizationName(QStringLiteral("livepix-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    Image image = Image::create(20, 10, 3, DType::UInt8);
+    image.at<std::uint8_t>(1, 1, 2) = 250;
+    m_original = m_dir.filePath(QStringLiteral("original.png"));
+    saveImage(image, m_original.toStdString());
+}
+
+void TestMainWindow::init()
+{
+    m_viewer = new Viewer;
+    m_window = new MainWindow(m_viewer);
+    m_window->show();
+}
+
+void TestMainWindow::cleanup()
+{
+    delete m_window;
+    delete m_viewer;
+}
+
+void TestMainWindow::titleShowsNameAndModifiedMark()
+{
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("livepix"));
+    Document *document = m_viewer->open(m_original);
+    QVERIFY(document);
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("original.png[*] — livepix"));
+    QVERIFY(!m_window->isWindowModified());
+    document->setModified(true);
+    QVERIFY(m_window->isWindowModified());
+    document->setName(QStringLiteral("renamed.png"));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("renamed.png[*] — livepix"));
+}
+
+void TestMainWindow::menusForOtherParts()
+{
+    for (const char *name : {"File", "Edit", "View", "Filters", "Plugins", "Help"})
+        QVERIFY2(m_window->menu(QLatin1String(name)), name);
+    QCOMPARE(m_window->menu(QStringLiteral("filters")), m_window->filtersMenu());
+    QCOMPARE(m_window->menu(QStringLiteral("Plugins")), m_window->pluginsMenu());
+    QCOMPARE(m_window->menu(QStringLiteral("Edit")), m_window->editMenu());
+    QCOMPARE(m_window->menu(QStringLiteral("Nope")), nullptr);
+    QVERIFY(m_window->canvas());
+}
+
+void TestMainWindow::tabsFollowDocuments()
+{
+    auto *tabs = m_window->findChild<QTabBar *>();
+    QVERIFY(tabs);
+    Document *a = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("a"));
+    Document *b = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("b"));
+    QCOMPARE(tabs->count(), 2);
+    QCOMPARE(tabs->currentIndex(), 1);
+    tabs->setCurrentIndex(0); // the user clicks the first tab
+    QCOMPARE(m_viewer->current(), a);
+    a->setModified(true);
+    QCOMPARE(tabs->tabText(0), QStringLiteral("a *"));
+    QVERIFY(m_viewer->close(b));
+    QCOMPARE(tabs->count(), 1);
+}
+
+void TestMainWindow::saveToWritesAndRenames()
+{
+    Document *document = m_viewer->open(m_original);
+    QVERIFY(document);
+    document->setModified(true);
+    const QString target = m_dir.filePath(QStringLiteral("copy.tif"));
+    QString error;
+    QVERIFY2(m_window->saveTo(document, target, &error), qPrintable(error));
+    QVERIFY(!document->isModified());
+    QCOMPARE(document->filePath(), QFileInfo(target).absoluteFilePath());
+    QCOMPARE(document->name(), QStringLiteral("copy.tif"));
+    const Image back = loadImage(target.toStdString());
+    QCOMPARE(int(back.at<std::uint8_t>(1, 1, 2)), 250);
+}
+
+void TestMainWindow::failedSaveKeepsDocumentAndOriginal_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::newRow("missing folder") << QStringLiteral("no/such/folder/out.png");
+    QTest::newRow("unknown format") << QStringLiteral("out.notaformat");
+    QTest::newRow("over the original, unknown format") << QStringLiteral("original.png.notaformat");
+}
+
+void TestMainWindow::failedSaveKeepsDocumentAndOriginal()
+{
+    QFETCH(QString, target);
+    const QString path = m_dir.filePath(target);
+    const QByteArray before = fileHash(m_original);
+    QVERIFY(!before.isEmpty());
+    Document *document = m_viewer->open(m_original);
+    QVERIFY(document);
+    document->image().at<std::uint8_t>(0, 0, 0) = 7; // an unsaved edit
+    document->setModified(true);
+
+    QString error;
+    QVERIFY(!m_window->saveTo(document, path, &error));
+    QVERIFY2(error.contains(QFileInfo(path).fileName()), qPrintable(error));
+    // Nothing about the document changed, and the original file is intact.
+    QVERIFY(document->isModified());
+    QCOMPARE(document->filePath(), QFileInfo(m_original).absoluteFilePath());
+    QCOMPARE(document->name(), QStringLiteral("original.png"));
+    QCOMPARE(int(document->image().at<std::uint8_t>(0, 0, 0)), 7);
+    QCOMPARE(m_viewer->documents().size(), 1);
+    QCOMPARE(fileHash(m_original), before);
+    QVERIFY(!QFileInfo::exists(path));
+}
+
+void TestMainWindow::recentFiles()
+{
+    QSettings().clear();
+    m_window->addRecentFile(QStringLiteral("/a.png"));
+    m_window->addRecentFile(QStringLiteral("/b.png"));
+    m_window->addRecentFile(QStringLiteral("/a.png"));
+    QCOMPARE(m_window->recentFiles(), (QStringList{"/a.png", "/b.png"}));
+    for (int i = 0; i < 20; ++i)
+        m_window->addRecentFile(QStringLiteral("/f%1.png").arg(i));
+    QCOMPARE(m_window->recentFiles().size(), 10);
+    QCOMPARE(m_window->recentFiles().first(), QStringLiteral("/f19.png"));
+}
+
+void TestMainWindow::dropOpensFiles()
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(m_original)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window, &drop);
+    QTRY_COMPARE(m_viewer->documents().size(), 1);
+    QCOMPARE(m_viewer->current()->name(), QStringLiteral("original.png"));
+}
+
+void TestMainWindow::ctrlTabCyclesDocuments()
+{
+    Document *a = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("a"));
+    Document *b = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("b"));
+    Document *c = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("c"));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    QCOMPARE(m_viewer->current(), c);
+    QTest::keyClick(m_window->canvas(), Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(m_viewer->current(), a); // wraps around
+    QTest::keyClick(m_window->canvas(), Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(m_viewer->current(), b);
+    QTest::keyClick(m_window->canvas(), Qt::Key_PageUp, Qt::ControlModifier);
+    QCOMPARE(m_viewer->current(), a);
+}
+
+void TestMainWindow::closingModifiedDocumentAsks_data()
+{
+    QTest::addColumn<int>("answer");
+    QTest::addColumn<bool>("closed");
+    QTest::newRow("discard") << int(QMessageBox::Discard) << true;
+    QTest::newRow("cancel") << int(QMessageBox::Cancel) << false;
+}
+
+void TestMainWindow::closingModifiedDocumentAsks()
+{
+    QFETCH(int, answer);
+    QFETCH(bool, closed);
+    Document *document = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("edited"));
+    document->setModified(true);
+    bool asked = false;
+    // Answer the question box once it is up.
+    QTimer::singleShot(0, this, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->text().contains(QStringLiteral("edited"));
+        box->button(QMessageBox::StandardButton(answer))->click();
+    });
+    QCOMPARE(m_window->closeDocument(document), closed);
+    QVERIFY(asked);
+    QCOMPARE(m_viewer->documents().size(), closed ? 0 : 1);
+
+    // An unmodified document closes without a question.
+    if (!closed) {
+        document->setModified(false);
+        QVERIFY(m_window->closeDocument(document));
+    }
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

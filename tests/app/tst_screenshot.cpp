@@ -1,0 +1,138 @@
+// The `livepix` binary as a batch tool: --screenshot, errors, exit codes.
+#include <QtTest>
+
+#include <QProcess>
+
+#include <livepix/image.h>
+#include <livepix/imageio.h>
+
+using namespace livepix;
+
+class TestScreenshot : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void screenshotShowsTheImage();
+    void screenshotOfTheSample();
+    void missingFileFailsNamingIt();
+    void unknownOptionFails();
+    void versionAndListPlugins();
+
+private:
+    struct Result {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Result run(const QStringList &args);
+
+    QTemporaryDir m_dir;
+    QString m_binary;
+    QString m_input;
+};
+
+void TestScreenshot::initTestCase()
+{
+    const QByteArray buildDir = qgetenv("LIVEPIX_BUILD_DIR");
+    QVERIFY2(!buildDir.isEmpty(), "LIVEPIX_BUILD_DIR is not set (run through ctest)");
+    m_binary = QString::fromLocal8Bit(buildDir) + QStringLiteral("/bin/livepix");
+    QVERIFY2(QFileInfo(m_binary).isExecutable(), qPrintable(m_binary));
+    QVERIFY(m_dir.isValid());
+    // 64x48 opaque orange with a blue 8x8 square in the top-left corner.
+    Image image = Image::create(64, 48, 3, DType::UInt8);
+    for (int y = 0; y < 48; ++y)
+        for (int x = 0; x < 64; ++x) {
+            const bool blue = x < 8 && y < 8;
+            image.at<std::uint8_t>(x, y, 0) = blue ? 0 : 255;
+            image.at<std::uint8_t>(x, y, 1) = blue ? 0 : 128;
+            image.at<std::uint8_t>(x, y, 2) = blue ? 255 : 0;
+        }
+    m_input = m_dir.filePath(QStringLiteral("orange.png"));
+    saveImage(image, m_input.toStdString());
+}
+
+TestScreenshot::Result TestScreenshot::run(const QStringList &args)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    process.setProcessEnvironment(env);
+    process.start(m_binary, args);
+    Result result;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+void TestScreenshot::screenshotShowsTheImage()
+{
+    const QString out = m_dir.filePath(QStringLiteral("shot.png"));
+    const Result r = run({m_input, QStringLiteral("--screenshot"), out});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QImage shot(out);
+    QVERIFY(!shot.isNull());
+    QVERIFY(shot.width() > 200 && shot.height() > 150);
+    // Fitted and centred: the image's pixel centres show its colours (the
+    // centres, since a pixel grid is drawn at this magnification).
+    const double scale = std::min(shot.width() / 64.0, shot.height() / 48.0);
+    const QPointF origin((shot.width() - 64 * scale) / 2.0, (shot.height() - 48 * scale) / 2.0);
+    auto at = [&](double x, double y) { return shot.pixelColor((origin + QPointF(x, y) * scale).toPoint()); };
+    QCOMPARE(at(32.5, 24.5), QColor(255, 128, 0));
+    QCOMPARE(at(60.5, 40.5), QColor(255, 128, 0));
+    QCOMPARE(at(4.5, 4.5), QColor(0, 0, 255));
+    // Outside the image: the canvas background.
+    if (origin.x() > 2)
+        QCOMPARE(shot.pixelColor(1, shot.height() / 2), QColor(0x2b, 0x2b, 0x2b));
+}
+
+void TestScreenshot::screenshotOfTheSample()
+{
+    const QString out = m_dir.filePath(QStringLiteral("sample.png"));
+    const Result r = run({QStringLiteral("--screenshot"), out});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QImage shot(out);
+    QVERIFY(!shot.isNull());
+    // The sample is colourful: many distinct colours on screen.
+    QSet<QRgb> colours;
+    for (int y = 0; y < shot.height(); y += 7)
+        for (int x = 0; x < shot.width(); x += 7)
+            colours.insert(shot.pixel(x, y));
+    QVERIFY2(colours.size() > 500, qPrintable(QString::number(colours.size())));
+}
+
+void TestScreenshot::missingFileFailsNamingIt()
+{
+    const QString missing = m_dir.filePath(QStringLiteral("nope-not-here.png"));
+    const QString out = m_dir.filePath(QStringLiteral("never.png"));
+    const Result r = run({m_input, missing, QStringLiteral("--screenshot"), out});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(r.err.contains(missing.toLocal8Bit()), r.err.constData());
+    QVERIFY(!QFileInfo::exists(out));
+}
+
+void TestScreenshot::unknownOptionFails()
+{
+    const Result r = run({QStringLiteral("--no-such-option")});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(r.err.contains("no-such-option"), r.err.constData());
+}
+
+void TestScreenshot::versionAndListPlugins()
+{
+    Result r = run({QStringLiteral("--version")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith("livepix "), r.out.constData());
+    r = run({QStringLiteral("--list-plugins")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(!r.out.isEmpty());
+}
+
+QTEST_MAIN(TestScreenshot)
+#include "tst_screenshot.moc"

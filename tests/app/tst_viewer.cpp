@@ -1,0 +1,186 @@
+// Viewer: the model of open documents and view settings.
+#include <QtTest>
+
+#include <livepix/image.h>
+#include <livepix/imageio.h>
+
+#include "viewer/document.h"
+#include "viewer/viewer.h"
+
+using namespace livepix;
+using namespace livepix::gui;
+
+class TestViewer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void openMakesCurrent();
+    void openErrorsNameFileAndReason_data();
+    void openErrorsNameFileAndReason();
+    void showAndClose();
+    void closingDoesNotFreeSharedPixels();
+    void pixelsMayHaveChangedBumpsRevisions();
+    void viewSettings();
+    void documentSignals();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_png;
+};
+
+void TestViewer::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    Image image = Image::create(32, 16, 4, DType::UInt8);
+    image.at<std::uint8_t>(3, 4, 0) = 99;
+    m_png = m_dir.filePath(QStringLiteral("small.png"));
+    saveImage(image, m_png.toStdString());
+    QFile bad(m_dir.filePath(QStringLiteral("notanimage.png")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("this is not a PNG file at all");
+}
+
+void TestViewer::openMakesCurrent()
+{
+    Viewer viewer;
+    QSignalSpy documents(&viewer, &Viewer::documentsChanged);
+    QSignalSpy current(&viewer, &Viewer::currentChanged);
+    QSignalSpy started(&viewer, &Viewer::loadStarted);
+    QSignalSpy finished(&viewer, &Viewer::loadFinished);
+    viewer.setZoom(3.0);
+    QString error;
+    Document *document = viewer.open(m_png, &error);
+    QVERIFY2(document, qPrintable(error));
+    QCOMPARE(viewer.current(), document);
+    QCOMPARE(viewer.documents().size(), 1);
+    QCOMPARE(document->name(), QStringLiteral("small.png"));
+    QCOMPARE(document->filePath(), QFileInfo(m_png).absoluteFilePath());
+    QVERIFY(!document->isModified());
+    QCOMPARE(document->image().width(), 32);
+    QCOMPARE(int(document->image().at<std::uint8_t>(3, 4, 0)), 99);
+    QVERIFY(viewer.fitToWindow()); // a new image starts fitted
+    QCOMPARE(documents.count(), 1);
+    QCOMPARE(current.count(), 1);
+    QCOMPARE(current.first().first().value<Document *>(), document);
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(!viewer.isLoading());
+}
+
+void TestViewer::openErrorsNameFileAndReason_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("missing") << QStringLiteral("does-not-exist.png");
+    QTest::newRow("not an image") << QStringLiteral("notanimage.png");
+}
+
+void TestViewer::openErrorsNameFileAndReason()
+{
+    QFETCH(QString, file);
+    const QString path = m_dir.filePath(file);
+    Viewer viewer;
+    QSignalSpy documents(&viewer, &Viewer::documentsChanged);
+    QString error;
+    QCOMPARE(viewer.open(path, &error), nullptr);
+    QVERIFY2(error.startsWith(path + QStringLiteral(": ")), qPrintable(error));
+    QVERIFY(error.size() > path.size() + 3); // there is a reason after the path
+    QVERIFY(viewer.documents().isEmpty());
+    QCOMPARE(documents.count(), 0);
+    QCOMPARE(viewer.current(), nullptr);
+}
+
+void TestViewer::showAndClose()
+{
+    Viewer viewer;
+    QSignalSpy current(&viewer, &Viewer::currentChanged);
+    Document *a = viewer.show(Image::create(4, 4, 1, DType::Float32), QStringLiteral("a"));
+    Document *b = viewer.show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("b"));
+    QVERIFY(a && b);
+    QCOMPARE(viewer.current(), b);
+    QCOMPARE(viewer.documents(), (QList<Document *>{a, b}));
+    QVERIFY(b->filePath().isEmpty());
+    QCOMPARE(viewer.show(Image(), QStringLiteral("null")), nullptr);
+
+    viewer.setCurrent(a);
+    QCOMPARE(viewer.current(), a);
+    QCOMPARE(current.count(), 3);
+
+    QVERIFY(viewer.close(a));
+    QCOMPARE(viewer.current(), b); // the neighbour becomes current
+    QCOMPARE(current.last().first().value<Document *>(), b);
+    QVERIFY(!viewer.close(a)); // already closed
+    QVERIFY(viewer.close(b));
+    QCOMPARE(viewer.current(), nullptr);
+    QVERIFY(viewer.documents().isEmpty());
+}
+
+void TestViewer::closingDoesNotFreeSharedPixels()
+{
+    const std::int64_t before = PixelBuffer::liveCount();
+    Image held;
+    {
+        Viewer viewer;
+        Document *d = viewer.show(Image::create(8, 8, 4, DType::UInt8), QStringLiteral("x"));
+        held = d->image(); // e.g. a NumPy array's reference
+        QVERIFY(viewer.close(d));
+    }
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    QCOMPARE(PixelBuffer::liveCount(), before + 1);
+    held.at<std::uint8_t>(7, 7, 3) = 1; // still valid memory
+    held = Image();
+    QCOMPARE(PixelBuffer::liveCount(), before);
+}
+
+void TestViewer::pixelsMayHaveChangedBumpsRevisions()
+{
+    Viewer viewer;
+    Document *a = viewer.show(Image::create(2, 2, 1, DType::UInt8), QStringLiteral("a"));
+    Document *b = viewer.show(Image::create(2, 2, 1, DType::UInt8), QStringLiteral("b"));
+    const auto ra = a->image().revision();
+    const auto rb = b->image().revision();
+    QSignalSpy changed(&viewer, &Viewer::pixelsChanged);
+    viewer.pixelsMayHaveChanged();
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(a->image().revision() > ra);
+    QVERIFY(b->image().revision() > rb);
+}
+
+void TestViewer::viewSettings()
+{
+    Viewer viewer;
+    QSignalSpy spy(&viewer, &Viewer::viewSettingsChanged);
+    QVERIFY(viewer.fitToWindow());
+    viewer.setZoom(2.0);
+    QCOMPARE(viewer.zoom(), 2.0);
+    QVERIFY(!viewer.fitToWindow());
+    viewer.setZoom(2.0); // unchanged: no signal
+    viewer.setZoom(-1.0);
+    QVERIFY(viewer.fitToWindow());
+    viewer.setExposure(1.5);
+    QCOMPARE(viewer.exposure(), 1.5);
+    viewer.setGamma(2.2);
+    QCOMPARE(viewer.gamma(), 2.2);
+    viewer.setGamma(0.0); // clamped to a usable value
+    QVERIFY(viewer.gamma() > 0.0);
+    QCOMPARE(spy.count(), 5);
+}
+
+void TestViewer::documentSignals()
+{
+    Document document(Image::create(2, 2, 1, DType::UInt8), QStringLiteral("n"));
+    QSignalSpy modified(&document, &Document::modifiedChanged);
+    QSignalSpy named(&document, &Document::nameChanged);
+    QSignalSpy replaced(&document, &Document::imageReplaced);
+    document.setModified(true);
+    document.setModified(true);
+    QCOMPARE(modified.count(), 1);
+    document.setName(QStringLiteral("m"));
+    QCOMPARE(named.count(), 1);
+    const Image other = Image::create(3, 3, 1, DType::UInt8);
+    document.setImage(other);
+    QCOMPARE(replaced.count(), 1);
+    QCOMPARE(document.image().data(), other.data());
+}
+
+QTEST_MAIN(TestViewer)
+#include "tst_viewer.moc"
