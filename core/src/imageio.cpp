@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -276,6 +277,8 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     if (path.empty())
         throw ImageError(path, "no file name given");
     const auto status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+        throw ImageError(path, "cannot read the file: " + ec.message()); // e.g. a folder on the way is locked
     if (!fs::exists(status))
         throw ImageError(path, "no such file");
     if (fs::is_directory(status))
