@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -244,6 +245,13 @@ int firstSubimageWithPixels(OIIO::ImageInput &input)
     return 0;
 }
 
+std::string gibibytes(double bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", bytes / double(1u << 30));
+    return text;
+}
+
 // Permission check with the effective user, the one open() will use.
 bool accessible(const fs::path &path, int mode)
 {
@@ -269,6 +277,8 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     if (path.empty())
         throw ImageError(path, "no file name given");
     const auto status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+        throw ImageError(path, "cannot read the file: " + ec.message()); // e.g. a folder on the way is locked
     if (!fs::exists(status))
         throw ImageError(path, "no such file");
     if (fs::is_directory(status))
@@ -317,6 +327,14 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
             format = f;
     std::string sourceType;
     const DType type = keptType(format, &sourceType);
+
+    // A header can claim any size; refuse what this computer cannot hold
+    // rather than letting the decoder fill pages until the system kills us.
+    const double needed = double(paddedRowBytes(spec.width, spec.nchannels, type)) * double(spec.height);
+    const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+    if (physical > 0 && needed > physical)
+        throw ImageError(path, "the image is too large: " + layout + " needs " + gibibytes(needed) +
+                                   " GiB, more than this computer's memory (" + gibibytes(physical) + " GiB)");
 
     Image image;
     try {

@@ -55,6 +55,7 @@ private Q_SLOTS:
         QTest::newRow("JPEG signature then garbage") << "jpeg_signature_then_garbage.jpg" << "the file is";
         QTest::newRow("EXR cut inside the pixels") << "truncated_pixels.exr" << "truncated";
         QTest::newRow("TIFF cut inside the strips") << "truncated_strips.tif" << "truncated";
+        QTest::newRow("header claims 200000x200000 RGBA16") << "huge_dimensions.png" << "too large";
         QTest::newRow("GIF cut inside the frame") << "truncated_frame.gif" << "truncated";
         QTest::newRow("PGM cut inside the pixels") << "truncated_pixels.pgm" << "damaged or truncated";
     }

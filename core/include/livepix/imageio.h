@@ -50,7 +50,8 @@ struct ImageFileInfo {
 ///
 /// Throws ImageError naming the file and the reason (missing, empty, a folder,
 /// unreadable, not an image, truncated or corrupt data, unsupported layout,
-/// not enough memory). Never returns a partly read image.
+/// larger than this computer's memory, not enough memory). Never returns a
+/// partly read image.
 /// Thread-safe: may be called from any thread, also for the same file.
 LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &progress = {},
                             ImageFileInfo *info = nullptr);

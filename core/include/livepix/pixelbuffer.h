@@ -29,6 +29,9 @@ public:
     static constexpr std::size_t Alignment = 64;
 
     /// Allocates `bytes` zero-filled bytes. Throws std::bad_alloc on failure.
+    /// Large buffers come straight from the kernel (anonymous mmap): already
+    /// zero, and pages are only committed when first written, so a loader
+    /// that fills the buffer pays for the memory once.
     static std::shared_ptr<PixelBuffer> allocate(std::size_t bytes);
 
     ~PixelBuffer();
@@ -48,10 +51,11 @@ public:
     static std::int64_t liveCount();
 
 private:
-    PixelBuffer(std::uint8_t *data, std::size_t size);
+    PixelBuffer(std::uint8_t *data, std::size_t size, std::size_t mappedBytes);
 
     std::uint8_t *m_data;
     std::size_t m_size;
+    std::size_t m_mappedBytes; // non-zero: the block came from mmap and is that long
     std::atomic<std::uint64_t> m_revision{0};
 };
 
