@@ -332,6 +332,19 @@ def start_interrupt_waker(fd):
     threading.Thread(target=wake, name="livepix-interrupt", daemon=True).start()
 
 
+def banner(namespace):
+    """The console's first line: versions and the names that are ready."""
+    parts = [f"Python {sys.version.split()[0]}"]
+    for name in ("np", "livepix"):
+        module = namespace.get(name)
+        version = getattr(module, "__version__", None)
+        if version:
+            parts.append(f"{getattr(module, '__name__', name)} {version}")
+    ready = ", ".join(n for n in ("np", "livepix", "viewer") if n in namespace)
+    return (" | ".join(parts) + f" | ready: {ready}\n"
+            "Tab completes, Ctrl+C or Stop interrupts, Up/Down recall history.\n")
+
+
 def install_streams():
     sys.stdout = OutputStream(STDOUT, "<stdout>")
     sys.stderr = OutputStream(STDERR, "<stderr>")

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QStyle>
 #include <QTextBlock>
 #include <QToolButton>
@@ -58,7 +59,6 @@ ConsoleWidget::ConsoleWidget(PythonRuntime *runtime, ConsoleHistory *history, QW
     m_stop->setEnabled(false);
     m_clear = new QToolButton(this);
     m_clear->setText(tr("Clear"));
-    m_clear->setToolTip(tr("Clear the output"));
     m_status = new QLabel(this);
 
     auto *bar = new QHBoxLayout;
@@ -73,6 +73,11 @@ ConsoleWidget::ConsoleWidget(PythonRuntime *runtime, ConsoleHistory *history, QW
     layout->addWidget(m_output, 1);
     layout->addWidget(m_input);
     setFocusProxy(m_input);
+
+    m_clear->setToolTip(tr("Clear the output (Ctrl+L)"));
+    auto *clearShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
+    clearShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(clearShortcut, &QShortcut::activated, this, &ConsoleWidget::clearOutput);
 
     connect(m_stop, &QToolButton::clicked, m_runtime, &PythonRuntime::interrupt);
     connect(m_clear, &QToolButton::clicked, this, &ConsoleWidget::clearOutput);

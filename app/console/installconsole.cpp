@@ -41,6 +41,7 @@ PythonRuntime *installConsole(Application &app)
     auto *console = new ConsoleWidget(runtime, nullptr, dock);
     dock->setWidget(console);
     window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+    window->resizeDocks({dock}, {240}, Qt::Vertical);
     QAction *toggle = dock->toggleViewAction();
     toggle->setText(QObject::tr("&Python Console"));
     toggle->setShortcuts({QKeySequence(Qt::Key_F12), QKeySequence(Qt::CTRL | Qt::Key_QuoteLeft)});

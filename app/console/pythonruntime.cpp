@@ -142,7 +142,6 @@ quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker 
                 result = job(worker);
                 m_running = false;
             }
-            m_lastStatementEndNs = nowNs();
             if (counts)
                 QMetaObject::invokeMethod(
                     this, [this, id, result]() { jobFinished(id, result.first, result.second); },

@@ -147,6 +147,8 @@ bool PythonWorker::initialize(QString *error)
             }
         }
         ns["viewer"] = py::module_::import("livepix_app").attr("viewer");
+        m_runtime->appendOutput(PythonRuntime::Stream::Echo,
+                                QString::fromStdString(shellModule.attr("banner")(ns).cast<std::string>()));
     } catch (py::error_already_set &e) {
         *error = describe(e);
         ok = false;

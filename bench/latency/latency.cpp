@@ -206,7 +206,8 @@ int main(int argc, char *argv[])
                     continue;
                 const std::string name = o.value(QStringLiteral("name")).toString().toStdString();
                 peerMs[name] = o.value(QStringLiteral("median_ms")).toDouble();
-                std::printf("peer     %-36s median %7.2f ms\n", name.c_str(), peerMs[name]);
+                std::printf("peer     %-36s median %7.2f ms  (min %.2f)\n", name.c_str(), peerMs[name],
+                            o.value(QStringLiteral("min_ms")).toDouble());
             }
         }
     }
