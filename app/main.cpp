@@ -5,6 +5,9 @@
 #ifdef LIVEPIX_HAVE_CONSOLE
 #include "console/installconsole.h"
 #endif
+#ifdef LIVEPIX_HAVE_PLUGINHOST
+#include "pluginhost/pluginhost.h"
+#endif
 
 int main(int argc, char *argv[])
 {
@@ -16,6 +19,9 @@ int main(int argc, char *argv[])
     // Other parts (console, plugin host) attach to `app` here, before run().
 #ifdef LIVEPIX_HAVE_CONSOLE
     livepix::gui::installConsole(app);
+#endif
+#ifdef LIVEPIX_HAVE_PLUGINHOST
+    livepix::gui::installPluginHost(app);
 #endif
     return app.run();
 }

@@ -189,7 +189,17 @@ int Application::runWithoutGui(int argc, char **argv)
     // A QCoreApplication gives QCommandLineParser the program name and
     // the locale's argument decoding, and needs no display.
     QCoreApplication core(argc, argv);
-    return answerWithoutGui(CommandLine::parse(QCoreApplication::arguments()));
+    const CommandLine cl = CommandLine::parse(QCoreApplication::arguments());
+    const int status = answerWithoutGui(cl);
+    if (status < 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        // Output-only runs need no screen: --list-plugins never shows a
+        // window, and a batch --screenshot grabs the canvas the same way
+        // offscreen, so let them work on a machine with no display.
+        const bool noDisplay = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+        if (cl.listPlugins || (cl.isBatch() && noDisplay))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    return status;
 }
 
 int Application::run()

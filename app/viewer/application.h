@@ -52,7 +52,9 @@ public:
 
     /// For main(), before any QApplication exists: handles what needs no
     /// display (--help, --version, a malformed command line) and returns the
-    /// exit status, or -1 when the GUI is needed.
+    /// exit status, or -1 when the GUI is needed. Selects the offscreen
+    /// platform for --list-plugins, and for --screenshot when there is no
+    /// display, unless QT_QPA_PLATFORM says otherwise.
     static int runWithoutGui(int argc, char **argv);
 
     /// Opens the sample image bundled as a Qt resource (extracted to a

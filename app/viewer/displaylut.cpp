@@ -25,9 +25,7 @@ std::uint8_t toByte(double unit)
 
 bool DisplayLut::build(DType type, double exposure, double gamma)
 {
-    const bool usesTransfer = isFloat(type);
-    if (m_built && type == m_type &&
-        (!usesTransfer || (exposure == m_exposure && gamma == m_gamma)))
+    if (m_built && type == m_type && exposure == m_exposure && gamma == m_gamma)
         return false;
     m_type = type;
     m_exposure = exposure;
@@ -37,12 +35,12 @@ bool DisplayLut::build(DType type, double exposure, double gamma)
     case DType::UInt8:
         m_table.resize(256);
         for (int i = 0; i < 256; ++i)
-            m_table[i] = static_cast<std::uint8_t>(i);
+            m_table[i] = toByte(transfer(i / 255.0, exposure, gamma));
         break;
     case DType::UInt16:
         m_table.resize(65536);
         for (int i = 0; i < 65536; ++i)
-            m_table[i] = static_cast<std::uint8_t>((i * 255 + 32767) / 65535);
+            m_table[i] = toByte(transfer(i / 65535.0, exposure, gamma));
         break;
     case DType::Float16:
         m_table.resize(65536);

@@ -11,10 +11,10 @@ namespace livepix::gui {
 /// lookup, so converting a frame costs a load per component instead of a
 /// pow() per component.
 ///
-/// Colour transfer (float types): out = 255 * clamp(v * 2^exposure, 0, 1)^(1/gamma),
-/// NaN and negative values show as 0, +inf as 255. Integer types are shown as
-/// stored (uint16 scaled to 8 bits); exposure and gamma apply to float
-/// images only, since that is where values outside [0, 1] live.
+/// Colour transfer: out = 255 * clamp(v * 2^exposure, 0, 1)^(1/gamma), where
+/// v is the stored value for float types (NaN and negative values show as 0,
+/// +inf as 255) and the value scaled to [0, 1] for integer types (so a
+/// 12-bit camera image in uint16 can be brightened by 4 stops).
 ///
 /// Table indices:
 ///  - float32: the top 18 bits of the IEEE pattern (sign, 8 exponent bits,

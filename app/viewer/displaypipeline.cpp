@@ -65,27 +65,48 @@ struct ConvertJob {
     int outWidth;
 };
 
-template <typename T> void convertRows(const ConvertJob &job, int rowBegin, int rowEnd)
+/// One output pixel from the source pixel at `px`.
+template <typename T, bool HasAlpha> inline std::uint32_t convertPixel(const ConvertJob &job, const std::uint8_t *px)
+{
+    const std::uint32_t r = job.colour[lutIndex<T>(px + job.offR)];
+    const std::uint32_t g = job.colour[lutIndex<T>(px + job.offG)];
+    const std::uint32_t b = job.colour[lutIndex<T>(px + job.offB)];
+    const std::uint32_t rgb = 0xff000000u | (r << 16) | (g << 8) | b;
+    if constexpr (HasAlpha) {
+        const std::uint32_t a = job.alpha[lutIndex<T>(px + job.offA)];
+        if (a != 255u) // most pixels of most images are opaque: skip the multiply
+            return qPremultiply((rgb & 0x00ffffffu) | (a << 24));
+    }
+    return rgb;
+}
+
+template <typename T, bool HasAlpha> void convertRows(const ConvertJob &job, int rowBegin, int rowEnd)
 {
     const int half = job.step / 2;
+    // Output columns whose sample lies inside the image; the last block of
+    // a row may be cut by the image edge and then samples its last column.
+    const int room = job.width - 1 - job.x0 - half; // may be negative: no sample inside
+    const int inside = room < 0 ? 0 : std::min(room / job.step + 1, job.outWidth);
     for (int j = rowBegin; j < rowEnd; ++j) {
         const int sy = std::min(job.y0 + j * job.step + half, job.height - 1);
         const std::uint8_t *srcRow = job.origin + sy * job.yStride;
         auto *out = reinterpret_cast<std::uint32_t *>(job.dst + j * job.dstStride);
-        int sx = job.x0 + half;
-        for (int i = 0; i < job.outWidth; ++i, sx += job.step) {
-            const std::uint8_t *px = srcRow + std::min(sx, job.width - 1) * job.xStride;
-            std::uint32_t r = job.colour[lutIndex<T>(px + job.offR)];
-            std::uint32_t g = job.colour[lutIndex<T>(px + job.offG)];
-            std::uint32_t b = job.colour[lutIndex<T>(px + job.offB)];
-            if (job.hasAlpha) {
-                const std::uint32_t a = job.alpha[lutIndex<T>(px + job.offA)];
-                out[i] = qPremultiply(qRgba(int(r), int(g), int(b), int(a)));
-            } else {
-                out[i] = 0xff000000u | (r << 16) | (g << 8) | b;
-            }
-        }
+        const std::uint8_t *px = srcRow + static_cast<std::ptrdiff_t>(job.x0 + half) * job.xStride;
+        const std::ptrdiff_t advance = job.step * job.xStride;
+        for (int i = 0; i < inside; ++i, px += advance)
+            out[i] = convertPixel<T, HasAlpha>(job, px);
+        const std::uint8_t *last = srcRow + static_cast<std::ptrdiff_t>(job.width - 1) * job.xStride;
+        for (int i = inside; i < job.outWidth; ++i)
+            out[i] = convertPixel<T, HasAlpha>(job, last);
     }
+}
+
+template <typename T> void convertRows(const ConvertJob &job, int rowBegin, int rowEnd)
+{
+    if (job.hasAlpha)
+        convertRows<T, true>(job, rowBegin, rowEnd);
+    else
+        convertRows<T, false>(job, rowBegin, rowEnd);
 }
 
 } // namespace
@@ -94,15 +115,21 @@ bool DisplayPipeline::Key::operator==(const Key &o) const
 {
     return !buffer.expired() && !buffer.owner_before(o.buffer) && !o.buffer.owner_before(buffer) &&
            offset == o.offset && width == o.width && height == o.height && channels == o.channels &&
-           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && revision == o.revision &&
+           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && alpha == o.alpha &&
+           revision == o.revision &&
            x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1 && step == o.step && exposure == o.exposure &&
            gamma == o.gamma;
 }
 
 DisplayPipeline::DisplayPipeline()
 {
-    // Helpers besides the GUI thread, which converts too.
-    m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    // Threads converting a frame, the GUI thread included. The environment
+    // variable lets benchmarks compare (1 = the GUI thread alone).
+    int threads = QThread::idealThreadCount();
+    if (const int wanted = qEnvironmentVariableIntValue("LIVEPIX_DISPLAY_THREADS"); wanted > 0)
+        threads = wanted;
+    m_helpers = std::clamp(threads - 1, 0, 64);
+    m_pool.setMaxThreadCount(std::max(1, m_helpers));
     m_pool.setExpiryTimeout(-1);
 }
 
@@ -135,7 +162,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     if (clipped.isEmpty())
         return result;
 
-    if (drawsDirectly(image)) {
+    if (exposure == 0.0 && gamma == 1.0 && drawsDirectly(image)) {
         result.image = wrapImage(image);
         result.source = clipped;
         result.target = clipped;
@@ -152,6 +179,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.dtype = image.dtype();
     key.xStride = image.xStride();
     key.yStride = image.yStride();
+    key.alpha = image.alphaChannel(); // follows the channel names, which may change
     key.revision = image.revision();
     key.step = stepForScale(scale);
     // Align the converted region to the step grid so panning by less than a
@@ -161,8 +189,8 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.y0 = static_cast<int>(std::floor(clipped.top())) / s * s;
     key.x1 = std::min(image.width(), (static_cast<int>(std::ceil(clipped.right())) + s - 1) / s * s);
     key.y1 = std::min(image.height(), (static_cast<int>(std::ceil(clipped.bottom())) + s - 1) / s * s);
-    key.exposure = isFloat(image.dtype()) ? exposure : 0.0;
-    key.gamma = isFloat(image.dtype()) ? gamma : 1.0;
+    key.exposure = exposure;
+    key.gamma = gamma;
 
     if (!(m_valid && key == m_key)) {
         convert(image, key);
@@ -221,7 +249,7 @@ void DisplayPipeline::convert(const Image &image, const Key &key)
 
     // Bands of rows, a few per thread so an unlucky band does not hold up
     // the rest. This thread works too, taking bands from the same counter.
-    const int threads = m_pool.maxThreadCount() + 1;
+    const int threads = m_helpers + 1;
     const int bands = std::min(outHeight, threads * 4);
     if (bands <= 1 || static_cast<qint64>(outWidth) * outHeight < 65536) {
         rows(job, 0, outHeight);
@@ -233,7 +261,7 @@ void DisplayPipeline::convert(const Image &image, const Key &key)
             rows(job, outHeight * b / bands, outHeight * (b + 1) / bands);
     };
     QSemaphore done;
-    const int helpers = threads - 1;
+    const int helpers = m_helpers;
     for (int i = 0; i < helpers; ++i)
         m_pool.start([&work, &done] {
             work();

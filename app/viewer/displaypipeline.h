@@ -17,16 +17,18 @@ namespace livepix::gui {
 /// Decides how an image is drawn and keeps the display cache.
 ///
 /// - Integer images Qt can wrap (see wrapImage) are drawn directly from
-///   their own memory: no copy, no cache, always current.
-/// - Everything else (float images, where exposure and gamma apply; 2
-///   channels; RGB uint16; more than 4 channels, of which the first 3 or 4
-///   are shown) is converted to 8-bit (premultiplied) ARGB32 through DisplayLut. Only the
-///   visible part is converted, and only at about display resolution: when
-///   zoomed out the source is sampled every `step` pixels, step being the
-///   largest power of two not above 1/scale (a mip level picked per frame),
-///   and QPainter scales the remaining factor (< 2) smoothly.
+///   their own memory at neutral exposure and gamma: no copy, no cache,
+///   always current.
+/// - Everything else (float images; integer images while exposure or gamma
+///   is set; 2 channels; RGB uint16; more than 4 channels, of which the
+///   first 3 or 4 are shown) is converted to 8-bit (premultiplied) ARGB32
+///   through DisplayLut. Only the visible part is converted, and only at
+///   about display resolution: when zoomed out the source is sampled every
+///   `step` pixels, step being the largest power of two not above 1/scale
+///   (a mip level picked per frame), and QPainter scales the remaining
+///   factor (< 2) smoothly.
 ///
-/// The conversion is cached under (buffer, layout, revision, visible
+/// The conversion is cached under (buffer, layout, alpha channel, revision, visible
 /// rectangle, step, exposure, gamma) and reused while none of them changes;
 /// Image::markChanged() (Viewer::pixelsMayHaveChanged) invalidates it.
 ///
@@ -38,7 +40,8 @@ class DisplayPipeline {
 public:
     DisplayPipeline();
 
-    /// True if `image` is drawn straight from its memory.
+    /// True if `image` is drawn straight from its memory (at exposure 0 and
+    /// gamma 1).
     static bool drawsDirectly(const Image &image);
     /// The mip step used at `scale` display pixels per image pixel.
     static int stepForScale(double scale);
@@ -61,6 +64,7 @@ private:
         int width = 0, height = 0, channels = 0;
         DType dtype = DType::UInt8;
         std::ptrdiff_t xStride = 0, yStride = 0;
+        int alpha = -1;
         std::uint64_t revision = 0;
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0, step = 1;
         double exposure = 0.0, gamma = 1.0;
@@ -75,6 +79,7 @@ private:
     DisplayLut m_colourLut;
     DisplayLut m_alphaLut;
     QThreadPool m_pool;
+    int m_helpers = 0; // pool threads joining the GUI thread in a conversion
     int m_conversions = 0;
 };
 

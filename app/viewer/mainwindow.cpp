@@ -234,7 +234,7 @@ void MainWindow::createToolBar()
     bar->addAction(tr("−"), m_canvas, &Canvas::zoomOut)->setToolTip(tr("Zoom out (-)"));
     bar->addAction(tr("+"), m_canvas, &Canvas::zoomIn)->setToolTip(tr("Zoom in (+)"));
     bar->addSeparator();
-    const QString floatNote = tr("\nApplies to float (HDR) images; integer images show as stored.");
+    const QString floatNote = tr("\nFor float (HDR) images, and for integer images scaled to 0..1.");
     auto *exposureLabel = new QLabel(tr(" Exposure "), bar);
     bar->addWidget(exposureLabel);
     m_exposure = new QDoubleSpinBox(bar);
@@ -353,9 +353,8 @@ void MainWindow::updateViewControls()
     m_gamma->setValue(m_viewer->gamma());
     Document *document = m_viewer->current();
     const Image image = document ? document->image() : Image();
-    const bool floating = !image.isNull() && isFloat(image.dtype());
-    m_exposure->setEnabled(floating);
-    m_gamma->setEnabled(floating);
+    m_exposure->setEnabled(!image.isNull());
+    m_gamma->setEnabled(!image.isNull());
     if (image.isNull()) {
         m_imageLabel->clear();
         m_zoomLabel->clear();
@@ -566,8 +565,8 @@ void MainWindow::showKeys()
            "<tr><td><b>1</b>, Ctrl+0</td><td>actual size (1:1)</td></tr>"
            "<tr><td><b>F</b>, <b>0</b></td><td>fit to window</td></tr>"
            "<tr><td>Double-click</td><td>toggle fit / 1:1</td></tr>"
-           "<tr><td><b>[</b> / <b>]</b></td><td>exposure -/+ 0.5 stop (float images)</td></tr>"
-           "<tr><td><b>{</b> / <b>}</b> (Shift+[ ])</td><td>gamma -/+ 0.1 (float images)</td></tr>"
+           "<tr><td><b>[</b> / <b>]</b></td><td>exposure -/+ 0.5 stop</td></tr>"
+           "<tr><td><b>{</b> / <b>}</b> (Shift+[ ])</td><td>gamma -/+ 0.1</td></tr>"
            "<tr><td><b>R</b></td><td>reset exposure and gamma</td></tr>"
            "<tr><td>Ctrl+Tab</td><td>next image</td></tr>"
            "</table><p>The single keys work when the image has keyboard focus (click it).</p>"));

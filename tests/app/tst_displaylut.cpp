@@ -18,7 +18,7 @@ private Q_SLOTS:
     void floatValues();
     void matchesTransferEverywhere_data();
     void matchesTransferEverywhere();
-    void integersIgnoreExposure();
+    void integersAreScaledToUnit();
     void rebuildsOnlyWhenNeeded();
 };
 
@@ -87,15 +87,22 @@ void TestDisplayLut::matchesTransferEverywhere()
     QVERIFY2(worst <= 1, qPrintable(QStringLiteral("worst error %1").arg(worst)));
 }
 
-void TestDisplayLut::integersIgnoreExposure()
+void TestDisplayLut::integersAreScaledToUnit()
 {
     DisplayLut lut;
-    lut.build(DType::UInt16, 3.0, 2.0);
+    lut.build(DType::UInt16, 0.0, 1.0);
     QCOMPARE(int(lut.map(65535)), 255);
     QCOMPARE(int(lut.map(0)), 0);
     QCOMPARE(int(lut.map(257 * 100)), 100);
-    lut.build(DType::UInt8, 3.0, 2.0);
+    lut.build(DType::UInt16, 8.0, 1.0); // 8-bit values stored in uint16, brightened 8 stops
+    QCOMPARE(int(lut.map(100)), 100);
+    lut.build(DType::UInt8, 0.0, 1.0);
     QCOMPARE(int(lut.map(42)), 42);
+    lut.build(DType::UInt8, 1.0, 1.0);
+    QCOMPARE(int(lut.map(42)), 84);
+    QCOMPARE(int(lut.map(200)), 255);
+    lut.build(DType::UInt8, 0.0, 2.0);
+    QCOMPARE(int(lut.map(64)), 128); // sqrt(64/255) * 255 = 127.7
 }
 
 void TestDisplayLut::rebuildsOnlyWhenNeeded()
@@ -106,7 +113,8 @@ void TestDisplayLut::rebuildsOnlyWhenNeeded()
     QVERIFY(lut.build(DType::Float32, 1.0, 1.0));
     QVERIFY(lut.build(DType::Float16, 1.0, 1.0));
     QVERIFY(lut.build(DType::UInt8, 1.0, 1.0));
-    QVERIFY(!lut.build(DType::UInt8, 2.0, 1.5)); // exposure does not apply to integers
+    QVERIFY(!lut.build(DType::UInt8, 1.0, 1.0));
+    QVERIFY(lut.build(DType::UInt8, 2.0, 1.5));
 }
 
 QTEST_MAIN(TestDisplayLut)

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void grayAndTwoChannelImages();
     void moreThanFourChannelsShowTheFirst();
     void convertsOnlyTheVisiblePartAtDisplayResolution();
+    void tinyImageFarZoomedOutStaysInside();
     void cacheReusedUntilSomethingChanges();
     void newBufferAtSameAddressIsNotStale();
 };
@@ -64,12 +65,20 @@ void TestDisplayPipeline::wrappableIntegersAreDirect()
 {
     const Image image = Image::create(64, 32, 4, DType::UInt8);
     DisplayPipeline pipeline;
-    const DisplayFrame frame = pipeline.frame(image, QRectF(10, 5, 20, 10), 0.5, 3.0, 2.0);
+    DisplayFrame frame = pipeline.frame(image, QRectF(10, 5, 20, 10), 0.5, 0.0, 1.0);
     QVERIFY(frame.direct);
     QCOMPARE(frame.image.constBits(), image.data());
     QCOMPARE(frame.source, QRectF(10, 5, 20, 10));
     QCOMPARE(frame.target, QRectF(10, 5, 20, 10));
     QCOMPARE(pipeline.conversions(), 0);
+
+    // With exposure set, integer images go through the display copy too.
+    image.at<std::uint8_t>(12, 6, 0) = 60;
+    image.at<std::uint8_t>(12, 6, 3) = 255;
+    frame = pipeline.frame(image, QRectF(10, 5, 20, 10), 1.0, 1.0, 1.0);
+    QVERIFY(!frame.direct);
+    QCOMPARE(pipeline.conversions(), 1);
+    QCOMPARE(qRed(frame.image.pixel(2, 1)), 120);
 }
 
 void TestDisplayPipeline::floatValuesAtExposureZero()
@@ -162,6 +171,20 @@ void TestDisplayPipeline::convertsOnlyTheVisiblePartAtDisplayResolution()
     QCOMPARE(frame.image.size(), QSize(41, 31));
     QCOMPARE(qRed(frame.image.pixel(0, 0)), 100);
     QCOMPARE(frame.source, QRectF(0, 0, 41, 31));
+}
+
+void TestDisplayPipeline::tinyImageFarZoomedOutStaysInside()
+{
+    // Step 8 on a 3x3 image: the block centre (4, 4) lies outside; the
+    // sample must come from the last row and column instead.
+    Image image = Image::create(3, 3, 3, DType::Float32);
+    for (int c = 0; c < 3; ++c)
+        image.at<float>(2, 2, c) = 1.0f;
+    DisplayPipeline pipeline;
+    const DisplayFrame frame = pipeline.frame(image, all(image), 1.0 / 8.0, 0.0, 1.0);
+    QCOMPARE(frame.image.size(), QSize(1, 1));
+    QCOMPARE(frame.image.pixel(0, 0), qRgb(255, 255, 255));
+    QCOMPARE(frame.target, all(image));
 }
 
 void TestDisplayPipeline::cacheReusedUntilSomethingChanges()

@@ -11,6 +11,8 @@ See docs/PYTHON.md for the full reference.
 
 from ._livepix import Image, ImageError, open, readable_extensions, writable_extensions, _live_buffers
 from ._metadata import Metadata
+from . import filters
+from .filters import filter
 
 # Show the public home of the type (livepix.Image, not livepix._livepix.Image).
 Image.__module__ = __name__
@@ -22,4 +24,6 @@ __all__ = [
     "open",
     "readable_extensions",
     "writable_extensions",
+    "filters",
+    "filter",
 ]

@@ -1,0 +1,107 @@
+#include "pluginhost/filterjob.h"
+
+#include <QPointer>
+#include <QThreadPool>
+
+#include <livepix/filtererror.h>
+#include <livepix/filterrun.h>
+
+#include <future>
+
+namespace livepix::gui {
+
+struct FilterJob::State {
+    FilterContext context;
+    std::promise<void> donePromise;
+    std::shared_future<void> done{donePromise.get_future().share()};
+    std::atomic<bool> started{false};
+    std::atomic<bool> running{false};
+};
+
+FilterJob::FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamValues values, Image before,
+                     bool restoreFirst, QObject *parent)
+    : QObject(parent), m_state(std::make_shared<State>()), m_filter(std::move(filter)), m_image(std::move(image)),
+      m_values(std::move(values)), m_before(std::move(before)), m_restoreFirst(restoreFirst)
+{
+}
+
+FilterJob::~FilterJob()
+{
+    cancel();
+    wait();
+}
+
+QString FilterJob::filterName() const
+{
+    return QString::fromStdString(m_filter->name());
+}
+
+void FilterJob::start()
+{
+    if (m_state->started.exchange(true))
+        return;
+    m_state->running = true;
+    // The worker holds its own references (state, filter, image, snapshot):
+    // nothing it touches can be freed under it.
+    auto state = m_state;
+    auto filter = m_filter;
+    Image image = m_image;
+    Image before = m_before;
+    ParamValues values = m_values;
+    const bool restoreFirst = m_restoreFirst;
+    QPointer<FilterJob> self(this);
+    QThreadPool::globalInstance()->start([=]() mutable {
+        bool ok = false, cancelled = false;
+        QString error;
+        try {
+            if (restoreFirst && !before.isNull())
+                image.copyPixelsFrom(before);
+            runFilter(*filter, image, values, state->context, before.isNull() ? nullptr : &before);
+            ok = true;
+        } catch (const FilterCancelled &) {
+            cancelled = true;
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        } catch (...) {
+            error = QStringLiteral("unknown exception");
+        }
+        if (state->context.isCancelled() && !ok)
+            cancelled = true;
+        // Queued to the GUI thread; the destructor waits for `done`, so
+        // `self` is alive while this posts (and Qt drops the event if the
+        // job is deleted before it is delivered).
+        if (self)
+            QMetaObject::invokeMethod(
+                self.data(), [self, ok, cancelled, error] {
+                    if (self)
+                        Q_EMIT self->finished(ok, cancelled, error);
+                },
+                Qt::QueuedConnection);
+        state->running = false;
+        state->donePromise.set_value();
+    });
+}
+
+void FilterJob::cancel()
+{
+    if (m_state->running)
+        m_state->context.cancel();
+}
+
+void FilterJob::wait()
+{
+    if (m_state->started)
+        m_state->done.wait();
+}
+
+bool FilterJob::isRunning() const
+{
+    return m_state->running;
+}
+
+float FilterJob::progress() const
+{
+    return m_state->context.progress();
+}
+
+} // namespace livepix::gui

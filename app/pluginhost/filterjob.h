@@ -1,0 +1,55 @@
+#pragma once
+// FilterJob: one filter run on a worker thread.
+#include <QObject>
+#include <QString>
+
+#include <livepix/filter.h>
+
+#include <memory>
+
+namespace livepix::gui {
+
+/// Runs a Filter on an image on a QThreadPool thread, through runFilter()
+/// (so a failure or a cancel leaves the pixels as `before` has them).
+/// With `restoreFirst`, the worker first copies `before` into the image
+/// (the parameter dialog's preview starts each run from the original).
+///
+/// Threading: create, start, cancel and destroy on the GUI thread;
+/// finished() is delivered there. progress() and cancel() are safe while the
+/// worker runs. The destructor cancels and waits for the worker, so the
+/// image is never written after the job is gone.
+class FilterJob : public QObject {
+    Q_OBJECT
+public:
+    FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamValues values, Image before,
+              bool restoreFirst = false, QObject *parent = nullptr);
+    ~FilterJob() override;
+
+    void start();
+    void cancel();
+    /// Blocks until the worker is done (finished() is still delivered later).
+    void wait();
+    bool isRunning() const;
+    float progress() const;
+
+    const ParamValues &values() const { return m_values; }
+    const Image &image() const { return m_image; }
+    const Image &before() const { return m_before; }
+    QString filterName() const;
+
+Q_SIGNALS:
+    /// ok: the filter completed; cancelled: it was cancelled; otherwise
+    /// `error` is the exception's message. Pixels are restored unless ok.
+    void finished(bool ok, bool cancelled, const QString &error);
+
+private:
+    struct State;
+    std::shared_ptr<State> m_state;
+    std::shared_ptr<const Filter> m_filter;
+    Image m_image;
+    ParamValues m_values;
+    Image m_before;
+    bool m_restoreFirst;
+};
+
+} // namespace livepix::gui

@@ -1,0 +1,459 @@
+#include "pluginhost/pluginhost.h"
+
+#include <QAction>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <livepix/filterregistry.h>
+#include <livepix/plugincatalog.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "pluginhost/filterdialog.h"
+#include "pluginhost/filterjob.h"
+#include "pluginhost/pluginsdialog.h"
+#include "viewer/application.h"
+#include "viewer/document.h"
+#include "viewer/mainwindow.h"
+#include "viewer/viewer.h"
+#ifdef LIVEPIX_HAVE_CONSOLE
+#include "console/pythonruntime.h"
+#endif
+
+namespace livepix::gui {
+
+namespace {
+QString mib(std::size_t bytes)
+{
+    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 0);
+}
+} // namespace
+
+std::size_t PluginHost::undoBudgetFromSettings()
+{
+    const qint64 limit = QSettings().value(QStringLiteral("undo/memoryLimitMiB"), 1024).toLongLong();
+    return std::size_t(std::max<qint64>(0, limit)) * 1024 * 1024;
+}
+
+PluginHost::PluginHost(MainWindow *window, QObject *parent)
+    : PluginHost(window, PluginCatalog::instance(), FilterRegistry::instance(), parent)
+{
+}
+
+PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistry &registry, QObject *parent)
+    : QObject(parent), m_window(window), m_viewer(window->viewer()), m_catalog(catalog), m_registry(registry),
+      m_history(undoBudgetFromSettings())
+{
+    m_catalog.ensureLoaded();
+    reportSkipped();
+    m_repaint = new QTimer(this);
+    m_repaint->setInterval(33); // ~30 Hz live repaint while a filter runs
+    connect(m_repaint, &QTimer::timeout, this, [this] {
+        m_viewer->pixelsMayHaveChanged();
+        if (m_progress && m_job)
+            m_progress->setValue(int(m_job->progress() * 1000));
+    });
+    createMenus();
+    connect(m_viewer, &Viewer::currentChanged, this, [this](Document *document) {
+        watchDocument(document);
+        updateActions();
+    });
+    connect(m_viewer, &Viewer::documentsChanged, this, &PluginHost::updateActions);
+    for (Document *document : m_viewer->documents())
+        watchDocument(document);
+    updateActions();
+}
+
+PluginHost::~PluginHost()
+{
+    if (m_dialog)
+        m_dialog->reject();
+    if (m_job) {
+        m_job->cancel();
+        m_job.reset(); // waits; the pixels are restored by the run itself
+    }
+}
+
+void PluginHost::watchDocument(Document *document)
+{
+    if (!document || document->property("livepix_undo_watched").toBool())
+        return;
+    document->setProperty("livepix_undo_watched", true);
+    // Undo steps refer to the document's buffer: when the document gets a
+    // new image or goes away, they no longer apply.
+    connect(document, &Document::imageReplaced, this, [this, document] {
+        m_history.clear(document);
+        updateActions();
+    });
+    connect(document, &QObject::destroyed, this, [this, document] {
+        m_history.clear(document);
+        updateActions();
+    });
+}
+
+void PluginHost::createMenus()
+{
+    QMenu *edit = m_window->editMenu();
+    m_undoAction = new QAction(tr("&Undo"), this);
+    m_undoAction->setObjectName(QStringLiteral("undo"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    connect(m_undoAction, &QAction::triggered, this, &PluginHost::undo);
+    m_redoAction = new QAction(tr("&Redo"), this);
+    m_redoAction->setObjectName(QStringLiteral("redo"));
+    m_redoAction->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    connect(m_redoAction, &QAction::triggered, this, &PluginHost::redo);
+    QAction *first = edit->actions().isEmpty() ? nullptr : edit->actions().first();
+    edit->insertAction(first, m_undoAction);
+    edit->insertAction(first, m_redoAction);
+    if (first)
+        edit->insertSeparator(first);
+
+    connect(m_window->filtersMenu(), &QMenu::aboutToShow, this, [this] {
+        m_catalog.ensureLoaded(); // Python plugins, once Python is up
+        reportSkipped();
+        rebuildFiltersMenu();
+        updateActions();
+    });
+    rebuildFiltersMenu();
+
+    QMenu *plugins = m_window->pluginsMenu();
+    m_pluginsAction = plugins->addAction(tr("&Plugins…"), this, &PluginHost::showPluginsDialog);
+    m_pluginsAction->setObjectName(QStringLiteral("showPlugins"));
+    m_reloadAction = plugins->addAction(tr("&Reload Plugins"), this, &PluginHost::reloadPlugins);
+    m_reloadAction->setObjectName(QStringLiteral("reloadPlugins"));
+    m_reloadAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+}
+
+QList<QAction *> PluginHost::filterActions()
+{
+    m_catalog.ensureLoaded();
+    rebuildFiltersMenu();
+    updateActions();
+    QList<QAction *> result;
+    for (QAction *a : m_window->filtersMenu()->actions())
+        if (!a->isSeparator() && a->property("livepix_filter").isValid())
+            result << a;
+    return result;
+}
+
+void PluginHost::rebuildFiltersMenu()
+{
+    const std::uint64_t revision = m_registry.revision();
+    if (revision == m_menuRevision)
+        return;
+    m_menuRevision = revision;
+    QMenu *menu = m_window->filtersMenu();
+    for (QAction *a : menu->actions())
+        if (a->property("livepix_filter").isValid()) {
+            menu->removeAction(a);
+            a->deleteLater();
+        }
+    auto entries = m_registry.entries();
+    std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) {
+        return QString::fromStdString(a.filter->name()).localeAwareCompare(QString::fromStdString(b.filter->name())) < 0;
+    });
+    for (const auto &entry : entries) {
+        const QString name = QString::fromStdString(entry.filter->name());
+        // "…" promises a dialog, as desktop conventions have it.
+        auto *action = new QAction(entry.filter->params().empty() ? name : name + QStringLiteral("…"), menu);
+        action->setProperty("livepix_filter", name);
+        action->setObjectName(name);
+        QString tip = QString::fromStdString(entry.filter->description());
+        if (!entry.plugin.empty())
+            tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Plugin: %1").arg(QString::fromStdString(entry.plugin));
+        action->setToolTip(tip);
+        action->setStatusTip(tip);
+        connect(action, &QAction::triggered, this, [this, name] { triggerFilter(name); });
+        menu->addAction(action);
+    }
+    if (entries.empty()) {
+        auto *none = new QAction(tr("(no filters: see Plugins > Plugins…)"), menu);
+        none->setProperty("livepix_filter", QString());
+        none->setEnabled(false);
+        menu->addAction(none);
+    }
+    menu->setToolTipsVisible(true);
+}
+
+void PluginHost::updateActions()
+{
+    Document *document = m_viewer->current();
+    const bool busy = m_job || m_dialog;
+    for (QAction *a : m_window->filtersMenu()->actions()) {
+        const QString name = a->property("livepix_filter").toString();
+        if (name.isEmpty())
+            continue;
+        auto filter = m_registry.find(name.toStdString());
+        a->setEnabled(!busy && document && filter && filter->supports(document->image().dtype()));
+    }
+    const std::string undoText = document ? m_history.undoText(document) : std::string();
+    const std::string redoText = document ? m_history.redoText(document) : std::string();
+    m_undoAction->setEnabled(!busy && !undoText.empty());
+    m_redoAction->setEnabled(!busy && !redoText.empty());
+    m_undoAction->setText(undoText.empty() ? tr("&Undo") : tr("&Undo %1").arg(QString::fromStdString(undoText)));
+    m_redoAction->setText(redoText.empty() ? tr("&Redo") : tr("&Redo %1").arg(QString::fromStdString(redoText)));
+}
+
+void PluginHost::reportSkipped()
+{
+    for (const auto &r : m_catalog.records())
+        if (r.state == PluginRecord::State::Skipped &&
+            m_reported.insert(QString::fromStdString(r.manifestPath + '\n' + r.reason)).second)
+            std::fprintf(stderr, "livepix: plugin %s skipped: %s\n",
+                         (r.manifest.name.empty() ? r.manifestPath : r.manifest.name).c_str(), r.reason.c_str());
+}
+
+bool PluginHost::confirm(const QString &question)
+{
+    if (m_confirm)
+        return m_confirm(question);
+    if (!m_interactive)
+        return true;
+    return QMessageBox::question(m_window, tr("livepix"), question, QMessageBox::Yes | QMessageBox::No,
+                                 QMessageBox::No) == QMessageBox::Yes;
+}
+
+void PluginHost::showError(const QString &message)
+{
+    std::fprintf(stderr, "livepix: %s\n", qPrintable(message));
+    if (m_interactive)
+        QMessageBox::warning(m_window, tr("livepix"), message);
+}
+
+std::shared_ptr<const Filter> PluginHost::prepare(const QString &name, bool *undoable)
+{
+    if (m_job || m_dialog)
+        return nullptr;
+    auto filter = m_registry.find(name.toStdString());
+    Document *document = m_viewer->current();
+    if (!filter || !document || document->image().isNull()) {
+        showError(!filter ? tr("No filter named '%1'.").arg(name) : tr("Open an image first."));
+        return nullptr;
+    }
+    const Image &image = document->image();
+    if (!filter->supports(image.dtype())) {
+        showError(tr("%1 does not support %2 images.").arg(name, QString::fromLatin1(dtypeName(image.dtype()))));
+        return nullptr;
+    }
+    *undoable = m_history.fits(image);
+    if (!*undoable &&
+        !confirm(tr("This image needs %1 MiB to undo, more than the undo limit of %2 MiB, so %3 cannot be "
+                    "undone. Run it anyway?")
+                     .arg(mib(UndoHistory::bytesFor(image)), mib(m_history.budget()), name)))
+        return nullptr;
+    return filter;
+}
+
+bool PluginHost::triggerFilter(const QString &name)
+{
+    bool undoable = false;
+    auto filter = prepare(name, &undoable);
+    if (!filter)
+        return false;
+    Document *document = m_viewer->current();
+    if (filter->params().empty()) {
+        startRun(filter, {}, undoable ? document->image().copy() : Image(), undoable);
+        return true;
+    }
+    // The dialog previews into the image itself, so it needs the original
+    // pixels to go back to, undoable or not.
+    m_dialogBefore = document->image().copy();
+    m_dialogDocument = document;
+    m_dialogUndoable = undoable;
+    m_dialog = new FilterDialog(filter, document->image(), m_dialogBefore, m_viewer, m_window);
+    m_dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_dialog, &QDialog::finished, this, &PluginHost::onDialogFinished);
+    updateActions();
+    m_dialog->open();
+    return true;
+}
+
+void PluginHost::onDialogFinished(int result)
+{
+    FilterDialog *dialog = m_dialog;
+    m_dialog = nullptr;
+    Image before = std::move(m_dialogBefore);
+    m_dialogBefore = Image();
+    updateActions();
+    if (result != QDialog::Accepted || !dialog || !m_dialogDocument || m_dialogDocument != m_viewer->current())
+        return; // Cancel: the dialog has put the original pixels back
+    const QString name = dialog->windowTitle();
+    auto filter = m_registry.find(name.toStdString());
+    if (dialog->previewIsCurrent() || !filter) {
+        // The preview already is the result: record it, no second run.
+        finishRun(name, true, false, {}, m_dialogUndoable ? before : Image(), m_dialogUndoable);
+        if (m_dialogDocument)
+            m_dialogDocument->setModified(true);
+        return;
+    }
+    startRun(filter, dialog->values(), m_dialogUndoable ? before : Image(), m_dialogUndoable);
+}
+
+bool PluginHost::runFilter(const QString &name, const ParamValues &values)
+{
+    bool undoable = false;
+    auto filter = prepare(name, &undoable);
+    if (!filter)
+        return false;
+    startRun(filter, values, undoable ? m_viewer->current()->image().copy() : Image(), undoable);
+    return true;
+}
+
+void PluginHost::startRun(std::shared_ptr<const Filter> filter, const ParamValues &values, Image before,
+                          bool undoable)
+{
+    Document *document = m_viewer->current();
+    const QString name = QString::fromStdString(filter->name());
+    // Without an undo snapshot the run still takes a temporary one (inside
+    // runFilter), so a failure or cancel restores the pixels either way.
+    m_job = std::make_unique<FilterJob>(filter, document->image(), values, before);
+    m_jobDocument = document;
+    m_jobUndoable = undoable;
+    connect(m_job.get(), &FilterJob::finished, this, [this, name, before, undoable](bool ok, bool cancelled, const QString &error) {
+        finishRun(name, ok, cancelled, error, before, undoable);
+    });
+
+    m_progress = new QProgressDialog(tr("Running %1…").arg(name), tr("Cancel"), 0, 1000, m_window);
+    m_progress->setObjectName(QStringLiteral("filterProgress"));
+    m_progress->setWindowTitle(name);
+    m_progress->setWindowModality(Qt::WindowModal);
+    m_progress->setMinimumDuration(400); // quick filters never flash a dialog
+    m_progress->setAutoClose(false);
+    m_progress->setAutoReset(false);
+    m_progress->setValue(0);
+    connect(m_progress, &QProgressDialog::canceled, this, &PluginHost::cancelRun);
+    updateActions();
+    m_job->start();
+    m_repaint->start();
+}
+
+void PluginHost::finishRun(const QString &name, bool ok, bool cancelled, const QString &error, const Image &before,
+                           bool undoable)
+{
+    m_repaint->stop();
+    if (m_progress) {
+        m_progress->disconnect(this);
+        m_progress->deleteLater();
+        m_progress = nullptr;
+    }
+    Document *document = m_jobDocument ? m_jobDocument.data() : m_dialogDocument.data();
+    m_job.reset();
+    m_jobDocument = nullptr;
+    if (ok && document) {
+        if (undoable && !before.isNull())
+            m_history.push(document, name.toStdString(), document->image(), before);
+        document->setModified(true);
+    }
+    m_viewer->pixelsMayHaveChanged(); // the one final repaint
+    updateActions();
+    if (ok)
+        m_window->statusBar()->showMessage(undoable ? tr("%1 done").arg(name)
+                                                    : tr("%1 done (cannot be undone)").arg(name),
+                                           4000);
+    else if (cancelled)
+        m_window->statusBar()->showMessage(tr("%1 cancelled; the image is unchanged").arg(name), 4000);
+    else
+        showError(tr("%1 failed: %2\nThe image is unchanged.").arg(name, error));
+    Q_EMIT runFinished(name, ok, cancelled, error);
+}
+
+FilterDialog *PluginHost::activeDialog() const
+{
+    return m_dialog;
+}
+
+PluginsDialog *PluginHost::pluginsDialog() const
+{
+    return m_pluginsDialog;
+}
+
+float PluginHost::progress() const
+{
+    return m_job ? m_job->progress() : 0.f;
+}
+
+void PluginHost::cancelRun()
+{
+    if (m_job)
+        m_job->cancel();
+}
+
+bool PluginHost::undo()
+{
+    Document *document = m_viewer->current();
+    if (!document || m_job || m_dialog || m_history.undo(document).isNull())
+        return false;
+    m_viewer->pixelsMayHaveChanged();
+    document->setModified(true);
+    updateActions();
+    return true;
+}
+
+bool PluginHost::redo()
+{
+    Document *document = m_viewer->current();
+    if (!document || m_job || m_dialog || m_history.redo(document).isNull())
+        return false;
+    m_viewer->pixelsMayHaveChanged();
+    document->setModified(true);
+    updateActions();
+    return true;
+}
+
+void PluginHost::reloadPlugins()
+{
+    m_catalog.reload();
+    reportSkipped();
+    rebuildFiltersMenu();
+    updateActions();
+    if (m_pluginsDialog)
+        m_pluginsDialog->refresh();
+    int loaded = 0, skipped = 0;
+    for (const auto &r : m_catalog.records())
+        (r.state == PluginRecord::State::Loaded ? loaded : skipped) += 1;
+    m_window->statusBar()->showMessage(tr("Plugins reloaded: %1 loaded, %2 not loaded").arg(loaded).arg(skipped), 4000);
+}
+
+void PluginHost::showPluginsDialog()
+{
+    if (!m_pluginsDialog) {
+        m_pluginsDialog = new PluginsDialog(m_catalog, m_window);
+        m_pluginsDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_pluginsDialog, &PluginsDialog::reloadRequested, this, &PluginHost::reloadPlugins);
+    }
+    m_catalog.ensureLoaded();
+    m_pluginsDialog->refresh();
+    m_pluginsDialog->show();
+    m_pluginsDialog->raise();
+}
+
+int PluginHost::printPluginList(PluginCatalog &catalog)
+{
+    catalog.ensureLoaded();
+    std::fputs(catalog.formatList().c_str(), stdout);
+    std::fflush(stdout);
+    return 0;
+}
+
+void installPluginHost(Application &app)
+{
+    app.setListPluginsHandler([] {
+#ifdef LIVEPIX_HAVE_CONSOLE
+        // Python plugins load through the livepix Python module: start the
+        // embedded interpreter so they are listed as loaded or skipped-why.
+        if (PythonRuntime *python = PythonRuntime::instance()) {
+            python->start();
+            python->runAndWait(QStringLiteral("import livepix"), false);
+        }
+#endif
+        return PluginHost::printPluginList(PluginCatalog::instance());
+    });
+    new PluginHost(app.mainWindow(), app.mainWindow());
+}
+
+} // namespace livepix::gui

@@ -1,0 +1,372 @@
+// PluginHost: Filters menu, runs on a worker with live repaint, failures and
+// cancel leave the image as it was, undo/redo, the undo memory bound, the
+// parameter dialog's preview, and the Plugins dialog.
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QMenu>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <livepix/filterregistry.h>
+#include <livepix/plugincatalog.h>
+
+#include "pluginhost/filterdialog.h"
+#include "pluginhost/pluginhost.h"
+#include "pluginhost/pluginsdialog.h"
+#include "testimages.h"
+#include "viewer/document.h"
+#include "viewer/mainwindow.h"
+#include "viewer/viewer.h"
+
+using namespace livepix;
+using namespace livepix::gui;
+
+class TestPluginHost : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void filtersMenuListsTheRegistry();
+    void runThenUndoRedo();
+    void runRepaintsLiveAndOnceAtTheEnd();
+    void exceptionLeavesTheImage();
+    void cancelLeavesTheImage();
+    void tooLargeToUndoAsksFirst_data();
+    void tooLargeToUndoAsksFirst();
+    void dialogIsBuiltFromParams();
+    void dialogPreviewAndCancel();
+    void dialogOkKeepsThePreviewAsOneUndoStep();
+    void pluginsDialogShowsSkippedPlugins();
+    void reloadPicksUpChangedPythonPlugins();
+
+private:
+    Document *showPattern(int width = 40, int height = 30, int channels = 4);
+    bool waitForRun(QSignalSpy &spy);
+
+    std::unique_ptr<FilterRegistry> m_registry;
+    std::unique_ptr<PluginCatalog> m_catalog;
+    std::unique_ptr<Viewer> m_viewer;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<PluginHost> m_host;
+    QStringList m_questions;
+};
+
+void TestPluginHost::init()
+{
+    m_registry = std::make_unique<FilterRegistry>();
+    m_catalog = std::make_unique<PluginCatalog>(*m_registry);
+    m_catalog->setSearchPaths({LIVEPIX_TEST_PLUGIN_DIR, LIVEPIX_EXAMPLE_PLUGIN_DIR});
+    m_viewer = std::make_unique<Viewer>();
+    m_window = std::make_unique<MainWindow>(m_viewer.get());
+    m_host = std::make_unique<PluginHost>(m_window.get(), *m_catalog, *m_registry);
+    m_host->setInteractive(false);
+    m_questions.clear();
+}
+
+void TestPluginHost::cleanup()
+{
+    m_host.reset();
+    m_window.reset();
+    m_viewer.reset();
+    m_catalog.reset();
+    m_registry.reset();
+}
+
+Document *TestPluginHost::showPattern(int width, int height, int channels)
+{
+    return m_viewer->show(testimages::pattern(width, height, channels, DType::UInt8), QStringLiteral("pattern"));
+}
+
+bool TestPluginHost::waitForRun(QSignalSpy &spy)
+{
+    return spy.count() > 0 || spy.wait(10000);
+}
+
+void TestPluginHost::filtersMenuListsTheRegistry()
+{
+    QStringList texts;
+    for (QAction *a : m_host->filterActions())
+        texts << a->text();
+    QVERIFY2(texts.contains("Invert"), qPrintable(texts.join(", ")));
+    QVERIFY(texts.contains(QString::fromUtf8("Test Fill…"))); // has parameters: opens a dialog
+    QVERIFY(texts.contains(QString::fromUtf8("Gaussian Blur (OIIO)…")));
+    for (QAction *a : m_host->filterActions())
+        QVERIFY2(!a->isEnabled(), "no image open: filters are disabled");
+    // Test Fill only takes uint8: disabled on a float image.
+    m_viewer->show(Image::create(4, 4, 3, DType::Float32), "float");
+    for (QAction *a : m_host->filterActions())
+        QCOMPARE(a->isEnabled(), a->text() != QString::fromUtf8("Test Fill…"));
+    // A filter registered later (e.g. by a script) appears in the menu.
+    class Late : public Filter {
+        std::string name() const override { return "Late Filter"; }
+        std::vector<DType> dtypes() const override { return {DType::Float32}; }
+        void apply(const Image &, const ParamValues &, FilterContext &) const override {}
+    };
+    m_registry->add(std::make_shared<Late>());
+    bool found = false;
+    for (QAction *a : m_host->filterActions())
+        found = found || a->text() == "Late Filter";
+    QVERIFY(found);
+}
+
+void TestPluginHost::runThenUndoRedo()
+{
+    Document *document = showPattern();
+    const Image image = document->image();
+    const Image original = image.copy();
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    QVERIFY(!m_host->undoAction()->isEnabled());
+    QVERIFY(m_host->runFilter("Invert"));
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(spy.at(0).at(1).toBool(), true);
+    QCOMPARE(int(image.at<std::uint8_t>(3, 2, 0)), 255 - original.at<std::uint8_t>(3, 2, 0));
+    const Image inverted = image.copy();
+    QVERIFY(document->isModified());
+    QVERIFY(m_host->undoAction()->isEnabled());
+    QCOMPARE(m_host->undoAction()->text(), QString("&Undo Invert"));
+
+    m_host->undoAction()->trigger();
+    QVERIFY(testimages::samePixels(image, original));
+    QVERIFY(!m_host->undoAction()->isEnabled());
+    QCOMPARE(m_host->redoAction()->text(), QString("&Redo Invert"));
+    m_host->redoAction()->trigger();
+    QVERIFY(testimages::samePixels(image, inverted));
+
+    // Two steps, undone in order.
+    spy.clear();
+    ParamValues values;
+    values.set("value", std::int64_t(42));
+    QVERIFY(m_host->runFilter("Test Fill", values));
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(int(image.at<std::uint8_t>(0, 0, 2)), 42);
+    QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, inverted));
+    QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, original));
+    QVERIFY(!m_host->undo());
+}
+
+void TestPluginHost::runRepaintsLiveAndOnceAtTheEnd()
+{
+    showPattern(16, 40, 3);
+    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    ParamValues values;
+    values.set("row_ms", std::int64_t(10)); // ~0.4 s
+    QVERIFY(m_host->runFilter("Test Slow", values));
+    QVERIFY(m_host->isRunning());
+    QVERIFY(waitForRun(spy));
+    QVERIFY(!m_host->isRunning());
+    // About 30 repaints a second while it ran, and a last one at the end.
+    QVERIFY2(repaints.count() >= 5, qPrintable(QString::number(repaints.count())));
+}
+
+void TestPluginHost::exceptionLeavesTheImage()
+{
+    Document *document = showPattern();
+    const Image original = document->image().copy();
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    QVERIFY(m_host->runFilter("Test Throw"));
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(spy.at(0).at(1).toBool(), false);
+    QCOMPARE(spy.at(0).at(3).toString(), QString("deliberate failure in row 15"));
+    QVERIFY(testimages::samePixels(document->image(), original));
+    QVERIFY(!m_host->undoAction()->isEnabled());
+    QVERIFY(!document->isModified());
+}
+
+void TestPluginHost::cancelLeavesTheImage()
+{
+    Document *document = showPattern(20, 200, 4);
+    const Image original = document->image().copy();
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    ParamValues values;
+    values.set("row_ms", std::int64_t(20)); // 4 s unless cancelled
+    QVERIFY(m_host->runFilter("Test Slow", values));
+    QTRY_VERIFY(m_host->progress() > 0.05f);
+    m_host->cancelRun();
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(spy.at(0).at(1).toBool(), false);
+    QCOMPARE(spy.at(0).at(2).toBool(), true); // cancelled
+    QVERIFY(testimages::samePixels(document->image(), original));
+    QVERIFY(!m_host->undoAction()->isEnabled());
+}
+
+void TestPluginHost::tooLargeToUndoAsksFirst_data()
+{
+    QTest::addColumn<bool>("answer");
+    QTest::newRow("declined") << false;
+    QTest::newRow("run anyway") << true;
+}
+
+void TestPluginHost::tooLargeToUndoAsksFirst()
+{
+    QFETCH(bool, answer);
+    Document *document = showPattern(40, 30, 4); // 4800 bytes
+    const Image original = document->image().copy();
+    m_host->undoHistory().setBudget(4000);
+    m_host->setConfirmHandler([&](const QString &question) {
+        m_questions << question;
+        return answer;
+    });
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    QCOMPARE(m_host->runFilter("Invert"), answer);
+    QCOMPARE(m_questions.size(), 1);
+    QVERIFY2(m_questions[0].contains("cannot be undone"), qPrintable(m_questions[0]));
+    if (!answer) {
+        QVERIFY(testimages::samePixels(document->image(), original));
+        return;
+    }
+    QVERIFY(waitForRun(spy));
+    QVERIFY(!testimages::samePixels(document->image(), original));
+    QVERIFY(!m_host->undoAction()->isEnabled());
+    QCOMPARE(m_host->undoHistory().usedBytes(), std::size_t(0));
+}
+
+void TestPluginHost::dialogIsBuiltFromParams()
+{
+    showPattern();
+    QVERIFY(m_host->triggerFilter("Test Fill"));
+    FilterDialog *dialog = m_host->activeDialog();
+    QVERIFY(dialog);
+    auto *value = qobject_cast<QSpinBox *>(dialog->editor("value"));
+    QVERIFY(value);
+    QCOMPARE(value->minimum(), 0);
+    QCOMPARE(value->maximum(), 255);
+    QCOMPARE(value->value(), 7);
+    auto *enabled = qobject_cast<QCheckBox *>(dialog->editor("enabled"));
+    QVERIFY(enabled && enabled->isChecked());
+    auto *mode = qobject_cast<QComboBox *>(dialog->editor("mode"));
+    QVERIFY(mode);
+    QCOMPARE(mode->count(), 2);
+    QCOMPARE(mode->currentText(), QString("all"));
+    auto *unused = qobject_cast<QDoubleSpinBox *>(dialog->editor("unused"));
+    QVERIFY(unused);
+    QCOMPARE(unused->minimum(), -1.0);
+    QCOMPARE(unused->value(), 0.25);
+    // While the dialog is open, other filters wait.
+    for (QAction *a : m_host->filterActions())
+        QVERIFY(!a->isEnabled());
+    dialog->reject();
+}
+
+void TestPluginHost::dialogPreviewAndCancel()
+{
+    Document *document = showPattern();
+    const Image image = document->image();
+    const Image original = image.copy();
+    QVERIFY(m_host->triggerFilter("Test Fill"));
+    FilterDialog *dialog = m_host->activeDialog();
+    // The preview shows the defaults on the image itself...
+    QTRY_COMPARE(int(image.at<std::uint8_t>(5, 5, 1)), 7);
+    // ...and follows the values.
+    dialog->setValue("value", std::int64_t(99));
+    QTRY_COMPARE(int(image.at<std::uint8_t>(5, 5, 1)), 99);
+    dialog->setValue("mode", std::string("first"));
+    QTRY_VERIFY(dialog->previewIsCurrent());
+    QCOMPARE(int(image.at<std::uint8_t>(5, 5, 0)), 99);
+    QCOMPARE(image.at<std::uint8_t>(5, 5, 1), original.at<std::uint8_t>(5, 5, 1));
+    // Cancel puts the original back; nothing to undo.
+    dialog->reject();
+    QVERIFY(testimages::samePixels(image, original));
+    QVERIFY(!m_host->activeDialog());
+    QVERIFY(!m_host->undoAction()->isEnabled());
+}
+
+void TestPluginHost::dialogOkKeepsThePreviewAsOneUndoStep()
+{
+    Document *document = showPattern();
+    const Image image = document->image();
+    const Image original = image.copy();
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    QVERIFY(m_host->triggerFilter("Test Fill"));
+    FilterDialog *dialog = m_host->activeDialog();
+    dialog->setValue("value", std::int64_t(11));
+    QTRY_VERIFY(dialog->previewIsCurrent());
+    dialog->accept();
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(int(image.at<std::uint8_t>(1, 1, 3)), 11);
+    QCOMPARE(m_host->undoAction()->text(), QString("&Undo Test Fill"));
+    QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, original));
+
+    // Preview off: OK runs the filter for real (with progress), same result.
+    spy.clear();
+    QVERIFY(m_host->triggerFilter("Test Fill"));
+    dialog = m_host->activeDialog();
+    dialog->setPreviewEnabled(false);
+    dialog->setValue("value", std::int64_t(12));
+    QVERIFY(testimages::samePixels(image, original));
+    dialog->accept();
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(int(image.at<std::uint8_t>(1, 1, 3)), 12);
+    QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, original));
+}
+
+void TestPluginHost::pluginsDialogShowsSkippedPlugins()
+{
+    m_host->showPluginsDialog();
+    PluginsDialog *dialog = m_host->pluginsDialog();
+    QVERIFY(dialog);
+    QTreeWidget *table = dialog->table();
+    QMap<QString, QString> states, details;
+    for (int i = 0; i < table->topLevelItemCount(); ++i) {
+        states[table->topLevelItem(i)->text(0)] = table->topLevelItem(i)->text(3);
+        details[table->topLevelItem(i)->text(0)] = table->topLevelItem(i)->text(4);
+    }
+    QCOMPARE(states["invert"], QString("loaded"));
+    QCOMPARE(states["lp_nosymbol"], QString("skipped"));
+    QVERIFY(details["lp_wrongversion"].contains("built for plugin API 999"));
+    QCOMPARE(states["threshold"], QString("not loaded")); // no Python in this test
+    // Reload keeps the C++ plugins and refreshes the list.
+    m_host->reloadAction()->trigger();
+    QVERIFY(m_registry->find("Invert"));
+    QCOMPARE(table->topLevelItemCount(), int(m_catalog->records().size()));
+    dialog->close();
+}
+
+void TestPluginHost::reloadPicksUpChangedPythonPlugins()
+{
+    // Stands in for the Python module's loader: each load "imports" the
+    // current version of the plugin, which names its filter after it.
+    int version = 1;
+    class Versioned : public Filter {
+    public:
+        explicit Versioned(int v) : m_v(v) {}
+        std::string name() const override { return "Python v" + std::to_string(m_v); }
+        std::vector<DType> dtypes() const override { return {DType::UInt8}; }
+        void apply(const Image &image, const ParamValues &, FilterContext &) const override
+        {
+            image.at<std::uint8_t>(0, 0, 0) = std::uint8_t(m_v);
+        }
+
+    private:
+        int m_v;
+    };
+    m_catalog->setLoader(PluginKind::Python, [&](const PluginManifest &, PluginRegistrar &r) {
+        r.addFilter(std::make_shared<Versioned>(version));
+    });
+    auto menuTexts = [&] {
+        QStringList texts;
+        for (QAction *a : m_host->filterActions())
+            texts << a->text();
+        return texts;
+    };
+    QVERIFY(menuTexts().contains("Python v1")); // loaded once the loader exists
+    version = 2;                                // the author edits the file...
+    m_host->reloadAction()->trigger();          // ...and picks Plugins > Reload
+    QVERIFY(menuTexts().contains("Python v2"));
+    QVERIFY(!menuTexts().contains("Python v1"));
+    Document *document = showPattern();
+    QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
+    QVERIFY(m_host->runFilter("Python v2"));
+    QVERIFY(waitForRun(spy));
+    QCOMPARE(int(document->image().at<std::uint8_t>(0, 0, 0)), 2);
+}
+
+QTEST_MAIN(TestPluginHost)
+#include "tst_pluginhost.moc"
