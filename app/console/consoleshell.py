@@ -311,27 +311,6 @@ def _echo(source):
     return "\n".join(out) + "\n"
 
 
-def start_interrupt_waker(fd):
-    """Helps the GUI's Stop reach a pure-Python loop.
-
-    The GUI trips SIGINT with PyErr_SetInterruptEx (no GIL needed), but
-    CPython 3.11 only notices a signal tripped from another OS thread when the
-    main thread next takes the GIL. So the GUI also writes a byte to `fd`:
-    this thread wakes, takes the GIL (the running code must hand it over
-    within the 5 ms switch interval), and gives it back; taking it back, the
-    worker sees the signal and raises KeyboardInterrupt. b"q" ends the thread.
-    """
-    import threading
-
-    def wake():
-        while True:
-            data = os.read(fd, 64)  # waits without the GIL
-            if not data or b"q" in data:
-                return
-
-    threading.Thread(target=wake, name="livepix-interrupt", daemon=True).start()
-
-
 def banner(namespace):
     """The console's first line: versions and the names that are ready."""
     parts = [f"Python {sys.version.split()[0]}"]

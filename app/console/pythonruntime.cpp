@@ -1,7 +1,5 @@
-// PythonRuntime: GUI-side half of the embedded interpreter. Python.h comes
-// first (ENVIRONMENT.md item 4); this file only needs PyErr_SetInterruptEx.
-#include <Python.h>
-
+// PythonRuntime: GUI-side half of the embedded interpreter. No Python API
+// here: the GUI thread never touches the interpreter.
 #include "console/pythonruntime.h"
 
 #include <QCoreApplication>
@@ -16,7 +14,7 @@
 #include <cstdio>
 
 #ifdef Q_OS_UNIX
-#include <unistd.h>
+#include <pthread.h>
 #endif
 
 #include "console/pythonworker.h"
@@ -257,26 +255,24 @@ void PythonRuntime::complete(const QString &textBeforeCursor)
         false);
 }
 
-void PythonRuntime::setInterruptible(bool on, int wakeFd)
+void PythonRuntime::setInterruptible(bool on, Qt::HANDLE workerThread, int signal)
 {
     QMutexLocker lock(&m_interruptMutex);
     m_interruptible = on;
-    m_wakeFd = wakeFd;
+    m_workerThread = workerThread;
+    m_interruptSignal = signal;
 }
 
 void PythonRuntime::interrupt()
 {
+    // Sends the worker the interrupt signal (see installInterruptSignal in
+    // pythonworker.cpp): no GIL, never blocks. The mutex only guards against
+    // the worker thread ending meanwhile.
     QMutexLocker lock(&m_interruptMutex);
-    // PyErr_SetInterruptEx needs no GIL and never blocks: it trips Python's
-    // SIGINT flag, and the worker (Python's main thread) raises
-    // KeyboardInterrupt once it notices. The byte on the wake pipe makes it
-    // notice at once (see start_interrupt_waker in consoleshell.py).
     if (!m_interruptible || !m_running)
         return;
-    PyErr_SetInterruptEx(SIGINT);
 #ifdef Q_OS_UNIX
-    if (m_wakeFd >= 0)
-        (void)::write(m_wakeFd, "i", 1);
+    pthread_kill(reinterpret_cast<pthread_t>(m_workerThread), m_interruptSignal);
 #endif
 }
 

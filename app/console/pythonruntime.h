@@ -87,9 +87,10 @@ public:
     /// Completions for the end of `textBeforeCursor`; answers with
     /// completionsReady(). Dropped (no answer) while code runs.
     void complete(const QString &textBeforeCursor);
-    /// Raises KeyboardInterrupt in the running code (from any thread state:
-    /// needs no GIL). Pure-Python loops stop at once; a blocking C call (e.g.
-    /// time.sleep) stops when it returns.
+    /// Raises KeyboardInterrupt in the running code, like Ctrl+C in a
+    /// terminal python3: pure-Python loops and blocking calls such as
+    /// time.sleep stop at once. Needs no GIL, never blocks; does nothing when
+    /// no code runs.
     void interrupt();
 
     /// Period of the repaint timer while code runs (default 33 ms, ~30 Hz).
@@ -138,7 +139,7 @@ private:
     using Job = std::function<std::pair<bool, QString>(PythonWorker *)>;
     quint64 post(Job job, bool counts);
     void jobFinished(quint64 id, bool ok, const QString &error);
-    void setInterruptible(bool on, int wakeFd);
+    void setInterruptible(bool on, Qt::HANDLE workerThread, int signal);
     void drainOutput();
     void onStatementDone();
     void onRepaintTick();
@@ -162,8 +163,11 @@ private:
     std::atomic<qint64> m_lastStatementEndNs{0};
 
     QMutex m_interruptMutex;
-    bool m_interruptible = false; // guarded by m_interruptMutex: Python is up and not finalizing
-    int m_wakeFd = -1;            // guarded by m_interruptMutex: write end of the wake pipe
+    // Guarded by m_interruptMutex: Python is up and not finalizing, and how
+    // to reach the worker thread.
+    bool m_interruptible = false;
+    Qt::HANDLE m_workerThread = nullptr;
+    int m_interruptSignal = 0;
 
     QMutex m_outputMutex;
     QList<Chunk> m_chunks;   // guarded by m_outputMutex

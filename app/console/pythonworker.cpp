@@ -10,10 +10,7 @@
 
 #include <csignal>
 
-#ifdef Q_OS_UNIX
-#include <fcntl.h>
-#include <unistd.h>
-#endif
+#include <QThread>
 
 #include "console/consoleshellsource.h"
 #include "console/pythonruntime.h"
@@ -27,7 +24,7 @@ struct PythonWorker::Private {
     bool initialized = false;
     PyThreadState *savedState = nullptr; // the worker's thread state while the GIL is released
     py::object shell;                    // _livepix_console.Shell
-    int wakePipe[2] = {-1, -1};          // see _livepix_console.start_interrupt_waker
+    int interruptSignal = 0;             // see installInterruptSignal()
 };
 
 namespace {
@@ -57,18 +54,25 @@ QString describe(py::error_already_set &error)
     }
 }
 
-/// Lets PyErr_SetInterruptEx(SIGINT) raise KeyboardInterrupt in console code
-/// without taking SIGINT from the process: Python's handler table gets
-/// default_int_handler (which is what PyErr_SetInterruptEx looks at), then the
-/// process-level sigaction is put back as it was (install_signal_handlers = 0).
-void installInterruptHandler()
+/// The signal that interrupts console code: a real-time signal that nothing
+/// else in livepix uses, so the process's SIGINT stays as it was
+/// (install_signal_handlers = 0). Python's handler for it is
+/// default_int_handler, i.e. it raises KeyboardInterrupt. The runtime sends it
+/// to the worker thread only (pthread_kill): the worker is Python's main
+/// thread, so the handler runs at once in a pure-Python loop, and a blocking
+/// call such as time.sleep returns with EINTR and raises too, exactly like
+/// Ctrl+C in a terminal python3. Returns 0 where there is no such signal.
+int installInterruptSignal()
 {
-#ifdef SIGINT
-    struct sigaction previous = {};
-    sigaction(SIGINT, nullptr, &previous);
-    py::module_ signal = py::module_::import("signal");
-    signal.attr("signal")(SIGINT, signal.attr("default_int_handler"));
-    sigaction(SIGINT, &previous, nullptr);
+#if defined(Q_OS_UNIX) && defined(SIGRTMIN)
+    const int signal = SIGRTMIN + 5;
+    if (signal > SIGRTMAX)
+        return 0;
+    py::module_ module = py::module_::import("signal");
+    module.attr("signal")(signal, module.attr("default_int_handler"));
+    return signal;
+#else
+    return 0;
 #endif
 }
 
@@ -119,7 +123,7 @@ bool PythonWorker::initialize(QString *error)
 
     bool ok = true;
     try {
-        installInterruptHandler();
+        d->interruptSignal = installInterruptSignal();
         py::module_ sys = py::module_::import("sys");
         QString packageDir = m_runtime->m_packageDir;
         if (!packageDir.isEmpty())
@@ -153,18 +157,8 @@ bool PythonWorker::initialize(QString *error)
         *error = describe(e);
         ok = false;
     }
-#ifdef Q_OS_UNIX
-    if (d->shell && pipe2(d->wakePipe, O_CLOEXEC) == 0) {
-        // The GUI end never blocks: a full pipe already means "wake up".
-        fcntl(d->wakePipe[1], F_SETFL, O_NONBLOCK);
-        try {
-            py::module_::import("_livepix_console").attr("start_interrupt_waker")(d->wakePipe[0]);
-        } catch (py::error_already_set &e) {
-            m_runtime->appendOutput(PythonRuntime::Stream::Stderr, describe(e));
-        }
-    }
-#endif
-    m_runtime->setInterruptible(d->shell.ptr() != nullptr, d->wakePipe[1]);
+    m_runtime->setInterruptible(d->shell && d->interruptSignal, QThread::currentThreadId(),
+                                d->interruptSignal);
 
     // The user's startup script: errors are shown, never fatal.
     QString startup = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
@@ -276,12 +270,7 @@ void PythonWorker::finalize()
 {
     if (!d->initialized)
         return;
-    m_runtime->setInterruptible(false, -1);
-#ifdef Q_OS_UNIX
-    if (d->wakePipe[1] >= 0) {
-        (void)::write(d->wakePipe[1], "q", 1); // ends the waker thread
-    }
-#endif
+    m_runtime->setInterruptible(false, nullptr, 0);
     PyEval_RestoreThread(d->savedState);
     d->savedState = nullptr;
     clearStaleInterrupt();
@@ -295,13 +284,7 @@ void PythonWorker::finalize()
     d->shell = py::object();
     py::finalize_interpreter();
     d->initialized = false;
-#ifdef Q_OS_UNIX
-    for (int &fd : d->wakePipe)
-        if (fd >= 0) {
-            ::close(fd);
-            fd = -1;
-        }
-#endif
+
 }
 
 } // namespace livepix::gui

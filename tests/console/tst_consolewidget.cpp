@@ -249,26 +249,33 @@ void TestConsoleWidget::printInLoopArrivesWhileLoopRuns()
 void TestConsoleWidget::interruptsWhileTrue_data()
 {
     QTest::addColumn<bool>("useKey");
-    QTest::newRow("Stop button") << false;
-    QTest::newRow("Ctrl+C") << true;
+    QTest::addColumn<QString>("code");
+    QTest::newRow("Stop button") << false << "while True: pass";
+    QTest::newRow("Ctrl+C") << true << "while True: pass";
+    QTest::newRow("Stop in time.sleep") << false << "import time; time.sleep(60)";
+    QTest::newRow("Stop in a nested loop with try/finally")
+        << false << "def f():\n    try:\n        while True: x = [1] * 10\n    finally:\n        print('cleanup')\nf()";
 }
 
 void TestConsoleWidget::interruptsWhileTrue()
 {
     QFETCH(bool, useKey);
-    m_widget->execute(QStringLiteral("print('looping')\nwhile True: pass\n"));
+    QFETCH(QString, code);
+    m_widget->execute(QStringLiteral("print('looping')\n") + code + QStringLiteral("\n"));
     QTRY_VERIFY_WITH_TIMEOUT(m_widget->outputText().contains(QStringLiteral("looping\n")), 10000);
     QTest::qWait(100); // inside the loop now
     QVERIFY(m_runtime->isBusy());
+    QSignalSpy finished(m_runtime, &PythonRuntime::executionFinished);
     QElapsedTimer timer;
     timer.start();
     if (useKey)
         QTest::keyClick(m_widget->input(), Qt::Key_C, Qt::ControlModifier);
     else
         QTest::mouseClick(m_widget->stopButton(), Qt::LeftButton);
-    // The design target is 0.5 s (bench/notes); a loose bound keeps CI calm.
-    QTRY_VERIFY_WITH_TIMEOUT(!m_runtime->isBusy(), 2000);
-    qInfo("interrupt of `while True: pass` took %lld ms", timer.elapsed());
+    // The design target is 0.5 s (see the report); a loose bound keeps CI calm.
+    QVERIFY(finished.wait(2000));
+    qInfo("interrupt took %.1f ms", timer.nsecsElapsed() / 1e6);
+    QVERIFY(!m_runtime->isBusy());
     QVERIFY(m_widget->outputText().contains(QStringLiteral("KeyboardInterrupt")));
     typeLine(QStringLiteral("print('after interrupt')"));
     QVERIFY(m_widget->outputText().contains(QStringLiteral("\nafter interrupt\n")));
