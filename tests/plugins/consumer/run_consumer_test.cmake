@@ -23,9 +23,17 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 if(NOT EXISTS ${prefix}/include/livepix/pluginapi.h)
   message(FATAL_ERROR "the install has no include/livepix/pluginapi.h")
 endif()
+# A sanitizer build of livepix installs an instrumented liblivepix_core; code
+# linking it must be instrumented too (the ASan runtime has to come first).
+set(sanitize_args "")
+if(SANITIZE)
+  set(flags "-fsanitize=address,undefined -fno-omit-frame-pointer")
+  set(sanitize_args "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}"
+                    "-DCMAKE_SHARED_LINKER_FLAGS=${flags}" "-DCMAKE_MODULE_LINKER_FLAGS=${flags}")
+endif()
 # Only the install prefix: the consumer must not see the source or build tree.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G ${GENERATOR}
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release ${sanitize_args})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 if(NOT EXISTS ${WORK_DIR}/build/plugins/brighten/plugin.json)
   message(FATAL_ERROR "livepix_add_plugin() wrote no plugin.json")
