@@ -58,6 +58,20 @@ protected:
     }
 };
 
+double median(std::vector<double> times)
+{
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+double timeMs(const std::function<void()> &paint)
+{
+    QElapsedTimer timer;
+    timer.start();
+    paint();
+    return timer.nsecsElapsed() / 1e6;
+}
+
 double medianMs(int runs, const std::function<void()> &before, const std::function<void()> &paint)
 {
     std::vector<double> times;
@@ -67,13 +81,9 @@ double medianMs(int runs, const std::function<void()> &before, const std::functi
     }
     for (int i = 0; i < runs; ++i) {
         before();
-        QElapsedTimer timer;
-        timer.start();
-        paint();
-        times.push_back(timer.nsecsElapsed() / 1e6);
+        times.push_back(timeMs(paint));
     }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    return median(times);
 }
 
 Image makeImage(DType type)
@@ -131,14 +141,31 @@ int main(int argc, char **argv)
             floor.source = QRectF((floor.target.topLeft() - o) / s, floor.target.size() / s);
             floor.smooth = s < 1.0;
 
-            const double floorMs = medianMs(runs, [] {}, [&] { floor.repaint(); });
+            // Floor, live and cached paints take turns within each round, so
+            // a busy machine slows all three alike.
+            std::vector<double> floorTimes, liveTimes, cachedTimes;
+            for (int i = 0; i < 5; ++i) { // warm up (LUT, caches, pool threads)
+                floor.repaint();
+                image.markChanged();
+                canvas.repaint();
+            }
             // The rebuild counts show the live case really converts every
             // frame and the cached case never does (0 for direct drawing).
-            const int c0 = canvas.pipeline().conversions();
-            const double liveMs = medianMs(runs, [&] { image.markChanged(); }, [&] { canvas.repaint(); });
-            const int c1 = canvas.pipeline().conversions();
-            const double cachedMs = medianMs(runs, [] {}, [&] { canvas.repaint(); });
-            const int c2 = canvas.pipeline().conversions();
+            int liveRebuilds = 0, cachedRebuilds = 0;
+            for (int i = 0; i < runs; ++i) {
+                floorTimes.push_back(timeMs([&] { floor.repaint(); }));
+                image.markChanged();
+                int c = canvas.pipeline().conversions();
+                liveTimes.push_back(timeMs([&] { canvas.repaint(); }));
+                liveRebuilds += canvas.pipeline().conversions() - c;
+                c = canvas.pipeline().conversions();
+                cachedTimes.push_back(timeMs([&] { canvas.repaint(); }));
+                cachedRebuilds += canvas.pipeline().conversions() - c;
+            }
+            const double floorMs = median(floorTimes);
+            const double liveMs = median(liveTimes);
+            const double cachedMs = median(cachedTimes);
+            const int c0 = 0, c1 = liveRebuilds, c2 = liveRebuilds + cachedRebuilds;
             std::printf("%-8s %-4s %8.2f %8.2f %8.2f %10.2f %12.2f  %d, %d\n", dtypeName(type),
                         zoom <= 0 ? "fit" : "1:1", floorMs, liveMs, cachedMs, liveMs / floorMs, cachedMs / floorMs,
                         c1 - c0, c2 - c1);

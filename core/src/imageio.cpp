@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -104,24 +105,26 @@ std::string cleanReason(std::string message, const std::string &path)
         message.pop_back();
     while (!message.empty() && message.front() == ' ')
         message.erase(0, 1);
-    if (message.empty())
-        message = "no details from the decoder";
     return message;
 }
 
 // A reason a user can act on, from a decoder's message: truncated files and
 // damaged files are told apart from files that are not images at all.
-std::string describeDecoderError(const std::string &detail, bool readingPixels)
+std::string describeDecoderError(const std::string &detail, bool readingPixels, bool signatureMatches = false)
 {
+    if (detail.empty())
+        return "the file is damaged or truncated (the decoder gives no details)";
     std::string lower = detail;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     auto has = [&](const char *word) { return lower.find(word) != std::string::npos; };
-    if (has("crc") || has("corrupt") || has("damaged"))
+    if (has("could not find a format reader"))
+        return "not an image livepix can read (no reader recognises the file)";
+    if (has("crc") || has("corrupt") || has("damaged") || has("incorrect") || has("invalid") || has("bad "))
         return "the file is damaged (" + detail + ")";
     if (has("end of file") || has("premature end") || has("truncat") || has("end of stream") ||
         has("read error") || has("short read"))
         return "the file is truncated (" + detail + ")";
-    if (readingPixels || has("invalid") || has("bad "))
+    if (readingPixels || signatureMatches)
         return "the file is damaged (" + detail + ")";
     return "not an image livepix can read (" + detail + ")";
 }
@@ -205,18 +208,26 @@ void setAttribute(OIIO::ImageSpec &spec, const MetadataEntry &entry)
 // differs from ours, so reading in bands of a few MB keeps the peak close to
 // the image itself. Bands follow the file's own blocks (tiles, TIFF strips,
 // EXR line blocks) so no block is decoded twice.
-int rowsPerBand(const OIIO::ImageSpec &spec)
+int rowsPerBand(const OIIO::ImageSpec &spec, const std::string &formatName)
 {
     constexpr std::size_t targetBytes = std::size_t(4) << 20;
     const std::size_t rowBytes = std::max<std::size_t>(1, spec.scanline_bytes(true));
     int rows = static_cast<int>(std::clamp<std::size_t>(targetBytes / rowBytes, 1, std::size_t(spec.height)));
     int block = 1;
-    if (spec.tile_width > 0)
+    if (spec.tile_width > 0) {
         block = std::max(1, spec.tile_height);
-    else if (int strip = spec.get_int_attribute("tiff:RowsPerStrip", 0); strip > 0)
+    } else if (int strip = spec.get_int_attribute("tiff:RowsPerStrip", 0); strip > 0) {
         block = strip;
-    else
-        block = 32; // EXR line blocks are 1, 16 or 32 rows (DWAB 256, still a multiple of band size below)
+    } else if (formatName == "openexr") {
+        // Lines per compressed block, from the OpenEXR file layout.
+        const std::string compression = spec.get_string_attribute("compression");
+        if (compression == "zip" || compression == "pxr24")
+            block = 16;
+        else if (compression == "piz" || compression == "b44" || compression == "b44a" || compression == "dwaa")
+            block = 32;
+        else if (compression == "dwab")
+            block = 256;
+    }
     rows = (rows + block - 1) / block * block;
     return std::min(rows, spec.height);
 }
@@ -232,6 +243,13 @@ int firstSubimageWithPixels(OIIO::ImageInput &input)
     }
     input.seek_subimage(0, 0);
     return 0;
+}
+
+std::string gibibytes(double bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", bytes / double(1u << 30));
+    return text;
 }
 
 // Permission check with the effective user, the one open() will use.
@@ -259,6 +277,8 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     if (path.empty())
         throw ImageError(path, "no file name given");
     const auto status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+        throw ImageError(path, "cannot read the file: " + ec.message()); // e.g. a folder on the way is locked
     if (!fs::exists(status))
         throw ImageError(path, "no such file");
     if (fs::is_directory(status))
@@ -268,12 +288,23 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec)
         throw ImageError(path, "the file is empty");
 
+    // OpenImageIO's global error queue (per thread) may hold a message from
+    // an earlier failure; start clean so a reason never describes another file.
+    (void)OIIO::geterror();
+
     // Keep alpha straight: OpenImageIO premultiplies by default.
     OIIO::ImageSpec config;
     config.attribute("oiio:UnassociatedAlpha", 1);
     auto input = OIIO::ImageInput::open(path, &config);
-    if (!input)
-        throw ImageError(path, describeDecoderError(cleanReason(OIIO::geterror(), path), false));
+    if (!input) {
+        const std::string detail = cleanReason(OIIO::geterror(), path);
+        // A file that starts like its extension's format but does not open is
+        // damaged, not "not an image".
+        auto reader = OIIO::ImageInput::create(path, false);
+        const bool signatureMatches = reader && reader->valid_file(path);
+        (void)OIIO::geterror(); // the probe's own complaints are not the reason
+        throw ImageError(path, describeDecoderError(detail, false, signatureMatches));
+    }
 
     const int subimage = firstSubimageWithPixels(*input);
     const OIIO::ImageSpec spec = input->spec();
@@ -297,6 +328,14 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     std::string sourceType;
     const DType type = keptType(format, &sourceType);
 
+    // A header can claim any size; refuse what this computer cannot hold
+    // rather than letting the decoder fill pages until the system kills us.
+    const double needed = double(paddedRowBytes(spec.width, spec.nchannels, type)) * double(spec.height);
+    const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+    if (physical > 0 && needed > physical)
+        throw ImageError(path, "the image is too large: " + layout + " needs " + gibibytes(needed) +
+                                   " GiB, more than this computer's memory (" + gibibytes(physical) + " GiB)");
+
     Image image;
     try {
         image = Image::create(spec.width, spec.height, spec.nchannels, type);
@@ -308,7 +347,7 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     // A decoder error in any band rejects the whole image: some readers
     // (JPEG, PNG) report truncation only in the error queue while returning
     // true, so the queue is checked too.
-    const int band = rowsPerBand(spec);
+    const int band = rowsPerBand(spec, input->format_name());
     for (int y = 0; y < spec.height; y += band) {
         const int rows = std::min(band, spec.height - y);
         const bool ok =
@@ -352,10 +391,13 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
                                  std::to_string(spec.full_width) + " " + std::to_string(spec.full_height));
 
     if (info) {
-        int count = 0;
-        // Counting by seeking is what every reader supports; "oiio:subimages" only some set.
-        while (input->seek_subimage(count, 0))
-            ++count;
+        // Readers that know the count up front say so (a movie or GIF would
+        // otherwise decode every frame to be counted); for the others,
+        // counting by seeking is what every reader supports.
+        int count = input->spec(0, 0).get_int_attribute("oiio:subimages", 0);
+        if (count <= 0)
+            while (input->seek_subimage(count, 0))
+                ++count;
         info->subimages = std::max(1, count);
         info->subimage = subimage;
         info->formatName = input->format_name();
@@ -392,6 +434,8 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
     if (fs::exists(target, ec) && !accessible(target, W_OK))
         throw ImageError(path, std::string("the file is not writable: ") + std::strerror(errno));
 
+    (void)OIIO::geterror(); // start with an empty error queue (see loadImage)
+
     // The writer is chosen by the target's name; the bytes go to a temporary
     // file beside it, renamed over the target only when complete.
     auto output = OIIO::ImageOutput::create(target.string());
@@ -409,7 +453,7 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         channels -= 1; // JPEG and friends: write colour, drop alpha
     if (!output->supports("nchannels") && channels > 4)
         throw ImageError(path, "the " + formatName + " format cannot store " + std::to_string(channels) +
-                                   " channels (at most 4)");
+                                   " channels");
 
 #if OIIO_VERSION < OIIO_MAKE_VERSION(2, 5, 0)
     // OpenImageIO 2.4's PNM writer scrambles 16-bit samples (and without the

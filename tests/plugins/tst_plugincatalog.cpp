@@ -142,7 +142,8 @@ void TestPluginCatalog::pythonPluginsWaitForALoader()
     catalog.load(); // retries plugins that were waiting for the loader, only them
     QCOMPARE(calls, 1);
     QVERIFY(registry.find("FromPython"));
-    const PluginRecord *record = findRecord(catalog.records(), "lp_pythonplugin");
+    const auto records = catalog.records();
+    const PluginRecord *record = findRecord(records, "lp_pythonplugin");
     QCOMPARE(record->state, PluginRecord::State::Loaded);
     catalog.load();
     QCOMPARE(calls, 1);
@@ -157,7 +158,8 @@ void TestPluginCatalog::loaderErrorsSkipThePlugin()
         throw std::runtime_error("p.py, line 3: SyntaxError: invalid syntax");
     });
     catalog.load();
-    const PluginRecord *record = findRecord(catalog.records(), "lp_pythonplugin");
+    const auto records = catalog.records();
+    const PluginRecord *record = findRecord(records, "lp_pythonplugin");
     QCOMPARE(record->state, PluginRecord::State::Skipped);
     QCOMPARE(record->reason, std::string("p.py, line 3: SyntaxError: invalid syntax"));
     QVERIFY(registry.find("Test Fill")); // the others still load

@@ -1,5 +1,7 @@
 #pragma once
 // Pixel component types livepix keeps in memory.
+// Threading: everything here is a pure function or a constant; call it from
+// any thread.
 #include <Imath/half.h>
 
 #include <cstddef>

@@ -23,9 +23,14 @@ namespace livepix {
 /// Images made by create() (and by loadImage) are interleaved with rows padded
 /// to a multiple of 64 bytes, so every row starts 64-byte aligned.
 ///
+/// Descriptive state (channel names, path, source type, read-only flag,
+/// metadata) belongs to the handle: views and copies start with the parent's,
+/// and changing one handle's names does not change another's.
+///
 /// Threading: a handle is a plain value; do not mutate one handle from two
 /// threads. Different handles to one buffer may be used from any thread (see
-/// PixelBuffer for the rule on the bytes).
+/// PixelBuffer for the rule on the bytes); the buffer's reference count is
+/// atomic, so handles may be copied and dropped on any thread.
 class LIVEPIX_API Image {
 public:
     /// An empty (null) image: isNull() is true, no buffer.

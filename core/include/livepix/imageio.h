@@ -40,11 +40,18 @@ struct ImageFileInfo {
 /// and "livepix:display_window" ("x y width height"), which saveImage writes
 /// back. Other file attributes land in Image::metadata() with their type.
 ///
+/// Known limitation: OpenImageIO 2.4's WebP reader premultiplies colour by
+/// alpha whatever the hint says, so WebP colour under partial alpha is not
+/// the stored value (alpha itself and opaque pixels are exact). Its PNM reader
+/// goes through float and may be one level off in 16-bit files. Its FITS
+/// reader shifts the image by one row (the top row reads as zeros).
+///
 /// `progress` is called after each band with the fraction done.
 ///
 /// Throws ImageError naming the file and the reason (missing, empty, a folder,
 /// unreadable, not an image, truncated or corrupt data, unsupported layout,
-/// not enough memory). Never returns a partly read image.
+/// larger than this computer's memory, not enough memory). Never returns a
+/// partly read image.
 /// Thread-safe: may be called from any thread, also for the same file.
 LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &progress = {},
                             ImageFileInfo *info = nullptr);

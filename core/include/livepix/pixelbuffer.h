@@ -9,8 +9,8 @@
 
 namespace livepix {
 
-/// One 64-byte aligned allocation of pixel memory, always held through a
-/// std::shared_ptr. Images, crops, channel subsets, NumPy arrays, QImages and
+/// One 64-byte aligned, zero-filled allocation of pixel memory, always held
+/// through a std::shared_ptr (allocate() is the only way to make one). Images, crops, channel subsets, NumPy arrays, QImages and
 /// plugin views all keep a shared_ptr to it, so the memory lives until the last
 /// of them is gone, whichever frees it first.
 ///
@@ -29,6 +29,9 @@ public:
     static constexpr std::size_t Alignment = 64;
 
     /// Allocates `bytes` zero-filled bytes. Throws std::bad_alloc on failure.
+    /// Large buffers come straight from the kernel (anonymous mmap): already
+    /// zero, and pages are only committed when first written, so a loader
+    /// that fills the buffer pays for the memory once.
     static std::shared_ptr<PixelBuffer> allocate(std::size_t bytes);
 
     ~PixelBuffer();
@@ -44,14 +47,15 @@ public:
     void markChanged() { m_revision.fetch_add(1, std::memory_order_acq_rel); }
 
     /// Number of live PixelBuffers in this process; lets tests prove that a
-    /// buffer was freed (or was not).
+    /// buffer was freed (or was not). Atomic; any thread.
     static std::int64_t liveCount();
 
 private:
-    PixelBuffer(std::uint8_t *data, std::size_t size);
+    PixelBuffer(std::uint8_t *data, std::size_t size, std::size_t mappedBytes);
 
     std::uint8_t *m_data;
     std::size_t m_size;
+    std::size_t m_mappedBytes; // non-zero: the block came from mmap and is that long
     std::atomic<std::uint64_t> m_revision{0};
 };
 

@@ -16,6 +16,7 @@ function(run)
     message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
   endif()
   message(STATUS "${out}")
+  set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
@@ -30,3 +31,13 @@ if(NOT EXISTS ${WORK_DIR}/build/plugins/brighten/plugin.json)
   message(FATAL_ERROR "livepix_add_plugin() wrote no plugin.json")
 endif()
 run(${WORK_DIR}/build/consumer_check)
+
+# The installed app lists the new plugin from LIVEPIX_PLUGIN_PATH, as an
+# author would check it (skipped when the app is not part of this build).
+if(EXISTS ${prefix}/bin/livepix)
+  run(${CMAKE_COMMAND} -E env LIVEPIX_PLUGIN_PATH=${WORK_DIR}/build/plugins QT_QPA_PLATFORM=offscreen
+      ${prefix}/bin/livepix --list-plugins)
+  if(NOT last_output MATCHES "brighten +cpp +0\\.3\\.0 +loaded +Brighten")
+    message(FATAL_ERROR "livepix --list-plugins does not list brighten as loaded:\n${last_output}")
+  endif()
+endif()

@@ -1,0 +1,2 @@
+import livepix
+import a_module_that_does_not_exist_anywhere

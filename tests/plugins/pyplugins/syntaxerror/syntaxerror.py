@@ -1,0 +1,4 @@
+import livepix
+
+def broken(:
+    pass
