@@ -52,10 +52,16 @@ PythonRuntime *installConsole(Application &app)
     QObject::connect(toggle, &QAction::triggered, console, [console](bool shown) {
         if (shown)
             console->setFocus();
-        QSettings().setValue(QStringLiteral("console/visible"), shown);
     });
     // A batch screenshot shows the view at the window's full size.
     dock->setVisible(!batch && QSettings().value(QStringLiteral("console/visible"), true).toBool());
+    if (!batch) {
+        // Remember whether the user keeps the console open (menu, F12 or the
+        // dock's close button; closing the window does not toggle it).
+        QObject::connect(toggle, &QAction::toggled, console, [](bool shown) {
+            QSettings().setValue(QStringLiteral("console/visible"), shown);
+        });
+    }
 
     if (!cl.exec.isEmpty() || !cl.script.isEmpty()) {
         const QStringList exec = cl.exec;

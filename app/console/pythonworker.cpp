@@ -121,7 +121,6 @@ bool PythonWorker::initialize(QString *error)
     }
     d->initialized = true;
 
-    bool ok = true;
     try {
         d->interruptSignal = installInterruptSignal();
         py::module_ sys = py::module_::import("sys");
@@ -144,7 +143,6 @@ bool PythonWorker::initialize(QString *error)
             try {
                 ns[pair[0]] = py::module_::import(pair[1]);
             } catch (py::error_already_set &e) {
-                ok = false;
                 m_runtime->appendOutput(PythonRuntime::Stream::Stderr,
                                         QStringLiteral("cannot import %1: %2")
                                             .arg(QString::fromUtf8(pair[1]), describe(e)));
@@ -155,7 +153,6 @@ bool PythonWorker::initialize(QString *error)
                                 QString::fromStdString(shellModule.attr("banner")(ns).cast<std::string>()));
     } catch (py::error_already_set &e) {
         *error = describe(e);
-        ok = false;
     }
     m_runtime->setInterruptible(d->shell && d->interruptSignal, QThread::currentThreadId(),
                                 d->interruptSignal);
@@ -177,7 +174,6 @@ bool PythonWorker::initialize(QString *error)
             *error = QStringLiteral("the console's Python code did not load");
         return false;
     }
-    Q_UNUSED(ok);
     return true;
 }
 
