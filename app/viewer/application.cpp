@@ -153,6 +153,7 @@ int Application::takeScreenshot()
             return 1;
         }
     }
+    canvas->finishDraft(); // the shot shows the final, smooth frame
     const QImage shot = canvas->grab().toImage();
     const QString path = m_commandLine.screenshot;
     if (shot.isNull() || !shot.save(path, "PNG")) {

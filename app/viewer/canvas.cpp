@@ -48,8 +48,31 @@ Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(view
     // update(), not repaint(): Qt merges any number of requests into one
     // paint per event-loop pass, so a script signalling at 1 kHz costs one
     // frame per pass, not 1000 paints.
-    connect(viewer, &Viewer::pixelsChanged, this, qOverload<>(&QWidget::update));
+    connect(viewer, &Viewer::pixelsChanged, this, &Canvas::onPixelsChanged);
+    m_refineTimer.setSingleShot(true);
+    m_refineTimer.setInterval(RefineDelayMs);
+    connect(&m_refineTimer, &QTimer::timeout, this, &Canvas::finishDraft);
     onCurrentChanged(viewer->current());
+}
+
+void Canvas::onPixelsChanged()
+{
+    const bool stream = m_lastPixelsChange.isValid() && m_lastPixelsChange.elapsed() < StreamGapMs;
+    m_lastPixelsChange.restart();
+    if (stream) {
+        m_draft = true;
+        m_refineTimer.start(); // restarts: the smooth frame waits for the stream to pause
+    }
+    update();
+}
+
+void Canvas::finishDraft()
+{
+    m_refineTimer.stop();
+    if (!m_draft)
+        return;
+    m_draft = false;
+    update();
 }
 
 QSize Canvas::imageSize() const
@@ -224,9 +247,9 @@ void Canvas::paintEvent(QPaintEvent *)
             painter.setClipRect(visible);
             if (image.alphaChannel() >= 0)
                 painter.fillRect(visible, QBrush(m_checker));
-            // Smooth when shrinking; nearest-neighbour when magnifying so
-            // pixels stay square and values stay exact.
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0);
+            // Smooth when shrinking (except for draft frames); nearest-
+            // neighbour when magnifying so pixels stay square and exact.
+            painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft);
             painter.drawImage(target, frame.image, frame.source);
         }
         if (s >= GridScale) {

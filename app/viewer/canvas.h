@@ -1,6 +1,8 @@
 #pragma once
 // Canvas: the widget that shows the current document's pixels.
+#include <QElapsedTimer>
 #include <QPixmap>
+#include <QTimer>
 #include <QPoint>
 #include <QPointF>
 #include <QWidget>
@@ -24,11 +26,19 @@ class Viewer;
 /// Repaints on Viewer::pixelsChanged with update(), which Qt coalesces into
 /// at most one paint per event-loop pass however often the signal fires.
 ///
+/// Draft frames: while pixels change in a stream (a loop animating, a filter
+/// running: signals less than StreamGapMs apart), zoomed-out frames are drawn
+/// with nearest-neighbour sampling, about a third of the cost of a smooth
+/// downscale, so each edit reaches the screen sooner. RefineDelayMs after the
+/// last change one smooth frame follows. A single edit is never a draft.
+///
 /// Threading: GUI thread only.
 class Canvas : public QWidget {
     Q_OBJECT
 public:
     static constexpr double GridScale = 8.0;
+    static constexpr int StreamGapMs = 100;
+    static constexpr int RefineDelayMs = 120;
 
     explicit Canvas(Viewer *viewer, QWidget *parent = nullptr);
 
@@ -52,6 +62,10 @@ public:
     /// Number of completed paint events (lets batch runs and tests wait for
     /// a real repaint).
     int paintCount() const { return m_paintCount; }
+    /// True while frames are drafts (see the class comment).
+    bool isDraft() const { return m_draft; }
+    /// Ends draft frames now (e.g. before a screenshot); the next paint is smooth.
+    void finishDraft();
     const DisplayPipeline &pipeline() const { return m_pipeline; }
 
     QSize sizeHint() const override { return {1024, 640}; }
@@ -79,6 +93,7 @@ protected:
 
 private:
     void onCurrentChanged(Document *document);
+    void onPixelsChanged();
     void onViewSettingsChanged();
     QSize imageSize() const;
     void centerImage();
@@ -98,6 +113,9 @@ private:
     QPoint m_dragLast;
     QPoint m_lastHover{-1, -1};
     int m_paintCount = 0;
+    bool m_draft = false;
+    QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
+    QTimer m_refineTimer;             // single shot: the smooth frame after a stream
 };
 
 } // namespace livepix::gui

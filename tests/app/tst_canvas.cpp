@@ -44,6 +44,7 @@ private Q_SLOTS:
     void zoomFromElsewhereKeepsTheCentre();
     void pixelGridWhenZoomedInFar();
     void pixelsChangedRepaintsCoalesced();
+    void streamOfEditsPaintsDraftsThenOneSmoothFrame();
     void hoverReportsImagePixel();
 
 private:
@@ -251,6 +252,41 @@ void TestCanvas::pixelsChangedRepaintsCoalesced()
     QTRY_VERIFY(m_canvas->paintCount() > before);
     QCoreApplication::processEvents();
     QVERIFY2(m_canvas->paintCount() - before <= 2, qPrintable(QString::number(m_canvas->paintCount() - before)));
+}
+
+void TestCanvas::streamOfEditsPaintsDraftsThenOneSmoothFrame()
+{
+    // Alternating black and white columns at half size: a smooth downscale
+    // mixes them into grey, nearest-neighbour sampling keeps pure 0 or 255.
+    Image stripes = Image::create(400, 200, 1, DType::UInt8);
+    for (int y = 0; y < 200; ++y)
+        for (int x = 0; x < 400; ++x)
+            stripes.at<std::uint8_t>(x, y, 0) = (x % 2) ? 255 : 0;
+    m_viewer->show(stripes, QStringLiteral("stripes"));
+    QCOMPARE(m_canvas->scale(), 0.5);
+    auto isGrey = [](const QImage &shot) {
+        const int v = qGray(shot.pixel(50, 50));
+        return v > 60 && v < 195;
+    };
+
+    // One edit on its own: smooth at once.
+    QTest::qWait(Canvas::StreamGapMs + 20);
+    m_viewer->pixelsMayHaveChanged();
+    QVERIFY(!m_canvas->isDraft());
+    QVERIFY(isGrey(m_canvas->grab().toImage()));
+
+    // A stream: the second change within StreamGapMs makes drafts.
+    m_viewer->pixelsMayHaveChanged();
+    QVERIFY(m_canvas->isDraft());
+    const QImage draft = m_canvas->grab().toImage();
+    const int v = qGray(draft.pixel(50, 50));
+    QVERIFY2(v < 10 || v > 245, qPrintable(QString::number(v)));
+
+    // The stream pauses: one smooth frame follows by itself.
+    const int before = m_canvas->paintCount();
+    QTRY_VERIFY(!m_canvas->isDraft());
+    QTRY_VERIFY(m_canvas->paintCount() > before);
+    QVERIFY(isGrey(m_canvas->grab().toImage()));
 }
 
 void TestCanvas::hoverReportsImagePixel()
