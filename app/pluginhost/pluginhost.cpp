@@ -4,6 +4,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QInputDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -112,6 +113,19 @@ void PluginHost::createMenus()
     edit->insertAction(first, m_redoAction);
     if (first)
         edit->insertSeparator(first);
+    // The undo memory bound is a setting the user can see and change.
+    QAction *limit = edit->addAction(tr("Undo &Memory Limit…"), this, [this] {
+        bool ok = false;
+        const int mib = QInputDialog::getInt(m_window, tr("Undo Memory Limit"),
+                                             tr("Memory kept for undoing filter runs (MiB):"),
+                                             int(m_history.budget() >> 20), 16, 1 << 20, 64, &ok);
+        if (!ok)
+            return;
+        QSettings().setValue(QStringLiteral("undo/memoryLimitMiB"), mib);
+        m_history.setBudget(std::size_t(mib) << 20);
+        updateActions();
+    });
+    limit->setObjectName(QStringLiteral("undoMemoryLimit"));
 
     connect(m_window->filtersMenu(), &QMenu::aboutToShow, this, [this] {
         m_catalog.ensureLoaded(); // Python plugins, once Python is up

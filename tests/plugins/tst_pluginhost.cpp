@@ -2,7 +2,11 @@
 // cancel leave the image as it was, undo/redo, the undo memory bound, the
 // parameter dialog's preview, and the Plugins dialog.
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QInputDialog>
+#include <QSettings>
+#include <QTimer>
 #include <QComboBox>
 #include <QMenu>
 #include <QProgressDialog>
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void dialogOkKeepsThePreviewAsOneUndoStep();
     void pluginsDialogShowsSkippedPlugins();
     void reloadPicksUpChangedPythonPlugins();
+    void undoMemoryLimitIsASetting();
 
 private:
     Document *showPattern(int width = 40, int height = 30, int channels = 4);
@@ -75,6 +80,28 @@ void TestPluginHost::cleanup()
     m_viewer.reset();
     m_catalog.reset();
     m_registry.reset();
+}
+
+void TestPluginHost::undoMemoryLimitIsASetting()
+{
+    const QVariant saved = QSettings().value(QStringLiteral("undo/memoryLimitMiB"));
+    auto *action = m_window->findChild<QAction *>(QStringLiteral("undoMemoryLimit"));
+    QVERIFY(action);
+    // Answer the dialog the action opens: 64 MiB.
+    QTimer::singleShot(0, this, [] {
+        auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        dialog->setIntValue(64);
+        dialog->accept();
+    });
+    action->trigger();
+    QCOMPARE(m_host->undoHistory().budget(), std::size_t(64) << 20);
+    QCOMPARE(QSettings().value(QStringLiteral("undo/memoryLimitMiB")).toInt(), 64);
+    QCOMPARE(PluginHost::undoBudgetFromSettings(), std::size_t(64) << 20);
+    if (saved.isValid())
+        QSettings().setValue(QStringLiteral("undo/memoryLimitMiB"), saved);
+    else
+        QSettings().remove(QStringLiteral("undo/memoryLimitMiB"));
 }
 
 Document *TestPluginHost::showPattern(int width, int height, int channels)
