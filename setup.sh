@@ -17,6 +17,7 @@ PACKAGES=(
   nlohmann-json3-dev
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests
+  imagemagick              # writes an interlaced PNG for the format tests
 )
 BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)
 
