@@ -1,5 +1,7 @@
 #include "viewer/document.h"
 
+#include <livepix/contenthash.h>
+
 #include <utility>
 
 namespace livepix::gui {
@@ -26,6 +28,17 @@ void Document::setName(const QString &name)
 void Document::setFilePath(const QString &path)
 {
     m_filePath = path;
+}
+
+void Document::markClean()
+{
+    markClean(contentHash(m_image));
+}
+
+void Document::markClean(std::uint64_t hash)
+{
+    m_cleanHash = hash;
+    setModified(false);
 }
 
 void Document::setModified(bool modified)

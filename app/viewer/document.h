@@ -32,6 +32,15 @@ public:
     void setFilePath(const QString &path);
     bool isModified() const { return m_modified; }
     void setModified(bool modified);
+    /// Declares the pixels as saved (or as loaded): clears the modified mark
+    /// and remembers a fingerprint of the pixels (livepix::contentHash), so
+    /// that edits nobody announced (writes through NumPy) can be detected.
+    void markClean();
+    /// Same, with a fingerprint already taken (e.g. by the loader thread).
+    void markClean(std::uint64_t hash);
+    /// Fingerprint taken by markClean(); 0 when the document never was clean
+    /// (e.g. an image made by viewer.show()).
+    std::uint64_t cleanHash() const { return m_cleanHash; }
 
 Q_SIGNALS:
     void imageReplaced();
@@ -43,6 +52,7 @@ private:
     QString m_name;
     QString m_filePath;
     bool m_modified = false;
+    std::uint64_t m_cleanHash = 0;
 };
 
 } // namespace livepix::gui

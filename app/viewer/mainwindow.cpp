@@ -443,7 +443,7 @@ bool MainWindow::saveTo(Document *document, const QString &path, QString *error,
     const QFileInfo info(path);
     document->setFilePath(info.absoluteFilePath());
     document->setName(info.fileName());
-    document->setModified(false);
+    document->markClean();
     addRecentFile(info.absoluteFilePath());
     rebuildTabs();
     updateTitle();

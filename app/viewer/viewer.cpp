@@ -4,12 +4,16 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QThread>
+#include <QFutureWatcher>
+#include <QPointer>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 
+#include <livepix/contenthash.h>
 #include <livepix/imageerror.h>
 #include <livepix/imageio.h>
 
@@ -26,6 +30,7 @@ struct LoadJob {
     std::atomic<float> progress{0.0f};
     std::atomic<bool> cancel{false};
     Image image;
+    std::uint64_t hash = 0; // contentHash(image), taken on the loader thread
     std::string error;
 };
 
@@ -38,9 +43,15 @@ struct Viewer::Private {
     double exposure = 0.0;
     double gamma = 1.0;
     QList<std::shared_ptr<LoadJob>> jobs;
+    QTimer modifiedCheck; // single shot: see pixelsMayHaveChanged()
 };
 
-Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private) {}
+Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
+{
+    d->modifiedCheck.setSingleShot(true);
+    d->modifiedCheck.setInterval(ModifiedCheckDelayMs);
+    connect(&d->modifiedCheck, &QTimer::timeout, this, &Viewer::checkForUnsavedEdits);
+}
 
 Viewer::~Viewer()
 {
@@ -70,6 +81,7 @@ Document *Viewer::open(const QString &path, QString *error)
                 job->progress.store(progress, std::memory_order_relaxed);
                 return !job->cancel.load(std::memory_order_relaxed);
             });
+            job->hash = contentHash(job->image);
         } catch (const ImageError &e) {
             job->error = e.what();
         } catch (const std::exception &e) {
@@ -103,6 +115,7 @@ Document *Viewer::open(const QString &path, QString *error)
     }
     auto *document = new Document(job->image, QFileInfo(path).fileName(), this);
     document->setFilePath(QFileInfo(path).absoluteFilePath());
+    document->markClean(job->hash);
     d->documents.append(document);
     d->zoom = 0.0; // a newly opened image starts fitted to the window
     Q_EMIT documentsChanged();
@@ -195,7 +208,29 @@ void Viewer::pixelsMayHaveChanged()
 {
     for (Document *document : std::as_const(d->documents))
         document->image().markChanged();
+    // Writes through NumPy are invisible to C++: once the changes pause,
+    // compare each clean document's pixels with its saved fingerprint.
+    d->modifiedCheck.start();
     Q_EMIT pixelsChanged();
+}
+
+void Viewer::checkForUnsavedEdits()
+{
+    for (Document *document : std::as_const(d->documents)) {
+        if (document->isModified() || document->cleanHash() == 0)
+            continue;
+        // Hash a handle (not the Document) on a pool thread; the watcher
+        // dies with the Viewer, the task only holds the buffer reference.
+        auto *watcher = new QFutureWatcher<std::uint64_t>(this);
+        QPointer<Document> guard(document);
+        const std::uint64_t clean = document->cleanHash();
+        connect(watcher, &QFutureWatcherBase::finished, this, [watcher, guard, clean] {
+            if (guard && !guard->isModified() && guard->cleanHash() == clean && watcher->result() != clean)
+                guard->setModified(true);
+            watcher->deleteLater();
+        });
+        watcher->setFuture(QtConcurrent::run([image = document->image()] { return contentHash(image); }));
+    }
 }
 
 } // namespace livepix::gui

@@ -19,6 +19,8 @@ class Document;
 class Viewer : public QObject {
     Q_OBJECT
 public:
+    static constexpr int ModifiedCheckDelayMs = 250;
+
     explicit Viewer(QObject *parent = nullptr);
     ~Viewer() override;
 
@@ -55,7 +57,9 @@ public Q_SLOTS:
     /// THE one "pixels may have changed" path: bumps the revision of every
     /// open image (so caches rebuild) and asks the views to repaint. Called
     /// after every console statement, script, filter run, and on a timer while
-    /// Python or a filter is running.
+    /// Python or a filter is running. ModifiedCheckDelayMs after the last
+    /// call, documents whose pixels differ from their saved fingerprint
+    /// (Document::markClean) get the modified mark.
     void pixelsMayHaveChanged();
 
 Q_SIGNALS:
@@ -71,6 +75,8 @@ Q_SIGNALS:
     void loadFinished(const QString &path);
 
 private:
+    void checkForUnsavedEdits();
+
     struct Private;
     Private *d;
 };

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void showAndClose();
     void closingDoesNotFreeSharedPixels();
     void pixelsMayHaveChangedBumpsRevisions();
+    void unannouncedEditsMarkTheDocumentModified();
     void viewSettings();
     void documentSignals();
 
@@ -156,6 +157,40 @@ void TestViewer::pixelsMayHaveChangedBumpsRevisions()
     QCOMPARE(changed.count(), 1);
     QVERIFY(a->image().revision() > ra);
     QVERIFY(b->image().revision() > rb);
+}
+
+void TestViewer::unannouncedEditsMarkTheDocumentModified()
+{
+    Viewer viewer;
+    QString error;
+    Document *opened = viewer.open(m_png, &error);
+    QVERIFY2(opened, qPrintable(error));
+    QVERIFY(!opened->isModified());
+    QVERIFY(opened->cleanHash() != 0);
+    Document *shown = viewer.show(Image::create(4, 4, 1, DType::UInt8), QStringLiteral("scratch"));
+    QSignalSpy modified(opened, &Document::modifiedChanged);
+
+    // "Maybe changed" with nothing written: still clean after the check ran.
+    viewer.pixelsMayHaveChanged();
+    QTest::qWait(Viewer::ModifiedCheckDelayMs + 300);
+    QVERIFY(!opened->isModified());
+    QCOMPARE(modified.count(), 0);
+
+    // A write C++ never hears of (as through NumPy), then the usual call.
+    opened->image().at<std::uint8_t>(0, 0, 1) = 42;
+    shown->image().at<std::uint8_t>(0, 0, 0) = 1;
+    viewer.pixelsMayHaveChanged();
+    QTRY_VERIFY(opened->isModified());
+    QCOMPARE(modified.count(), 1);
+    // A document that was never saved has nothing to compare with.
+    QVERIFY(!shown->isModified());
+
+    // Saving makes it clean again.
+    opened->markClean();
+    QVERIFY(!opened->isModified());
+    viewer.pixelsMayHaveChanged();
+    QTest::qWait(Viewer::ModifiedCheckDelayMs + 300);
+    QVERIFY(!opened->isModified());
 }
 
 void TestViewer::viewSettings()
