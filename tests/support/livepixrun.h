@@ -1,0 +1,41 @@
+#pragma once
+// runLivepix(): run the built `livepix` binary the way a batch user would, for
+// tests of the command line (--screenshot, --exec, --script, exit codes).
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+/// What one run printed and returned. exitCode is -1 when the program
+/// crashed or did not finish within two minutes, so a test that expects a
+/// clean failure checks exitCode > 0.
+struct LivepixRun {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/// Runs `program arguments` offscreen, with its settings and data folders
+/// (QSettings, console history, startup.py) inside `sandbox`, never the
+/// user's own.
+inline LivepixRun runLivepix(const QString &program, const QStringList &arguments, const QString &sandbox)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), sandbox + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), sandbox + QStringLiteral("/data"));
+    process.setProcessEnvironment(env);
+    process.start(program, arguments);
+    LivepixRun run;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    if (process.exitStatus() == QProcess::NormalExit)
+        run.exitCode = process.exitCode();
+    run.out = QString::fromLocal8Bit(process.readAllStandardOutput());
+    run.err = QString::fromLocal8Bit(process.readAllStandardError());
+    return run;
+}
