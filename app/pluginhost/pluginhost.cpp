@@ -397,21 +397,14 @@ void PluginHost::cancelRun()
         m_job->cancel();
 }
 
-bool PluginHost::undo()
-{
-    Document *document = m_viewer->current();
-    if (!document || m_job || m_dialog || m_history.undo(document).isNull())
-        return false;
-    m_viewer->pixelsMayHaveChanged();
-    document->setModified(true);
-    updateActions();
-    return true;
-}
+bool PluginHost::undo() { return stepHistory(&UndoHistory::undo); }
 
-bool PluginHost::redo()
+bool PluginHost::redo() { return stepHistory(&UndoHistory::redo); }
+
+bool PluginHost::stepHistory(Image (UndoHistory::*step)(const void *))
 {
     Document *document = m_viewer->current();
-    if (!document || m_job || m_dialog || m_history.redo(document).isNull())
+    if (!document || m_job || m_dialog || (m_history.*step)(document).isNull())
         return false;
     m_viewer->pixelsMayHaveChanged();
     document->setModified(true);

@@ -95,6 +95,8 @@ Q_SIGNALS:
     void runFinished(const QString &filter, bool ok, bool cancelled, const QString &error);
 
 private:
+    /// Undo or redo one step of the current document (step is UndoHistory::undo or ::redo).
+    bool stepHistory(Image (UndoHistory::*step)(const void *));
     void createMenus();
     void rebuildFiltersMenu();
     void updateActions();
