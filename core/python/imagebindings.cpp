@@ -26,15 +26,13 @@ DType dtypeFromPython(py::handle object)
         throw py::type_error("dtype " + py::repr(object).cast<std::string>() + " is not understood by NumPy; use " +
                              kKeptTypes);
     }
+    // NumPy has normalised the spelling ("u1", np.uint8, "uint8" all give
+    // "uint8"); the core knows which names it keeps.
     const std::string name = py::str(dtype.attr("name"));
-    if (name == "uint8")
-        return DType::UInt8;
-    if (name == "uint16")
-        return DType::UInt16;
-    if (name == "float16")
-        return DType::Float16;
-    if (name == "float32")
-        return DType::Float32;
+    try {
+        return parseDType(name);
+    } catch (const std::invalid_argument &) {
+    }
     throw py::type_error("livepix images hold " + std::string(kKeptTypes) + ", not " + name);
 }
 
