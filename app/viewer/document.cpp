@@ -41,6 +41,12 @@ void Document::markClean(std::uint64_t hash)
     setModified(false);
 }
 
+void Document::setDisplaySettings(DisplaySettings settings)
+{
+    m_display = std::move(settings);
+    Q_EMIT displaySettingsChanged();
+}
+
 void Document::setModified(bool modified)
 {
     if (modified == m_modified)

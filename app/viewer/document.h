@@ -5,6 +5,8 @@
 
 #include <livepix/image.h>
 
+#include "viewer/displaysettings.h"
+
 namespace livepix::gui {
 
 /// One open image: the core Image handle plus what the window knows about it
@@ -42,10 +44,16 @@ public:
     /// (e.g. an image made by viewer.show()).
     std::uint64_t cleanHash() const { return m_cleanHash; }
 
+    /// How this document is shown (levels, colormap, channel, compare...).
+    const DisplaySettings &displaySettings() const { return m_display; }
+    /// Replaces the display settings; emits displaySettingsChanged().
+    void setDisplaySettings(DisplaySettings settings);
+
 Q_SIGNALS:
     void imageReplaced();
     void nameChanged();
     void modifiedChanged(bool modified);
+    void displaySettingsChanged();
 
 private:
     Image m_image;
@@ -53,6 +61,7 @@ private:
     QString m_filePath;
     bool m_modified = false;
     std::uint64_t m_cleanHash = 0;
+    DisplaySettings m_display;
 };
 
 } // namespace livepix::gui

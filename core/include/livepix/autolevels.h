@@ -1,0 +1,42 @@
+#pragma once
+// Levels (black and white points) fitted to an image's data.
+#include <vector>
+
+#include "livepix/export.h"
+#include "livepix/image.h"
+
+namespace livepix {
+
+/// A black point and a white point in the image's stored units (raw uint16
+/// counts, raw floats). Always lo < hi for ranges this file returns.
+struct LevelRange {
+    double lo = 0.0;
+    double hi = 1.0;
+    bool operator==(const LevelRange &o) const { return lo == o.lo && hi == o.hi; }
+};
+
+enum class AutoLevelsMode { MinMax, Percentile };
+
+struct AutoLevelsOptions {
+    AutoLevelsMode mode = AutoLevelsMode::MinMax;
+    double lowPercent = 0.1;   // Percentile mode: saturate this % at the low end
+    double highPercent = 99.9; // ... and keep values up to this percentile
+    /// One range for all `channels` (true, as Fiji and napari do for colour) or one per channel.
+    bool linked = true;
+    /// Channels to fit (indices); empty: the colour channels (alpha excluded).
+    std::vector<int> channels;
+    /// 0: every pixel; otherwise a regular sample of about this many pixels.
+    std::size_t pixelBudget = 0;
+};
+
+/// Fits levels to the finite values. Returns one range per image channel
+/// (channels not fitted get the dtype's full range; linked: every fitted
+/// channel gets the same range). A constant or empty channel gets a sensible
+/// non-empty range: [v - 0.5, v + 0.5] for integers, [v - max(|v|,1)*0.5, v + max(|v|,1)*0.5] for floats,
+/// clamped to the dtype's range for integers.
+LIVEPIX_API std::vector<LevelRange> autoLevels(const Image &image, const AutoLevelsOptions &options = {});
+
+/// The dtype's full range: uint8 0..255, uint16 0..65535, floats 0..1.
+LIVEPIX_API LevelRange fullRange(DType type);
+
+} // namespace livepix
