@@ -14,6 +14,7 @@ PACKAGES=(
   qt6-base-dev libxkbcommon-dev libgl-dev
   libopenimageio-dev openimageio-tools
   pybind11-dev python3-dev python3-numpy python3-pil python3-pytest
+  python3-hypothesis       # property-based tests (tests/python/test_properties.py)
   nlohmann-json3-dev
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests

@@ -6,7 +6,10 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <livepix/checkedsize.h>
+
 #include <cctype>
+#include <climits>
 #include <sstream>
 
 namespace livepix::python {
@@ -34,6 +37,27 @@ DType dtypeFromPython(py::handle object)
     } catch (const std::invalid_argument &) {
     }
     throw py::type_error("livepix images hold " + std::string(kKeptTypes) + ", not " + name);
+}
+
+// A Python integer (anything with __index__, so NumPy integers too) as an
+// int. pybind11's own int conversion would raise a TypeError that names no
+// value for 2**31; this raises `Error` (ValueError for sizes, IndexError for
+// positions) naming the argument and its value.
+template <typename Error> int intArgument(py::handle value, const char *name)
+{
+    if (!PyIndex_Check(value.ptr()))
+        throw py::type_error(std::string(name) + " must be an int, got " + py::repr(value).cast<std::string>() +
+                             " (" + Py_TYPE(value.ptr())->tp_name + ")");
+    py::int_ number = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
+    if (!number)
+        throw py::error_already_set();
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(number.ptr(), &overflow);
+    if (overflow != 0 || v < INT_MIN || v > INT_MAX)
+        throw Error(std::string(name) + " " + py::str(number).cast<std::string>() +
+                    " is outside the range livepix sizes and positions take (" + std::to_string(INT_MIN) + ".." +
+                    std::to_string(INT_MAX) + ")");
+    return static_cast<int>(v);
 }
 
 std::string channelSummary(const Image &image)
@@ -93,8 +117,9 @@ py::object fromArray(py::handle source)
         throw py::value_error("an image has at most " + std::to_string(Image::maxChannels) + " channels, got " +
                               std::to_string(channels) + " (is the array (channels, height, width)? " +
                               "use np.moveaxis(a, 0, -1))");
-    if (height > INT32_MAX || width > INT32_MAX)
-        throw py::value_error("array too large for an image");
+    if (height > INT_MAX || width > INT_MAX)
+        throw py::value_error("an array of shape " + py::str(py::object(array.attr("shape"))).cast<std::string>() +
+                              " is too large for an image: width and height are at most " + std::to_string(INT_MAX));
 
     py::object result = py::cast(Image::create(static_cast<int>(width), static_cast<int>(height),
                                                static_cast<int>(channels), type));
@@ -121,8 +146,10 @@ of shape (height, width) for one channel and (height, width, channels)
 otherwise, with the image's real byte strides.
 )doc");
 
-    cls.def(py::init([](int width, int height, int channels, py::object dtype) {
-                return Image::create(width, height, channels, dtypeFromPython(dtype));
+    cls.def(py::init([](py::handle width, py::handle height, py::handle channels, py::object dtype) {
+                return Image::create(intArgument<py::value_error>(width, "width"),
+                                     intArgument<py::value_error>(height, "height"),
+                                     intArgument<py::value_error>(channels, "channels"), dtypeFromPython(dtype));
             }),
             "width"_a, "height"_a, "channels"_a = 4, "dtype"_a = "uint8");
 
@@ -143,13 +170,16 @@ otherwise, with the image's real byte strides.
     cls.def_property_readonly(
         "nbytes",
         [](const Image &image) {
-            return static_cast<std::size_t>(image.width()) * image.height() * image.channels() * image.componentSize();
+            constexpr std::string_view what = "nbytes";
+            return checkedMul(checkedMul(std::size_t(image.width()), std::size_t(image.height()), what),
+                              checkedMul(std::size_t(image.channels()), image.componentSize(), what), what);
         },
         "Bytes of pixel data (without row padding).");
     cls.def_property(
         "channel_names", [](const Image &image) { return image.channelNames(); },
         [](Image &image, std::vector<std::string> names) { image.setChannelNames(std::move(names)); },
-        "Names of the channels, e.g. ['R', 'G', 'B', 'A']. Assign a list of the same length to rename.");
+        "Names of the channels, e.g. ['R', 'G', 'B', 'A']. Assign a list of the same length to rename; the "
+        "names belong to the image, so every handle of it (viewer.image, the document) sees the new ones.");
     cls.def_property(
         "path", [](const Image &image) { return image.path(); },
         [](Image &image, py::handle path) { image.setPath(path.is_none() ? std::string() : toPath(path)); },
@@ -158,8 +188,9 @@ otherwise, with the image's real byte strides.
                               "The file's component type when it differed from dtype (e.g. 'float64'), else ''.");
     cls.def_property(
         "readonly", &Image::readOnly, &Image::setReadOnly,
-        "True when arrays and memoryviews of this image are read-only. A flag on this handle, checked when a "
-        "view is exported: views made earlier keep their writability.");
+        "True when arrays and memoryviews of this image are read-only. Shared by every handle of the image "
+        "(like channel_names, path and metadata); checked when a view is exported: views made earlier keep "
+        "their writability.");
     cls.def_property_readonly("revision", &Image::revision,
                               "Counter bumped by mark_changed(); display caches compare it.");
     cls.def("mark_changed", &Image::markChanged,
@@ -177,11 +208,26 @@ otherwise, with the image's real byte strides.
         "How many C++ handles share the buffer (this one, views, exported arrays).");
 
     cls.def("copy", &Image::copy, "Deep copy into a new buffer (keeps path, channel names and metadata).");
-    cls.def("view", &Image::view, "x"_a, "y"_a, "width"_a, "height"_a,
-            "A crop sharing memory with this image (IndexError if it leaves the image).");
-    cls.def("channel_view", &Image::channelView, "first"_a, "count"_a = 1,
-            "A subset of the channels sharing memory, e.g. img.channel_view(0, 3) is RGB of RGBA.");
-    cls.def("__copy__", [](const Image &image) { return image; }, "A new handle to the same pixels.");
+    cls.def(
+        "view",
+        [](const Image &image, py::handle x, py::handle y, py::handle width, py::handle height) {
+            return image.view(intArgument<py::index_error>(x, "x"), intArgument<py::index_error>(y, "y"),
+                              intArgument<py::index_error>(width, "width"),
+                              intArgument<py::index_error>(height, "height"));
+        },
+        "x"_a, "y"_a, "width"_a, "height"_a,
+        "A crop sharing memory with this image (IndexError if it leaves the image). It starts with a copy of "
+        "this image's channel names, path and metadata; changing them on the view leaves this image's alone.");
+    cls.def(
+        "channel_view",
+        [](const Image &image, py::handle first, py::handle count) {
+            return image.channelView(intArgument<py::index_error>(first, "first"),
+                                     intArgument<py::index_error>(count, "count"));
+        },
+        "first"_a, "count"_a = 1,
+        "A subset of the channels sharing memory, e.g. img.channel_view(0, 3) is RGB of RGBA.");
+    cls.def("__copy__", [](const Image &image) { return image; },
+            "A new handle to the same image: same pixels, same channel names, path and metadata.");
     cls.def("__deepcopy__", [](const Image &image, py::handle) { return image.copy(); }, "memo"_a);
     cls.def("__repr__", &reprOf);
     // Pickling (multiprocessing, caching) sends a compact copy of the pixels
@@ -202,16 +248,19 @@ otherwise, with the image's real byte strides.
             image.setChannelNames(state[1].cast<std::vector<std::string>>());
             image.setPath(state[2].cast<std::string>());
             image.setSourceType(state[3].cast<std::string>());
+            Metadata metadata;
             for (auto entry : state[4].cast<py::list>()) {
                 auto item = entry.cast<py::tuple>();
-                image.metadata().set(item[0].cast<std::string>(), item[2].cast<std::string>(),
-                                     item[1].cast<std::string>());
+                metadata.set(item[0].cast<std::string>(), item[2].cast<std::string>(), item[1].cast<std::string>());
             }
+            image.setMetadata(std::move(metadata));
             image.setReadOnly(state[5].cast<bool>());
             return image;
         }));
 
     // Metadata is offered as a mapping by livepix/_metadata.py on top of these.
+    // They act on the state every handle of the image shares, so a value set
+    // through viewer.image is the one the app saves.
     cls.def("_metadata_entries", [](const Image &image) {
         py::list entries;
         for (const auto &e : image.metadata().entries())
@@ -219,8 +268,8 @@ otherwise, with the image's real byte strides.
         return entries;
     });
     cls.def("_set_metadata", [](Image &image, const std::string &name, const std::string &value,
-                                const std::string &type) { image.metadata().set(name, value, type); });
-    cls.def("_remove_metadata", [](Image &image, const std::string &name) { image.metadata().remove(name); });
+                                const std::string &type) { image.setMetadataValue(name, value, type); });
+    cls.def("_remove_metadata", [](Image &image, const std::string &name) { image.removeMetadataValue(name); });
     return cls;
 }
 

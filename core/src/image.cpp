@@ -1,14 +1,80 @@
 #include "livepix/image.h"
 
+#include "livepix/checkedsize.h"
+
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 namespace livepix {
 
+/// The descriptive state every handle of one image shares (see image.h).
+struct detail::ImageDescriptor {
+    mutable std::mutex mutex; // guards everything below
+    std::vector<std::string> channelNames;
+    std::string path;
+    std::string sourceType;
+    bool readOnly = false;
+    Metadata metadata;
+};
+
+using Descriptor = detail::ImageDescriptor;
+
+namespace {
+
+std::string describeLayout(std::int64_t width, std::int64_t height, std::int64_t channels, DType type)
+{
+    return std::to_string(width) + "x" + std::to_string(height) + " image with " + std::to_string(channels) + " " +
+           dtypeName(type) + (channels == 1 ? " channel" : " channels");
+}
+
+// A copy of one field, taken under the lock: a reference into the shared
+// state could tear or dangle while another thread sets it. A null image
+// reads as empty.
+template <typename T>
+T readState(const std::shared_ptr<Descriptor> &descriptor, T Descriptor::*field)
+{
+    if (!descriptor)
+        return T{};
+    std::lock_guard<std::mutex> lock(descriptor->mutex);
+    return (*descriptor).*field;
+}
+
+std::shared_ptr<Descriptor> newDescriptor(int channels)
+{
+    auto descriptor = std::make_shared<Descriptor>();
+    descriptor->channelNames = Image::defaultChannelNames(channels);
+    return descriptor;
+}
+
+} // namespace
+
 std::size_t paddedRowBytes(int width, int channels, DType type)
 {
-    const std::size_t bytes = static_cast<std::size_t>(width) * channels * byteSize(type);
-    return (bytes + PixelBuffer::Alignment - 1) / PixelBuffer::Alignment * PixelBuffer::Alignment;
+    if (width < 0 || channels < 0)
+        throw std::invalid_argument("sizes must not be negative, got a row " + std::to_string(width) +
+                                    " pixels wide with " + std::to_string(channels) + " channels");
+    constexpr std::string_view what = "bytes per row (width * channels * bytes per component)";
+    const std::size_t bytes = checkedMul(checkedMul(std::size_t(width), std::size_t(channels), what),
+                                         byteSize(type), what);
+    const std::size_t padded = checkedAdd(bytes, PixelBuffer::Alignment - 1, "bytes per row, padded to 64");
+    return padded / PixelBuffer::Alignment * PixelBuffer::Alignment;
+}
+
+std::size_t imageByteCount(int width, int height, int channels, DType type)
+{
+    if (width < 0 || height < 0 || channels < 0)
+        throw std::invalid_argument("sizes must not be negative, got a " +
+                                    describeLayout(width, height, channels, type));
+    try {
+        const std::size_t bytes =
+            checkedMul(paddedRowBytes(width, channels, type), std::size_t(height), "bytes per row * height");
+        checkedSigned(bytes, "byte count"); // offsets into the buffer are std::ptrdiff_t
+        return bytes;
+    } catch (const std::invalid_argument &e) {
+        throw std::invalid_argument("a " + describeLayout(width, height, channels, type) + " is too large: " +
+                                    e.what());
+    }
 }
 
 Image Image::create(int width, int height, int channels, DType type)
@@ -19,16 +85,16 @@ Image Image::create(int width, int height, int channels, DType type)
     if (channels < 1 || channels > maxChannels)
         throw std::invalid_argument("channels must be 1.." + std::to_string(maxChannels) + ", got " +
                                     std::to_string(channels));
-    const std::size_t rowBytes = paddedRowBytes(width, channels, type);
+    const std::size_t bytes = imageByteCount(width, height, channels, type);
     Image image;
-    image.m_buffer = PixelBuffer::allocate(rowBytes * static_cast<std::size_t>(height));
+    image.m_buffer = PixelBuffer::allocate(bytes);
     image.m_width = width;
     image.m_height = height;
     image.m_channels = channels;
     image.m_dtype = type;
-    image.m_xStride = static_cast<std::ptrdiff_t>(channels * byteSize(type));
-    image.m_yStride = static_cast<std::ptrdiff_t>(rowBytes);
-    image.m_channelNames = defaultChannelNames(channels);
+    image.m_xStride = static_cast<std::ptrdiff_t>(std::size_t(channels) * byteSize(type));
+    image.m_yStride = static_cast<std::ptrdiff_t>(paddedRowBytes(width, channels, type));
+    image.m_descriptor = newDescriptor(channels);
     return image;
 }
 
@@ -38,16 +104,28 @@ Image Image::wrap(PixelBufferPtr buffer, std::size_t offset, int width, int heig
     if (!buffer)
         throw std::invalid_argument("Image::wrap: null buffer");
     if (width <= 0 || height <= 0 || channels < 1 || channels > maxChannels)
-        throw std::invalid_argument("Image::wrap: invalid size or channel count");
-    // Check that the lowest and highest byte touched both lie inside the buffer.
-    const std::ptrdiff_t lastX = static_cast<std::ptrdiff_t>(width - 1) * xStride;
-    const std::ptrdiff_t lastY = static_cast<std::ptrdiff_t>(height - 1) * yStride;
-    const std::ptrdiff_t lo = std::min<std::ptrdiff_t>(0, lastX) + std::min<std::ptrdiff_t>(0, lastY);
-    const std::ptrdiff_t hi = std::max<std::ptrdiff_t>(0, lastX) + std::max<std::ptrdiff_t>(0, lastY) +
-                              static_cast<std::ptrdiff_t>(channels * byteSize(type));
-    if (static_cast<std::ptrdiff_t>(offset) + lo < 0 ||
-        static_cast<std::ptrdiff_t>(offset) + hi > static_cast<std::ptrdiff_t>(buffer->size()))
-        throw std::invalid_argument("Image::wrap: pixels do not fit in the buffer");
+        throw std::invalid_argument("Image::wrap: invalid size or channel count: " +
+                                    describeLayout(width, height, channels, type));
+    // The lowest and highest byte the pixels touch, relative to pixel (0, 0),
+    // must both lie inside the buffer. Each product and sum is checked: a
+    // huge stride must not wrap around to a small, harmless-looking extent.
+    const std::ptrdiff_t lastX = checkedMul(std::ptrdiff_t(width - 1), xStride, "Image::wrap: (width - 1) * xStride");
+    const std::ptrdiff_t lastY = checkedMul(std::ptrdiff_t(height - 1), yStride, "Image::wrap: (height - 1) * yStride");
+    const std::ptrdiff_t lo = checkedAdd(std::min<std::ptrdiff_t>(0, lastX), std::min<std::ptrdiff_t>(0, lastY),
+                                         "Image::wrap: lowest byte");
+    const std::ptrdiff_t hi = checkedAdd(checkedAdd(std::max<std::ptrdiff_t>(0, lastX),
+                                                    std::max<std::ptrdiff_t>(0, lastY), "Image::wrap: highest byte"),
+                                         std::ptrdiff_t(std::size_t(channels) * byteSize(type)),
+                                         "Image::wrap: end of the last pixel");
+    const std::ptrdiff_t start = checkedSigned(offset, "Image::wrap: offset");
+    const std::ptrdiff_t first = checkedAdd(start, lo, "Image::wrap: offset + lowest byte");
+    const std::ptrdiff_t end = checkedAdd(start, hi, "Image::wrap: offset + end of the last pixel");
+    if (first < 0 || end > checkedSigned(buffer->size(), "Image::wrap: buffer size"))
+        throw std::invalid_argument("Image::wrap: a " + describeLayout(width, height, channels, type) +
+                                    " with strides (" + std::to_string(xStride) + ", " + std::to_string(yStride) +
+                                    ") at offset " + std::to_string(offset) + " spans bytes " +
+                                    std::to_string(first) + ".." + std::to_string(end) + ", outside the buffer's " +
+                                    std::to_string(buffer->size()) + " bytes");
     Image image;
     image.m_buffer = std::move(buffer);
     image.m_offset = offset;
@@ -57,7 +135,7 @@ Image Image::wrap(PixelBufferPtr buffer, std::size_t offset, int width, int heig
     image.m_dtype = type;
     image.m_xStride = xStride;
     image.m_yStride = yStride;
-    image.m_channelNames = defaultChannelNames(channels);
+    image.m_descriptor = newDescriptor(channels);
     return image;
 }
 
@@ -97,26 +175,35 @@ float Image::valueAt(int x, int y, int c) const
 
 Image Image::view(int x, int y, int width, int height) const
 {
-    if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > m_width || y + height > m_height)
+    // In 64 bits: x + width may be more than INT_MAX.
+    if (x < 0 || y < 0 || width <= 0 || height <= 0 || std::int64_t(x) + width > m_width ||
+        std::int64_t(y) + height > m_height)
         throw std::out_of_range("view (" + std::to_string(x) + ", " + std::to_string(y) + ", " +
                                 std::to_string(width) + ", " + std::to_string(height) + ") is outside the " +
                                 std::to_string(m_width) + "x" + std::to_string(m_height) + " image");
     Image result = *this;
-    result.m_offset = m_offset + static_cast<std::size_t>(y * m_yStride + x * m_xStride);
+    const std::ptrdiff_t delta = checkedAdd(checkedMul(std::ptrdiff_t(y), m_yStride, "view: y * yStride"),
+                                            checkedMul(std::ptrdiff_t(x), m_xStride, "view: x * xStride"),
+                                            "view: offset of its first pixel");
+    result.m_offset = std::size_t(checkedAdd(checkedSigned(m_offset, "view: offset"), delta, "view: offset"));
     result.m_width = width;
     result.m_height = height;
+    result.m_descriptor = cloneDescriptor();
     return result;
 }
 
 Image Image::channelView(int first, int count) const
 {
-    if (first < 0 || count <= 0 || first + count > m_channels)
-        throw std::out_of_range("channels " + std::to_string(first) + ".." + std::to_string(first + count - 1) +
-                                " are outside the image's " + std::to_string(m_channels) + " channels");
+    if (first < 0 || count <= 0 || std::int64_t(first) + count > m_channels)
+        throw std::out_of_range("channels " + std::to_string(first) + ".." +
+                                std::to_string(std::int64_t(first) + count - 1) + " are outside the image's " +
+                                std::to_string(m_channels) + " channels");
     Image result = *this;
-    result.m_offset = m_offset + static_cast<std::size_t>(first) * componentSize();
+    result.m_offset = checkedAdd(m_offset, std::size_t(first) * componentSize(), "channelView: offset");
     result.m_channels = count;
-    result.m_channelNames.assign(m_channelNames.begin() + first, m_channelNames.begin() + first + count);
+    result.m_descriptor = cloneDescriptor();
+    auto &names = result.m_descriptor->channelNames; // not shared yet: no lock needed
+    names = std::vector<std::string>(names.begin() + first, names.begin() + first + count);
     return result;
 }
 
@@ -144,25 +231,95 @@ Image Image::copy() const
         return {};
     Image result = create(m_width, m_height, m_channels, m_dtype);
     result.copyPixelsFrom(*this);
-    result.m_channelNames = m_channelNames;
-    result.m_path = m_path;
-    result.m_sourceType = m_sourceType;
-    result.m_metadata = m_metadata;
+    result.m_descriptor = cloneDescriptor();
+    result.m_descriptor->readOnly = false; // new pixels of the caller's own
     return result;
 }
 
+std::shared_ptr<Descriptor> Image::cloneDescriptor() const
+{
+    auto clone = std::make_shared<Descriptor>();
+    if (!m_descriptor)
+        return clone;
+    std::lock_guard<std::mutex> lock(m_descriptor->mutex);
+    clone->channelNames = m_descriptor->channelNames;
+    clone->path = m_descriptor->path;
+    clone->sourceType = m_descriptor->sourceType;
+    clone->readOnly = m_descriptor->readOnly;
+    clone->metadata = m_descriptor->metadata;
+    return clone;
+}
+
+Descriptor &Image::descriptorForWrite(const char *what) const
+{
+    if (!m_descriptor)
+        throw std::invalid_argument(std::string(what) + " on a null image");
+    return *m_descriptor;
+}
+
+std::vector<std::string> Image::channelNames() const { return readState(m_descriptor, &Descriptor::channelNames); }
+std::string Image::path() const { return readState(m_descriptor, &Descriptor::path); }
+std::string Image::sourceType() const { return readState(m_descriptor, &Descriptor::sourceType); }
+bool Image::readOnly() const { return readState(m_descriptor, &Descriptor::readOnly); }
+const Metadata Image::metadata() const { return readState(m_descriptor, &Descriptor::metadata); }
+
 void Image::setChannelNames(std::vector<std::string> names)
 {
+    Descriptor &d = descriptorForWrite("setChannelNames");
     if (static_cast<int>(names.size()) != m_channels)
         throw std::invalid_argument("expected " + std::to_string(m_channels) + " channel names, got " +
                                     std::to_string(names.size()));
-    m_channelNames = std::move(names);
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.channelNames = std::move(names);
+}
+
+void Image::setPath(std::string path)
+{
+    Descriptor &d = descriptorForWrite("setPath");
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.path = std::move(path);
+}
+
+void Image::setSourceType(std::string type)
+{
+    Descriptor &d = descriptorForWrite("setSourceType");
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.sourceType = std::move(type);
+}
+
+void Image::setReadOnly(bool readOnly)
+{
+    Descriptor &d = descriptorForWrite("setReadOnly");
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.readOnly = readOnly;
+}
+
+void Image::setMetadata(Metadata metadata)
+{
+    Descriptor &d = descriptorForWrite("setMetadata");
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.metadata = std::move(metadata);
+}
+
+void Image::setMetadataValue(const std::string &name, const std::string &value, const std::string &type)
+{
+    Descriptor &d = descriptorForWrite("setMetadataValue");
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.metadata.set(name, value, type);
+}
+
+void Image::removeMetadataValue(const std::string &name)
+{
+    Descriptor &d = descriptorForWrite("removeMetadataValue");
+    std::lock_guard<std::mutex> lock(d.mutex);
+    d.metadata.remove(name);
 }
 
 int Image::alphaChannel() const
 {
-    for (int c = 0; c < static_cast<int>(m_channelNames.size()); ++c) {
-        std::string n = m_channelNames[c];
+    const std::vector<std::string> names = channelNames();
+    for (int c = 0; c < static_cast<int>(names.size()); ++c) {
+        std::string n = names[c];
         std::transform(n.begin(), n.end(), n.begin(), [](unsigned char ch) { return std::tolower(ch); });
         if (n == "a" || n == "alpha")
             return c;

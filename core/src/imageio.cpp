@@ -1,5 +1,6 @@
 #include "livepix/imageio.h"
 
+#include "livepix/checkedsize.h"
 #include "livepix/imageerror.h"
 
 #include <OpenImageIO/imageio.h>
@@ -7,10 +8,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <set>
 
@@ -164,9 +168,10 @@ void setAttribute(OIIO::ImageSpec &spec, const MetadataEntry &entry)
             spec.attribute(entry.name, entry.value);
         return; // string arrays and pointers do not come back from text
     }
+    // No reserve(count): the type string comes from a file or a script and
+    // may claim billions of values; the text bounds what is parsed.
     const std::size_t count = type.basevalues();
     std::vector<double> values;
-    values.reserve(count);
     const char *text = entry.value.c_str();
     while (*text) {
         char *end = nullptr;
@@ -210,10 +215,12 @@ void setAttribute(OIIO::ImageSpec &spec, const MetadataEntry &entry)
 // EXR line blocks) so no block is decoded twice.
 int rowsPerBand(const OIIO::ImageSpec &spec, const std::string &formatName)
 {
+    // In 64 bits: a header may claim a block of up to INT_MAX rows, and
+    // rounding up to whole blocks must not overflow.
     constexpr std::size_t targetBytes = std::size_t(4) << 20;
     const std::size_t rowBytes = std::max<std::size_t>(1, spec.scanline_bytes(true));
-    int rows = static_cast<int>(std::clamp<std::size_t>(targetBytes / rowBytes, 1, std::size_t(spec.height)));
-    int block = 1;
+    std::int64_t rows = std::int64_t(std::clamp<std::size_t>(targetBytes / rowBytes, 1, std::size_t(spec.height)));
+    std::int64_t block = 1;
     if (spec.tile_width > 0) {
         block = std::max(1, spec.tile_height);
     } else if (int strip = spec.get_int_attribute("tiff:RowsPerStrip", 0); strip > 0) {
@@ -229,7 +236,7 @@ int rowsPerBand(const OIIO::ImageSpec &spec, const std::string &formatName)
             block = 256;
     }
     rows = (rows + block - 1) / block * block;
-    return std::min(rows, spec.height);
+    return int(std::min<std::int64_t>(rows, spec.height));
 }
 
 // The first subimage with pixels: a FITS file's primary header often has
@@ -269,25 +276,46 @@ fs::path temporaryPathBeside(const fs::path &target)
                      std::to_string(counter.fetch_add(1)) + "-" + std::to_string(rng() % 100000) + ".tmp");
 }
 
-} // namespace
-
-Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
+// What kind of file a stat() result describes, for "not a regular file: ...".
+const char *specialFileKind(mode_t mode)
 {
-    std::error_code ec;
+    if (S_ISCHR(mode))
+        return "character device";
+    if (S_ISBLK(mode))
+        return "block device";
+    if (S_ISFIFO(mode))
+        return "FIFO (named pipe)";
+    if (S_ISSOCK(mode))
+        return "socket";
+    return "special file";
+}
+
+// Everything a load refuses before any byte is read. Only regular files go
+// on: opening a FIFO with no writer blocks forever, a device like /dev/zero
+// never ends, a socket cannot be opened at all. stat() follows symbolic
+// links, so a link to a device is refused the same way.
+void checkLoadable(const std::string &path)
+{
     if (path.empty())
         throw ImageError(path, "no file name given");
-    const auto status = fs::status(path, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
-        throw ImageError(path, "cannot read the file: " + ec.message()); // e.g. a folder on the way is locked
-    if (!fs::exists(status))
-        throw ImageError(path, "no such file");
-    if (fs::is_directory(status))
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            throw ImageError(path, "no such file");
+        throw ImageError(path, std::string("cannot read the file: ") + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode))
         throw ImageError(path, "this is a folder, not an image");
+    if (!S_ISREG(st.st_mode))
+        throw ImageError(path, std::string("not a regular file: ") + specialFileKind(st.st_mode));
     if (!accessible(path, R_OK))
         throw ImageError(path, std::string("cannot read the file: ") + std::strerror(errno));
-    if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec)
+    if (st.st_size == 0)
         throw ImageError(path, "the file is empty");
+}
 
+std::unique_ptr<OIIO::ImageInput> openInput(const std::string &path)
+{
     // OpenImageIO's global error queue (per thread) may hold a message from
     // an earlier failure; start clean so a reason never describes another file.
     (void)OIIO::geterror();
@@ -305,9 +333,15 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
         (void)OIIO::geterror(); // the probe's own complaints are not the reason
         throw ImageError(path, describeDecoderError(detail, false, signatureMatches));
     }
+    return input;
+}
 
-    const int subimage = firstSubimageWithPixels(*input);
-    const OIIO::ImageSpec spec = input->spec();
+// Checks a header's layout before anything is allocated, and returns the
+// dtype the image will have. A header can claim any size: every sum and
+// product below is checked, and what this computer cannot hold is refused
+// rather than letting the decoder fill pages until the system kills us.
+DType checkLayout(const std::string &path, const OIIO::ImageSpec &spec, std::string *sourceType)
+{
     const std::string layout = std::to_string(spec.width) + "x" + std::to_string(spec.height) + ", " +
                                std::to_string(spec.nchannels) + " channels";
     if (spec.width <= 0 || spec.height <= 0 || spec.nchannels <= 0)
@@ -319,45 +353,54 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     if (spec.nchannels > Image::maxChannels)
         throw ImageError(path, "too many channels (" + std::to_string(spec.nchannels) + "; livepix opens up to " +
                                    std::to_string(Image::maxChannels) + ")");
+    // The reader is asked for pixels x .. x + width, y .. y + height and
+    // z .. z + 1, in int.
+    if (std::int64_t(spec.x) + spec.width > INT_MAX || std::int64_t(spec.y) + spec.height > INT_MAX ||
+        std::int64_t(spec.z) + 1 > INT_MAX)
+        throw ImageError(path, "the data window (origin " + std::to_string(spec.x) + ", " + std::to_string(spec.y) +
+                                   ", size " + layout + ") ends beyond the largest coordinate, " +
+                                   std::to_string(INT_MAX));
 
     // Channels may have different formats (EXR); take the widest for the image.
     OIIO::TypeDesc format = spec.format;
     for (const auto &f : spec.channelformats)
         if (f.size() > format.size() || (f.is_floating_point() && !format.is_floating_point()))
             format = f;
-    std::string sourceType;
-    const DType type = keptType(format, &sourceType);
+    const DType type = keptType(format, sourceType);
 
-    // A header can claim any size; refuse what this computer cannot hold
-    // rather than letting the decoder fill pages until the system kills us.
-    const double needed = double(paddedRowBytes(spec.width, spec.nchannels, type)) * double(spec.height);
-    const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
-    if (physical > 0 && needed > physical)
-        throw ImageError(path, "the image is too large: " + layout + " needs " + gibibytes(needed) +
-                                   " GiB, more than this computer's memory (" + gibibytes(physical) + " GiB)");
-
-    Image image;
+    std::size_t needed = 0;
     try {
-        image = Image::create(spec.width, spec.height, spec.nchannels, type);
-    } catch (const std::bad_alloc &) {
-        throw ImageError(path, "not enough memory for a " + layout + " " + dtypeName(type) + " image");
+        needed = imageByteCount(spec.width, spec.height, spec.nchannels, type);
+    } catch (const std::invalid_argument &e) {
+        throw ImageError(path, e.what()); // "a <layout> is too large: <the sum that overflows>"
     }
+    const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGESIZE));
+    if (physical > 0 && double(needed) > physical)
+        throw ImageError(path, "the image is too large: " + layout + " needs " + gibibytes(double(needed)) +
+                                   " GiB, more than this computer's memory (" + gibibytes(physical) + " GiB)");
+    return type;
+}
 
-    // Decode straight into the padded rows of the new buffer, band by band.
-    // A decoder error in any band rejects the whole image: some readers
-    // (JPEG, PNG) report truncation only in the error queue while returning
-    // true, so the queue is checked too.
-    const int band = rowsPerBand(spec, input->format_name());
-    for (int y = 0; y < spec.height; y += band) {
+// Decodes straight into the padded rows of `image`, band by band. A decoder
+// error in any band rejects the whole image: some readers (JPEG, PNG) report
+// truncation only in the error queue while returning true, so the queue is
+// checked too.
+void readPixels(const std::string &path, OIIO::ImageInput &input, int subimage, const OIIO::ImageSpec &spec,
+                const Image &image, const ProgressCallback &progress)
+{
+    const OIIO::TypeDesc type = oiioType(image.dtype());
+    const int band = rowsPerBand(spec, input.format_name());
+    // checkLayout() made sure spec.y + spec.height fits in an int.
+    for (int y = 0; y < spec.height; y += std::min(band, spec.height - y)) {
         const int rows = std::min(band, spec.height - y);
-        const bool ok =
-            spec.tile_width > 0
-                ? input->read_tiles(subimage, 0, spec.x, spec.x + spec.width, spec.y + y, spec.y + y + rows, spec.z,
-                                    spec.z + std::max(1, spec.depth), 0, spec.nchannels, oiioType(type), image.row(y),
-                                    image.xStride(), image.yStride(), OIIO::AutoStride)
-                : input->read_scanlines(subimage, 0, spec.y + y, spec.y + y + rows, spec.z, 0, spec.nchannels,
-                                        oiioType(type), image.row(y), image.xStride(), image.yStride());
-        const std::string pending = input->has_error() ? input->geterror() : std::string();
+        const bool ok = spec.tile_width > 0
+                            ? input.read_tiles(subimage, 0, spec.x, spec.x + spec.width, spec.y + y,
+                                               spec.y + y + rows, spec.z, spec.z + 1, 0, spec.nchannels, type,
+                                               image.row(y), image.xStride(), image.yStride(), OIIO::AutoStride)
+                            : input.read_scanlines(subimage, 0, spec.y + y, spec.y + y + rows, spec.z, 0,
+                                                   spec.nchannels, type, image.row(y), image.xStride(),
+                                                   image.yStride());
+        const std::string pending = input.has_error() ? input.geterror() : std::string();
         if (!ok || !pending.empty()) {
             const std::string detail = pending.empty() ? OIIO::geterror() : pending;
             throw ImageError(path, describeDecoderError(cleanReason(detail, path), true));
@@ -365,7 +408,11 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
         if (progress && !progress(float(y + rows) / float(spec.height)))
             throw ImageError(path, "cancelled");
     }
+}
 
+// Channel names, path, source type and the file's attributes.
+void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec &spec, const std::string &sourceType)
+{
     std::vector<std::string> names;
     const std::vector<std::string> defaults = Image::defaultChannelNames(spec.nchannels);
     for (int c = 0; c < spec.nchannels; ++c) {
@@ -376,19 +423,102 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     image.setPath(path);
     image.setSourceType(sourceType);
 
+    Metadata metadata;
     for (const auto &param : spec.extra_attribs) {
         const std::string name = param.name().string();
         if (isDerivedAttribute(name))
             continue;
-        image.metadata().set(name, param.get_string(0), param.type().c_str());
+        metadata.set(name, param.get_string(0), param.type().c_str());
     }
     if (spec.x != 0 || spec.y != 0)
-        image.metadata().set("livepix:origin", std::to_string(spec.x) + " " + std::to_string(spec.y));
+        metadata.set("livepix:origin", std::to_string(spec.x) + " " + std::to_string(spec.y));
     if (spec.full_x != spec.x || spec.full_y != spec.y || spec.full_width != spec.width ||
         spec.full_height != spec.height)
-        image.metadata().set("livepix:display_window",
-                             std::to_string(spec.full_x) + " " + std::to_string(spec.full_y) + " " +
-                                 std::to_string(spec.full_width) + " " + std::to_string(spec.full_height));
+        metadata.set("livepix:display_window", std::to_string(spec.full_x) + " " + std::to_string(spec.full_y) +
+                                                   " " + std::to_string(spec.full_width) + " " +
+                                                   std::to_string(spec.full_height));
+    image.setMetadata(std::move(metadata));
+}
+
+
+// Whole numbers from a livepix:origin / livepix:display_window value. Anyone
+// may have set it (a script), so a malformed or out-of-range number is an
+// error naming the entry, not sscanf's undefined behaviour.
+std::vector<int> windowNumbers(const std::string &path, const MetadataEntry &entry, std::size_t count)
+{
+    std::vector<int> values;
+    const char *at = entry.value.data();
+    const char *end = at + entry.value.size();
+    bool ok = true;
+    while (ok) {
+        while (at < end && *at == ' ')
+            ++at;
+        if (at == end)
+            break;
+        int value = 0;
+        const auto [next, error] = std::from_chars(at, end, value);
+        ok = error == std::errc() && (next == end || *next == ' ');
+        values.push_back(value);
+        at = next;
+    }
+    if (!ok || values.size() != count)
+        throw ImageError(path, "metadata " + entry.name + " is '" + entry.value + "', not " + std::to_string(count) +
+                                   " whole numbers from " + std::to_string(INT_MIN) + " to " +
+                                   std::to_string(INT_MAX));
+    return values;
+}
+
+// The data window (origin) and display window kept in metadata on load.
+void applyWindows(const std::string &path, const Metadata &metadata, OIIO::ImageSpec &spec)
+{
+    for (const MetadataEntry &entry : metadata.entries()) {
+        if (entry.name == "livepix:origin") {
+            const std::vector<int> v = windowNumbers(path, entry, 2);
+            spec.x = v[0];
+            spec.y = v[1];
+        }
+    }
+    spec.full_x = spec.x;
+    spec.full_y = spec.y;
+    spec.full_width = spec.width;
+    spec.full_height = spec.height;
+    for (const MetadataEntry &entry : metadata.entries()) {
+        if (entry.name == "livepix:display_window") {
+            const std::vector<int> v = windowNumbers(path, entry, 4);
+            spec.full_x = v[0];
+            spec.full_y = v[1];
+            spec.full_width = v[2];
+            spec.full_height = v[3];
+        }
+    }
+    // Writers compute x + width and full_x + full_width in int.
+    if (std::int64_t(spec.x) + spec.width > INT_MAX || std::int64_t(spec.y) + spec.height > INT_MAX ||
+        std::int64_t(spec.full_x) + spec.full_width > INT_MAX || std::int64_t(spec.full_y) + spec.full_height > INT_MAX)
+        throw ImageError(path, "metadata livepix:origin or livepix:display_window places the image beyond the "
+                               "largest coordinate, " + std::to_string(INT_MAX));
+}
+
+} // namespace
+
+Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
+{
+    checkLoadable(path);
+    const std::unique_ptr<OIIO::ImageInput> input = openInput(path);
+    const int subimage = firstSubimageWithPixels(*input);
+    const OIIO::ImageSpec spec = input->spec();
+    std::string sourceType;
+    const DType type = checkLayout(path, spec, &sourceType);
+
+    Image image;
+    try {
+        image = Image::create(spec.width, spec.height, spec.nchannels, type);
+    } catch (const std::bad_alloc &) {
+        throw ImageError(path, "not enough memory for a " + std::to_string(spec.width) + "x" +
+                                   std::to_string(spec.height) + ", " + std::to_string(spec.nchannels) +
+                                   " channel " + dtypeName(type) + " image");
+    }
+    readPixels(path, *input, subimage, spec, image, progress);
+    describeImage(image, path, spec, sourceType);
 
     if (info) {
         // Readers that know the count up front say so (a movie or GIF would
@@ -471,10 +601,13 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
     // Some writers (PNM) take the sample depth from this hint, not the type.
     if (fileType == OIIO::TypeDesc::UINT16 || fileType == OIIO::TypeDesc::UINT8)
         spec.attribute("oiio:BitsPerSample", int(fileType.size() * 8));
+    // One snapshot of the descriptive state: a script may change it meanwhile.
+    const std::vector<std::string> names = image.channelNames();
+    const Metadata metadata = image.metadata();
     for (int c = 0; c < channels; ++c)
-        spec.channelnames[c] = image.channelNames()[c];
+        spec.channelnames[c] = names[c];
     spec.alpha_channel = (alpha >= 0 && alpha < channels) ? alpha : -1;
-    for (const auto &entry : image.metadata().entries()) {
+    for (const auto &entry : metadata.entries()) {
         if (isDerivedAttribute(entry.name) || isReadOnlyAttribute(entry.name))
             continue;
         // A compression method belongs to the format it was read from; the
@@ -483,14 +616,7 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
             continue;
         setAttribute(spec, entry);
     }
-    if (auto origin = image.metadata().get("livepix:origin"))
-        std::sscanf(origin->c_str(), "%d %d", &spec.x, &spec.y);
-    spec.full_x = spec.x;
-    spec.full_y = spec.y;
-    spec.full_width = spec.width;
-    spec.full_height = spec.height;
-    if (auto window = image.metadata().get("livepix:display_window"))
-        std::sscanf(window->c_str(), "%d %d %d %d", &spec.full_x, &spec.full_y, &spec.full_width, &spec.full_height);
+    applyWindows(path, metadata, spec);
     // The pixels are straight alpha: the writer must not un-premultiply them.
     spec.attribute("oiio:UnassociatedAlpha", 1);
     for (const auto &[key, value] : options) {

@@ -1,5 +1,7 @@
 #include "livepix/pixelbuffer.h"
 
+#include "livepix/checkedsize.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -19,7 +21,10 @@ std::shared_ptr<PixelBuffer> PixelBuffer::allocate(std::size_t bytes)
 {
     // aligned_alloc needs a size that is a multiple of the alignment; keep at
     // least one block so a zero-size request still yields a valid pointer.
-    std::size_t rounded = (bytes + Alignment - 1) / Alignment * Alignment;
+    // Checked: a size near SIZE_MAX must not round up to a tiny block, and
+    // every byte must be reachable with a std::ptrdiff_t offset.
+    checkedSigned(bytes, "pixel buffer size");
+    std::size_t rounded = checkedAdd(bytes, Alignment - 1, "pixel buffer size, rounded up to 64") / Alignment * Alignment;
     if (rounded == 0)
         rounded = Alignment;
     if (rounded >= MapThreshold) {

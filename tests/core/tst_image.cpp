@@ -6,6 +6,10 @@
 
 #include "testsupport.h"
 
+#include <climits>
+#include <cstdint>
+#include <thread>
+
 using livepix::DType;
 using livepix::Image;
 using livepix::PixelBuffer;
@@ -80,6 +84,98 @@ private Q_SLOTS:
         QFETCH(int, height);
         QFETCH(int, channels);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Image::create(width, height, channels, DType::UInt8));
+    }
+
+    void createRejectsOverflow_data()
+    {
+        // Byte counts that overflow 64 bits (or exceed PTRDIFF_MAX), with 1 to
+        // 4 channels as well as the issue's 16: refusing many channels is not
+        // the fix, checking the arithmetic is.
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<DType>("type");
+        QTest::addColumn<QString>("overflow");
+        QTest::newRow("2^29 x 2^29, 16 float32") << (1 << 29) << (1 << 29) << 16 << DType::Float32
+                                                 << "34359738368 * 536870912 overflows";
+        QTest::newRow("max x max, 4 float32") << INT_MAX << INT_MAX << 4 << DType::Float32
+                                              << "34359738368 * 2147483647 overflows";
+        QTest::newRow("max x max, 2 uint16 (2^64 - 2^33)") << INT_MAX << INT_MAX << 2 << DType::UInt16
+                                                           << "is larger than the largest offset";
+        QTest::newRow("max x max, 3 uint8 (over PTRDIFF_MAX)")
+            << INT_MAX << INT_MAX << 3 << DType::UInt8 << "is larger than the largest offset";
+        QTest::newRow("2^30 x 2^30, 4 float16 (exactly 2^63)")
+            << (1 << 30) << (1 << 30) << 4 << DType::Float16 << "is larger than the largest offset";
+        QTest::newRow("2^31-1 wide, 2^30 high, 1 float32")
+            << INT_MAX << (1 << 30) << 1 << DType::Float32 << "is larger than the largest offset";
+    }
+    void createRejectsOverflow()
+    {
+        QFETCH(int, width);
+        QFETCH(int, height);
+        QFETCH(int, channels);
+        QFETCH(DType, type);
+        QFETCH(QString, overflow);
+        const auto before = PixelBuffer::liveCount();
+        QString message;
+        try {
+            Image::create(width, height, channels, type);
+        } catch (const std::invalid_argument &e) {
+            message = e.what();
+        }
+        // Names the layout and the sum that does not fit.
+        const QString layout = QStringLiteral("%1x%2 image with %3 %4 channel").arg(width).arg(height).arg(channels)
+                                   .arg(livepix::dtypeName(type));
+        QVERIFY2(message.contains(layout) && message.contains("too large") && message.contains(overflow),
+                 qPrintable(message));
+        QCOMPARE(PixelBuffer::liveCount(), before);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, livepix::imageByteCount(width, height, channels, type));
+    }
+
+    void byteCountsAreExact()
+    {
+        QCOMPARE(livepix::paddedRowBytes(INT_MAX, Image::maxChannels, DType::Float32), std::size_t(INT_MAX) * 4096);
+        QCOMPARE(livepix::paddedRowBytes(INT_MAX, 3, DType::UInt8), std::size_t(6442450944)); // 3 * INT_MAX, padded
+        QCOMPARE(livepix::imageByteCount(3, 5, 3, DType::UInt8), std::size_t(64 * 5));
+        QCOMPARE(livepix::imageByteCount(INT_MAX, 1, 4, DType::Float32), livepix::paddedRowBytes(INT_MAX, 4, DType::Float32));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, livepix::paddedRowBytes(-1, 3, DType::UInt8));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, livepix::paddedRowBytes(3, -1, DType::UInt8));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, livepix::imageByteCount(3, -1, 3, DType::UInt8));
+    }
+
+    void viewArithmeticDoesNotWrap_data()
+    {
+        // With int sums x + width wrapped negative and passed the bounds check.
+        QTest::addColumn<int>("x");
+        QTest::addColumn<int>("y");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::newRow("x + width past INT_MAX") << 1 << 0 << INT_MAX << 1;
+        QTest::newRow("y + height past INT_MAX") << 0 << 1 << 1 << INT_MAX;
+        QTest::newRow("both at INT_MAX") << INT_MAX << INT_MAX << INT_MAX << INT_MAX;
+        QTest::newRow("x = INT_MAX") << INT_MAX << 0 << 1 << 1;
+        QTest::newRow("negative width") << 2 << 2 << -1 << 1;
+        QTest::newRow("INT_MIN x") << INT_MIN << 0 << 1 << 1;
+    }
+    void viewArithmeticDoesNotWrap()
+    {
+        QFETCH(int, x);
+        QFETCH(int, y);
+        QFETCH(int, width);
+        QFETCH(int, height);
+        const Image image = Image::create(10, 10, 4, DType::Float32);
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, image.view(x, y, width, height));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, image.view(2, 2, 5, 5).view(x, y, width, height));
+    }
+
+    void channelViewArithmeticDoesNotWrap()
+    {
+        const Image image = Image::create(4, 4, 4, DType::UInt8);
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, image.channelView(1, INT_MAX));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, image.channelView(INT_MAX, 1));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, image.channelView(INT_MAX, INT_MAX));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, image.channelView(2, 1).channelView(0, 2));
+        QCOMPARE(image.channelView(3, 1).offset(), std::size_t(3));
     }
 
     void nullImage()
@@ -169,7 +265,7 @@ private Q_SLOTS:
         Image original = testsupport::makeTestImage(9, 7, 4, DType::UInt8);
         original.setPath("/tmp/x.png");
         original.setSourceType("int16");
-        original.metadata().set("Artist", "someone");
+        original.setMetadataValue("Artist", "someone");
         const Image copy = original.copy();
         QVERIFY(copy.buffer() != original.buffer());
         QCOMPARE(testsupport::pixelDifference(copy, original), QString());
@@ -295,6 +391,161 @@ private Q_SLOTS:
         const Image flipped = Image::wrap(buffer, 72, 4, 4, 2, DType::UInt8, 2, -24);
         QCOMPARE(flipped.row(3), buffer->data());
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Image::wrap(buffer, 10, 4, 4, 2, DType::UInt8, 2, -24));
+    }
+
+    void wrapArithmeticDoesNotWrap_data()
+    {
+        // Strides and offsets whose extent overflows: with unchecked sums
+        // some of these wrapped to a small extent and were accepted.
+        constexpr std::ptrdiff_t Max = PTRDIFF_MAX;
+        constexpr std::ptrdiff_t Min = PTRDIFF_MIN;
+        QTest::addColumn<qulonglong>("offset");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<qlonglong>("xStride");
+        QTest::addColumn<qlonglong>("yStride");
+        QTest::newRow("end of last pixel past PTRDIFF_MAX") << 0ull << 2 << 1 << 1 << qlonglong(Max) << 1ll;
+        QTest::newRow("(width - 1) * xStride overflows") << 0ull << 3 << 1 << 4 << qlonglong(Max / 2 + 1) << 1ll;
+        QTest::newRow("(height - 1) * yStride overflows") << 0ull << 1 << INT_MAX << 2 << 2ll << qlonglong(Max / 4);
+        QTest::newRow("negative strides, lowest byte overflows")
+            << 0ull << 2 << 2 << 1 << qlonglong(Min / 2 - 1) << qlonglong(Min / 2 - 1);
+        QTest::newRow("negative yStride = PTRDIFF_MIN") << 64ull << 1 << 2 << 1 << 1ll << qlonglong(Min);
+        QTest::newRow("negative xStride, positive yStride") << 8ull << INT_MAX << 1 << 3 << -3ll << 64ll;
+        QTest::newRow("offset beyond PTRDIFF_MAX") << qulonglong(SIZE_MAX - 10) << 1 << 1 << 1 << 1ll << 1ll;
+        QTest::newRow("offset + extent wraps") << qulonglong(Max) << 2 << 1 << 1 << 1ll << 1ll;
+        QTest::newRow("INT_MAX wide, 4 float32") << 0ull << INT_MAX << 1 << 4 << 16ll << 0ll;
+    }
+    void wrapArithmeticDoesNotWrap()
+    {
+        QFETCH(qulonglong, offset);
+        QFETCH(int, width);
+        QFETCH(int, height);
+        QFETCH(int, channels);
+        QFETCH(qlonglong, xStride);
+        QFETCH(qlonglong, yStride);
+        auto buffer = PixelBuffer::allocate(4096);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 Image::wrap(buffer, offset, width, height, channels, DType::Float32, xStride, yStride));
+    }
+
+    void wrapNamesTheLayout()
+    {
+        auto buffer = PixelBuffer::allocate(100);
+        QString message;
+        try {
+            Image::wrap(buffer, 10, 4, 4, 2, DType::UInt8, 2, -24);
+        } catch (const std::invalid_argument &e) {
+            message = e.what();
+        }
+        QCOMPARE(message, QStringLiteral("Image::wrap: a 4x4 image with 2 uint8 channels with strides (2, -24) at "
+                                         "offset 10 spans bytes -62..18, outside the buffer's 100 bytes"));
+    }
+
+    void handlesShareDescriptiveState()
+    {
+        // What a script sets through viewer.image (a copy of the document's
+        // handle) is what the document's handle reads and saves.
+        Image document = Image::create(3, 2, 4, DType::UInt8);
+        Image script = document;
+        script.setChannelNames({"red", "green", "blue", "alpha"});
+        script.setMetadataValue("Artist", "someone");
+        script.setPath("/tmp/renamed.exr");
+        script.setSourceType("int16");
+        script.setReadOnly(true);
+        QCOMPARE(document.channelNames(), (std::vector<std::string>{"red", "green", "blue", "alpha"}));
+        QCOMPARE(document.metadata().get("Artist").value_or(""), std::string("someone"));
+        QCOMPARE(document.path(), std::string("/tmp/renamed.exr"));
+        QCOMPARE(document.sourceType(), std::string("int16"));
+        QVERIFY(document.readOnly());
+        QCOMPARE(document.alphaChannel(), 3);
+
+        document.removeMetadataValue("Artist");
+        QVERIFY(!script.metadata().contains("Artist"));
+        livepix::Metadata all;
+        all.set("Software", "livepix");
+        document.setMetadata(all);
+        QCOMPARE(script.metadata().get("Software").value_or(""), std::string("livepix"));
+        QCOMPARE(script.metadata().size(), std::size_t(1));
+        // A handle replaced by another image no longer shares anything.
+        script = Image::create(3, 2, 4, DType::UInt8);
+        script.setMetadataValue("Artist", "other");
+        QVERIFY(!document.metadata().contains("Artist"));
+    }
+
+    void viewsAndCopiesStartWithACopy()
+    {
+        Image parent = Image::create(8, 8, 4, DType::UInt16);
+        parent.setMetadataValue("Artist", "parent");
+        parent.setPath("/tmp/parent.png");
+        parent.setReadOnly(true);
+        Image crop = parent.view(1, 1, 4, 4);
+        Image rgb = parent.channelView(0, 3);
+        Image copy = parent.copy();
+        for (const Image *child : {&crop, &rgb, &copy}) {
+            QCOMPARE(child->metadata().get("Artist").value_or(""), std::string("parent"));
+            QCOMPARE(child->path(), std::string("/tmp/parent.png"));
+        }
+        QVERIFY(crop.readOnly() && rgb.readOnly());
+        QVERIFY(!copy.readOnly()); // a deep copy is new memory of the caller's own
+        QCOMPARE(rgb.channelNames(), (std::vector<std::string>{"R", "G", "B"}));
+
+        // From then on each lives on its own, both ways.
+        crop.setMetadataValue("Artist", "crop");
+        rgb.setChannelNames({"X", "Y", "Z"});
+        copy.setPath("/tmp/copy.png");
+        parent.setMetadataValue("Software", "parent only");
+        QCOMPARE(parent.metadata().get("Artist").value_or(""), std::string("parent"));
+        QCOMPARE(parent.channelNames(), (std::vector<std::string>{"R", "G", "B", "A"}));
+        QCOMPARE(parent.path(), std::string("/tmp/parent.png"));
+        for (const Image *child : {&crop, &rgb, &copy})
+            QVERIFY(!child->metadata().contains("Software"));
+        // A copy of a view's handle shares the view's state, not the parent's.
+        Image cropAgain = crop;
+        cropAgain.setMetadataValue("Title", "crop title");
+        QVERIFY(crop.metadata().contains("Title"));
+        QVERIFY(!parent.metadata().contains("Title"));
+    }
+
+    void nullImageHasNoState()
+    {
+        Image image;
+        QVERIFY(image.channelNames().empty());
+        QVERIFY(image.metadata().empty());
+        QCOMPARE(image.path(), std::string());
+        QVERIFY(!image.readOnly());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, image.setPath("/tmp/x.png"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, image.setMetadataValue("Artist", "x"));
+    }
+
+    void stateIsSafeFromTwoThreads()
+    {
+        // The Python thread writes names and metadata while the GUI thread
+        // reads them (to save, or for the pixel readout). Each read is a
+        // consistent snapshot: under ASan/TSan an unlocked version of this
+        // shows up as a heap-use-after-free or a data race.
+        Image gui = Image::create(2, 2, 3, DType::UInt8);
+        Image python = gui;
+        constexpr int Rounds = 2000;
+        std::thread writer([&] {
+            for (int i = 0; i < Rounds; ++i) {
+                const std::string n = std::to_string(i);
+                python.setChannelNames({"R" + n, "G" + n, "B" + n});
+                python.setMetadataValue("Counter", n + std::string(64, 'x'));
+                python.setPath("/tmp/image-" + n + ".png");
+            }
+        });
+        int consistent = 0;
+        for (int i = 0; i < Rounds; ++i) {
+            const std::vector<std::string> names = gui.channelNames();
+            const livepix::Metadata metadata = gui.metadata();
+            const std::string path = gui.path();
+            consistent += names.size() == 3 && names[0].substr(1) == names[2].substr(1) ? 1 : 0;
+            (void)metadata.get("Counter");
+        }
+        writer.join();
+        QCOMPARE(consistent, Rounds);
+        QCOMPARE(gui.channelNames()[0], "R" + std::to_string(Rounds - 1));
     }
 
     void channelNamesAndAlpha()

@@ -5,7 +5,9 @@
 
 #include <QtTest>
 
+#include "specialfiles.h"
 #include "testsupport.h"
+#include "watchdog.h"
 
 #include <filesystem>
 
@@ -56,6 +58,10 @@ private Q_SLOTS:
         QTest::newRow("EXR cut inside the pixels") << "truncated_pixels.exr" << "truncated";
         QTest::newRow("TIFF cut inside the strips") << "truncated_strips.tif" << "truncated";
         QTest::newRow("header claims 200000x200000 RGBA16") << "huge_dimensions.png" << "too large";
+        QTest::newRow("header's byte count overflows 64 bits")
+            << "overflowing_dimensions.ppm"
+            << "a 2147483647x2147483647 image with 3 uint16 channels is too large: bytes per row * height: "
+               "12884901888 * 2147483647 overflows";
         QTest::newRow("GIF cut inside the frame") << "truncated_frame.gif" << "truncated";
         QTest::newRow("PGM cut inside the pixels") << "truncated_pixels.pgm" << "damaged or truncated";
     }
@@ -82,6 +88,24 @@ private Q_SLOTS:
     {
         const QString got = failureReason(m_dir.filePath("no such picture.png"));
         QCOMPARE(got, QString("no such file"));
+    }
+
+    void specialFilesAreRefused_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("kind");
+        for (const SpecialFile &file : specialFiles(m_dir.path()))
+            QTest::newRow(qPrintable(file.label)) << file.path << file.kind;
+    }
+    void specialFilesAreRefused()
+    {
+        // Refused before any read: without the check a FIFO with no writer
+        // blocks in open() forever and /dev/zero never ends, so the watchdog
+        // turns a regression into a failure instead of a hang.
+        QFETCH(QString, path);
+        QFETCH(QString, kind);
+        Watchdog watchdog(10, "loadImage(" + path.toStdString() + ")");
+        QCOMPARE(failureReason(path), "not a regular file: " + kind);
     }
 
     void folder()

@@ -45,15 +45,16 @@ private Q_SLOTS:
         QFETCH(QString, type);
         QFETCH(QString, value);
         Image image = testsupport::makeTestImage(8, 6, 3, extension == "exr" ? DType::Float16 : DType::UInt8);
-        image.metadata().set(name.toStdString(), value.toStdString(), type.toStdString());
+        image.setMetadataValue(name.toStdString(), value.toStdString(), type.toStdString());
         const std::string path =
             m_dir.filePath(QString("meta_%1.%2").arg(QTest::currentDataTag()).arg(extension).replace(' ', '_'))
                 .toStdString();
         livepix::saveImage(image, path);
         const Image loaded = livepix::loadImage(path);
-        const auto it = std::find_if(loaded.metadata().entries().begin(), loaded.metadata().entries().end(),
+        const std::vector<livepix::MetadataEntry> entries = loaded.metadata().entries();
+        const auto it = std::find_if(entries.begin(), entries.end(),
                                      [&](const livepix::MetadataEntry &e) { return e.name == name.toStdString(); });
-        QVERIFY2(it != loaded.metadata().entries().end(), qPrintable(name + " was not kept"));
+        QVERIFY2(it != entries.end(), qPrintable(name + " was not kept"));
         QCOMPARE(QString::fromStdString(it->type), type);
         if (type == "float")
             QCOMPARE(QString::fromStdString(it->value).toDouble(), value.toDouble());

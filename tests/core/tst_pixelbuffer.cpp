@@ -3,6 +3,7 @@
 
 #include <QtTest>
 
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -11,6 +12,30 @@ using livepix::PixelBuffer;
 class TestPixelBuffer : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void allocateRejectsSizesThatWrap_data()
+    {
+        QTest::addColumn<qulonglong>("bytes");
+        // Rounding SIZE_MAX up to 64 wrapped to 0: a 64-byte block that
+        // claimed to hold SIZE_MAX bytes.
+        QTest::newRow("SIZE_MAX") << qulonglong(SIZE_MAX);
+        QTest::newRow("SIZE_MAX - 62") << qulonglong(SIZE_MAX - 62);
+        QTest::newRow("PTRDIFF_MAX + 1") << qulonglong(PTRDIFF_MAX) + 1;
+    }
+    void allocateRejectsSizesThatWrap()
+    {
+        QFETCH(qulonglong, bytes);
+        const auto before = PixelBuffer::liveCount();
+        QString message;
+        try {
+            PixelBuffer::allocate(bytes);
+        } catch (const std::invalid_argument &e) {
+            message = e.what();
+        }
+        QVERIFY2(message.startsWith("pixel buffer size") && message.contains(QString::number(bytes)),
+                 qPrintable(message));
+        QCOMPARE(PixelBuffer::liveCount(), before);
+    }
+
     void allocationIsAlignedAndZeroed_data()
     {
         QTest::addColumn<qulonglong>("bytes");

@@ -163,6 +163,41 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(folder).isDir());
     }
 
+    void windowMetadataOutOfRange_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("extension");
+        QTest::addColumn<QString>("mentions"); // besides the name
+        const QString notNumbers = "not 2 whole numbers from -2147483648 to 2147483647";
+        const QString beyond = "beyond the largest coordinate, 2147483647";
+        QTest::newRow("origin beyond int") << "livepix:origin" << "99999999999 0" << "exr" << notNumbers;
+        QTest::newRow("origin not numbers") << "livepix:origin" << "left top" << "exr" << notNumbers;
+        QTest::newRow("origin one number") << "livepix:origin" << "10" << "exr" << notNumbers;
+        QTest::newRow("origin below int, PNG") << "livepix:origin" << "-99999999999 5" << "png" << notNumbers;
+        QTest::newRow("origin + width beyond int") << "livepix:origin" << "2147483647 0" << "exr" << beyond;
+        QTest::newRow("display window beyond int")
+            << "livepix:display_window" << "0 0 3000000000 10" << "exr"
+            << "not 4 whole numbers from -2147483648 to 2147483647";
+        QTest::newRow("display window end beyond int")
+            << "livepix:display_window" << "2147483000 0 1000 10" << "exr" << beyond;
+    }
+    void windowMetadataOutOfRange()
+    {
+        // These entries are plain metadata a script may set; a bad one is a
+        // clear error, not sscanf's undefined behaviour or a wrapped window.
+        QFETCH(QString, name);
+        QFETCH(QString, value);
+        QFETCH(QString, extension);
+        QFETCH(QString, mentions);
+        Image image = testsupport::makeTestImage(8, 4, 3, DType::Float16);
+        image.setMetadataValue(name.toStdString(), value.toStdString());
+        const QString path = m_dir.filePath("window." + extension);
+        const QString reason = failureReason(image, path);
+        QVERIFY2(reason.contains(name) && reason.contains(mentions), qPrintable(reason));
+        QVERIFY(!QFileInfo::exists(path));
+    }
+
     void nullImage()
     {
         const QString existing = folderWithExisting("null", "png");

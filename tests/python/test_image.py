@@ -72,8 +72,10 @@ def test_bad_sizes_raise_value_errors_naming_the_value(args, message):
 
 
 def test_non_integer_size_is_a_type_error():
-    with pytest.raises(TypeError, match="width: int"):
+    with pytest.raises(TypeError, match=r"width must be an int, got 2.5 \(float\)"):
         livepix.Image(2.5, 3)
+    with pytest.raises(TypeError, match="x must be an int"):
+        livepix.Image(4, 3).view(0.5, 0, 1, 1)
 
 
 def test_keyword_arguments():

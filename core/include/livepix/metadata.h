@@ -18,15 +18,20 @@ struct MetadataEntry {
     std::string value;
 };
 
-/// Ordered list of attributes. A value type: copying an Image copies it.
-/// Threading: not synchronised; owned by one Image handle.
+/// Ordered list of attributes. A value type: Image::metadata() hands out a
+/// copy, and Image's setters change the copy every handle shares.
+/// Threading: not synchronised; Image keeps its metadata behind the mutex of
+/// its shared descriptive state.
 class LIVEPIX_API Metadata {
 public:
     void set(const std::string &name, const std::string &value, const std::string &type = "string");
     std::optional<std::string> get(const std::string &name) const;
     bool contains(const std::string &name) const { return get(name).has_value(); }
     void remove(const std::string &name);
-    const std::vector<MetadataEntry> &entries() const { return m_entries; }
+    const std::vector<MetadataEntry> &entries() const & { return m_entries; }
+    /// On a temporary (`image.metadata().entries()`) a copy, so that a
+    /// range-for over it cannot dangle.
+    std::vector<MetadataEntry> entries() const && { return m_entries; }
     bool empty() const { return m_entries.empty(); }
     std::size_t size() const { return m_entries.size(); }
 

@@ -28,7 +28,8 @@ class LIVEPIX_API PixelBuffer {
 public:
     static constexpr std::size_t Alignment = 64;
 
-    /// Allocates `bytes` zero-filled bytes. Throws std::bad_alloc on failure.
+    /// Allocates `bytes` zero-filled bytes. Throws std::bad_alloc on failure,
+    /// std::invalid_argument (naming the size) for more than PTRDIFF_MAX bytes.
     /// Large buffers come straight from the kernel (anonymous mmap): already
     /// zero, and pages are only committed when first written, so a loader
     /// that fills the buffer pays for the memory once.

@@ -21,7 +21,14 @@ def _to_python(type_name, text):
 
 
 class Metadata(MutableMapping):
-    """Live mapping over one Image handle's attributes (name -> value).
+    """Live mapping over an image's attributes (name -> value).
+
+    The attributes belong to the image, not to one Python object: every handle
+    of it (``viewer.image`` read twice, the document the app saves, a pickled
+    and restored copy excepted) sees a change at once, so
+    ``viewer.image.metadata["Artist"] = "x"`` followed by File > Save writes
+    it. ``img.view(...)``, ``img.channel_view(...)`` and ``img.copy()`` start
+    with a copy of the attributes and keep their own from then on.
 
     Values are ``int``, ``float`` or ``str``; other OpenImageIO types (vectors,
     matrices, rationals) appear as their text form, e.g. ``"72/1"``. Setting a
