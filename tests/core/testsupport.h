@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include <unistd.h>
@@ -82,6 +83,33 @@ inline Image makeTestImage(int width, int height, int channels, DType type, unsi
                 }
             }
     return image;
+}
+
+/// Writes NaN, +Inf and -Inf into some components of a float image (every
+/// 17th, 23rd and 29th component in row-major order); other types are left as
+/// they are.
+inline void addNonFinite(const Image &image)
+{
+    if (!livepix::isFloat(image.dtype()))
+        return;
+    std::size_t i = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            for (int c = 0; c < image.channels(); ++c, ++i) {
+                float v;
+                if (i % 17 == 0)
+                    v = std::numeric_limits<float>::quiet_NaN();
+                else if (i % 23 == 5)
+                    v = std::numeric_limits<float>::infinity();
+                else if (i % 29 == 7)
+                    v = -std::numeric_limits<float>::infinity();
+                else
+                    continue;
+                if (image.dtype() == DType::Float32)
+                    image.at<float>(x, y, c) = v;
+                else
+                    image.at<livepix::float16>(x, y, c) = livepix::float16(v);
+            }
 }
 
 /// Empty when a and b hold the same pixel bytes, else where they first differ.

@@ -31,9 +31,21 @@ struct AutoLevelsOptions {
 
 /// Fits levels to the finite values. Returns one range per image channel
 /// (channels not fitted get the dtype's full range; linked: every fitted
-/// channel gets the same range). A constant or empty channel gets a sensible
+/// channel gets the same range, fitted to their values pooled). A constant or empty channel gets a sensible
 /// non-empty range: [v - 0.5, v + 0.5] for integers, [v - max(|v|,1)*0.5, v + max(|v|,1)*0.5] for floats,
-/// clamped to the dtype's range for integers.
+/// clamped to the dtype's range for integers; a channel (or linked group)
+/// with no finite value gets the dtype's full range.
+///
+/// MinMax: the finite min and max. Percentile: lo is the value of rank
+/// floor((n-1) * lowPercent/100) and hi that of rank ceil((n-1) * highPercent/100)
+/// among the n finite values, i.e. numpy.percentile(v, low, method="lower")
+/// and (v, high, method="higher"): always values that occur. Exact for every
+/// dtype: integers and float16 by counting their codes, float32 by a coarse
+/// histogram that finds the bin of each rank and nth_element within it.
+/// When lo == hi (e.g. most values equal) the constant rule applies.
+/// Throws std::invalid_argument for percentiles outside 0..100 or low > high,
+/// or a channel index outside the image. Multi-threaded; reads pixels only;
+/// callable from any thread.
 LIVEPIX_API std::vector<LevelRange> autoLevels(const Image &image, const AutoLevelsOptions &options = {});
 
 /// The dtype's full range: uint8 0..255, uint16 0..65535, floats 0..1.
