@@ -2,6 +2,7 @@
 
 #include "livepix/imageerror.h"
 
+#include <OpenImageIO/filesystem.h>
 #include <OpenImageIO/imageio.h>
 
 #include <algorithm>
@@ -269,6 +270,21 @@ fs::path temporaryPathBeside(const fs::path &target)
                      std::to_string(counter.fetch_add(1)) + "-" + std::to_string(rng() % 100000) + ".tmp");
 }
 
+// What names bytes in memory: the caller's hint, with an extension so that
+// OpenImageIO tries the hinted reader first ("png" and ".png" become
+// "image.png"; without a hint every reader is tried).
+std::string memoryName(const std::string &hint)
+{
+    if (hint.empty())
+        return "<memory>";
+    if (fs::path(hint).has_extension())
+        return hint;
+    return "image." + hint.substr(std::min(hint.find_first_not_of('.'), hint.size()));
+}
+
+Image decodeImage(const std::string &path, OIIO::Filesystem::IOProxy *memory, const ProgressCallback &progress,
+                  ImageFileInfo *info);
+
 } // namespace
 
 Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
@@ -287,7 +303,32 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
         throw ImageError(path, std::string("cannot read the file: ") + std::strerror(errno));
     if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec)
         throw ImageError(path, "the file is empty");
+    return decodeImage(path, nullptr, progress, info);
+}
 
+Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
+                          const ProgressCallback &progress, ImageFileInfo *info)
+{
+    const std::string name = memoryName(nameHint);
+    if (size == 0)
+        throw ImageError(name, "the data is empty");
+    if (!data)
+        throw ImageError(name, "no data given");
+    OIIO::Filesystem::IOMemReader memory(data, size);
+    Image image = decodeImage(name, &memory, progress, info);
+    image.setPath({}); // not a file: saving asks for a name
+    return image;
+}
+
+namespace {
+
+// The one decoder behind loadImage and loadImageFromMemory: opens `path`
+// (or, with `memory`, the bytes behind it; `path` then only picks the reader
+// to try first and names the source in errors), checks the layout and reads
+// the pixels.
+Image decodeImage(const std::string &path, OIIO::Filesystem::IOProxy *memory, const ProgressCallback &progress,
+                  ImageFileInfo *info)
+{
     // OpenImageIO's global error queue (per thread) may hold a message from
     // an earlier failure; start clean so a reason never describes another file.
     (void)OIIO::geterror();
@@ -295,16 +336,26 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     // Keep alpha straight: OpenImageIO premultiplies by default.
     OIIO::ImageSpec config;
     config.attribute("oiio:UnassociatedAlpha", 1);
-    auto input = OIIO::ImageInput::open(path, &config);
+    // Bytes in memory open under a name no file can have ("/dev/null/..."
+    // fails with ENOTDIR): readers without memory support, which OpenImageIO
+    // tries while it looks for one, then never read a file of the hint's name.
+    const std::string openName = memory ? "/dev/null/" + path : path;
+    if (memory)
+        config.attribute("oiio:ioproxy", OIIO::TypeDesc::PTR, &memory);
+    auto input = OIIO::ImageInput::open(openName, &config, memory);
     if (!input) {
-        const std::string detail = cleanReason(OIIO::geterror(), path);
+        const std::string detail = cleanReason(OIIO::geterror(), openName);
         // A file that starts like its extension's format but does not open is
-        // damaged, not "not an image".
-        auto reader = OIIO::ImageInput::create(path, false);
+        // damaged, not "not an image". (OpenImageIO 2.4 has no valid_file()
+        // for memory: bytes get the decoder's words only.)
+        auto reader = memory ? nullptr : OIIO::ImageInput::create(path, false);
         const bool signatureMatches = reader && reader->valid_file(path);
         (void)OIIO::geterror(); // the probe's own complaints are not the reason
         throw ImageError(path, describeDecoderError(detail, false, signatureMatches));
     }
+
+    if (memory && !input->supports("ioproxy"))
+        throw ImageError(path, std::string("the ") + input->format_name() + " reader cannot read from memory");
 
     const int subimage = firstSubimageWithPixels(*input);
     const OIIO::ImageSpec spec = input->spec();
@@ -360,7 +411,7 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
         const std::string pending = input->has_error() ? input->geterror() : std::string();
         if (!ok || !pending.empty()) {
             const std::string detail = pending.empty() ? OIIO::geterror() : pending;
-            throw ImageError(path, describeDecoderError(cleanReason(detail, path), true));
+            throw ImageError(path, describeDecoderError(cleanReason(detail, openName), true));
         }
         if (progress && !progress(float(y + rows) / float(spec.height)))
             throw ImageError(path, "cancelled");
@@ -406,6 +457,8 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     image.markChanged();
     return image;
 }
+
+} // namespace
 
 void saveImage(const Image &image, const std::string &path, const SaveOptions &options)
 {
