@@ -354,7 +354,9 @@ Image decodeImage(const std::string &path, OIIO::Filesystem::IOProxy *memory, co
         throw ImageError(path, describeDecoderError(detail, false, signatureMatches));
     }
 
-    if (memory && !input->supports("ioproxy"))
+    // Only readers that read the bytes: OpenImageIO's "null" reader claims
+    // memory support but makes an image up from the name alone.
+    if (memory && (!input->supports("ioproxy") || std::strcmp(input->format_name(), "null") == 0))
         throw ImageError(path, std::string("the ") + input->format_name() + " reader cannot read from memory");
 
     const int subimage = firstSubimageWithPixels(*input);

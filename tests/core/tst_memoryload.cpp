@@ -137,7 +137,7 @@ private Q_SLOTS:
     void readerWithoutMemorySupportRefused()
     {
         // OpenImageIO's "null" reader makes up an image from the name alone
-        // and cannot read from an IOProxy: its image is not the bytes.
+        // (it says it supports IOProxy, but never reads it): not the bytes.
         const QString got = failure(QByteArray("whatever"), "picture.null");
         QVERIFY2(got.contains("cannot read from memory"), qPrintable(got));
     }
