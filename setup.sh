@@ -4,7 +4,16 @@
 #   ./setup.sh test                    install what is missing, build, run every test
 #                                      (normal build, then AddressSanitizer+UBSan build)
 #   ./setup.sh bench                   build and run the benchmarks (prints figures)
+# More checks, not run by CI (.ci/run runs `test` only):
+#   ./setup.sh fuzz [SECONDS]          build the libFuzzer targets in fuzz/ with clang-14 and
+#                                      ASan+UBSan (build-fuzz) and run each for SECONDS
+#                                      (default 60) from a seed corpus (tests/data, the
+#                                      skimage images, one tiny file per format); a crash
+#                                      leaves its input in build-fuzz/artifacts/ and fails
+#   ./setup.sh tsan                    ThreadSanitizer build (build-tsan) of the core and the
+#                                      Python module; runs their tests (tests/tsan.supp)
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (default build-asan),
+# FUZZ_BUILD_DIR (default build-fuzz), TSAN_BUILD_DIR (default build-tsan),
 # LIVEPIX_SKIP_ASAN=1 to skip the sanitizer pass of `test`, JOBS (default: nproc).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,9 +31,12 @@ PACKAGES=(
   python3-hypothesis       # property tests of histogram, levels and metrics against NumPy
 )
 BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)
+FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
 
 BUILD_DIR=${BUILD_DIR:-build}
 ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
+TSAN_BUILD_DIR=${TSAN_BUILD_DIR:-build-tsan}
 JOBS=${JOBS:-$(nproc)}
 
 install_missing() {
@@ -76,8 +88,44 @@ case "$cmd" in
       echo "== $b"; QT_QPA_PLATFORM=offscreen "$b"
     done
     ;;
+  fuzz)
+    seconds=${1:-60}
+    install_missing "${PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+    build "$FUZZ_BUILD_DIR" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DLIVEPIX_SANITIZE=ON -DLIVEPIX_BUILD_FUZZERS=ON -DLIVEPIX_BUILD_PYTHON=OFF -DLIVEPIX_BUILD_APP=OFF \
+      -DLIVEPIX_BUILD_PLUGINS=OFF -DLIVEPIX_BUILD_TESTS=OFF -DLIVEPIX_BUILD_BENCHMARKS=OFF
+    fuzz/make_seed_corpus.sh "$FUZZ_BUILD_DIR/seeds"
+    # One allocation may take up to 2 GB (OpenEXR sizes attributes from the
+    # header; livepix refuses images larger than the machine's memory);
+    # beyond that libFuzzer reports out-of-memory. No leak checks here: they
+    # need the slow unwinder on every malloc (see tests/lsan.supp), which
+    # cut the image fuzzer to one run per second; the ASan tests check leaks.
+    export ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=2000:detect_leaks=0
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    failed=()
+    for target in fuzz_loadimage fuzz_pluginmanifest; do
+      corpus=$FUZZ_BUILD_DIR/corpus/$target    # grows from run to run
+      artifacts=$FUZZ_BUILD_DIR/artifacts/$target/
+      mkdir -p "$corpus" "$artifacts"
+      echo "setup: fuzzing $target for $seconds s (crash inputs go to $artifacts)"
+      "$FUZZ_BUILD_DIR/bin/$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
+        -malloc_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" \
+        "$corpus" "$FUZZ_BUILD_DIR/seeds/$target" 2>"$FUZZ_BUILD_DIR/$target.log" || failed+=("$target")
+      grep -E "^(stat::|Done|==[0-9]+==ERROR|SUMMARY)" "$FUZZ_BUILD_DIR/$target.log" || true
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+      echo "setup: crashes in ${failed[*]}: see $FUZZ_BUILD_DIR/<target>.log and $FUZZ_BUILD_DIR/artifacts/" >&2
+      exit 1
+    fi
+    ;;
+  tsan)
+    install_missing "${PACKAGES[@]}"
+    build "$TSAN_BUILD_DIR" -DLIVEPIX_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIVEPIX_BUILD_BENCHMARKS=OFF \
+      -DLIVEPIX_BUILD_APP=OFF -DLIVEPIX_BUILD_PLUGINS=OFF
+    (cd "$TSAN_BUILD_DIR" && ctest --output-on-failure -j "$JOBS")
+    ;;
   *)
-    echo "usage: ./setup.sh run [livepix args] | test | bench" >&2
+    echo "usage: ./setup.sh run [livepix args] | test | bench | fuzz [seconds] | tsan" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,7 @@
 #include "livepix/checkedsize.h"
 #include "livepix/imageerror.h"
 
+#include <OpenImageIO/filesystem.h>
 #include <OpenImageIO/imageio.h>
 
 #include <algorithm>
@@ -314,7 +315,30 @@ void checkLoadable(const std::string &path)
         throw ImageError(path, "the file is empty");
 }
 
-std::unique_ptr<OIIO::ImageInput> openInput(const std::string &path)
+// What names bytes in memory: the caller's hint, with an extension so that
+// OpenImageIO tries the hinted reader first ("png" and ".png" become
+// "image.png"; without a hint every reader is tried).
+std::string memoryName(const std::string &hint)
+{
+    if (hint.empty())
+        return "<memory>";
+    if (fs::path(hint).has_extension())
+        return hint;
+    return "image." + hint.substr(std::min(hint.find_first_not_of('.'), hint.size()));
+}
+
+// The name OpenImageIO opens. Bytes in memory open under a name no file can
+// have ("/dev/null/..." fails with ENOTDIR): readers without memory support,
+// which OpenImageIO tries while it looks for one, then never read a file of
+// the hint's name.
+std::string openNameFor(const std::string &path, const OIIO::Filesystem::IOProxy *memory)
+{
+    return memory ? "/dev/null/" + path : path;
+}
+
+// Opens `path`, or with `memory` the bytes behind it (`path` then only picks
+// the reader to try first and names the source in errors).
+std::unique_ptr<OIIO::ImageInput> openInput(const std::string &path, OIIO::Filesystem::IOProxy *memory)
 {
     // OpenImageIO's global error queue (per thread) may hold a message from
     // an earlier failure; start clean so a reason never describes another file.
@@ -323,16 +347,24 @@ std::unique_ptr<OIIO::ImageInput> openInput(const std::string &path)
     // Keep alpha straight: OpenImageIO premultiplies by default.
     OIIO::ImageSpec config;
     config.attribute("oiio:UnassociatedAlpha", 1);
-    auto input = OIIO::ImageInput::open(path, &config);
+    const std::string openName = openNameFor(path, memory);
+    if (memory)
+        config.attribute("oiio:ioproxy", OIIO::TypeDesc::PTR, &memory);
+    auto input = OIIO::ImageInput::open(openName, &config, memory);
     if (!input) {
-        const std::string detail = cleanReason(OIIO::geterror(), path);
+        const std::string detail = cleanReason(OIIO::geterror(), openName);
         // A file that starts like its extension's format but does not open is
-        // damaged, not "not an image".
-        auto reader = OIIO::ImageInput::create(path, false);
+        // damaged, not "not an image". (OpenImageIO 2.4 has no valid_file()
+        // for memory: bytes get the decoder's words only.)
+        auto reader = memory ? nullptr : OIIO::ImageInput::create(path, false);
         const bool signatureMatches = reader && reader->valid_file(path);
         (void)OIIO::geterror(); // the probe's own complaints are not the reason
         throw ImageError(path, describeDecoderError(detail, false, signatureMatches));
     }
+    // Only readers that read the bytes: OpenImageIO's "null" reader claims
+    // memory support but makes an image up from the name alone.
+    if (memory && (!input->supports("ioproxy") || std::strcmp(input->format_name(), "null") == 0))
+        throw ImageError(path, std::string("the ") + input->format_name() + " reader cannot read from memory");
     return input;
 }
 
@@ -385,8 +417,8 @@ DType checkLayout(const std::string &path, const OIIO::ImageSpec &spec, std::str
 // error in any band rejects the whole image: some readers (JPEG, PNG) report
 // truncation only in the error queue while returning true, so the queue is
 // checked too.
-void readPixels(const std::string &path, OIIO::ImageInput &input, int subimage, const OIIO::ImageSpec &spec,
-                const Image &image, const ProgressCallback &progress)
+void readPixels(const std::string &path, const std::string &openName, OIIO::ImageInput &input, int subimage,
+                const OIIO::ImageSpec &spec, const Image &image, const ProgressCallback &progress)
 {
     const OIIO::TypeDesc type = oiioType(image.dtype());
     const int band = rowsPerBand(spec, input.format_name());
@@ -403,7 +435,7 @@ void readPixels(const std::string &path, OIIO::ImageInput &input, int subimage, 
         const std::string pending = input.has_error() ? input.geterror() : std::string();
         if (!ok || !pending.empty()) {
             const std::string detail = pending.empty() ? OIIO::geterror() : pending;
-            throw ImageError(path, describeDecoderError(cleanReason(detail, path), true));
+            throw ImageError(path, describeDecoderError(cleanReason(detail, openName), true));
         }
         if (progress && !progress(float(y + rows) / float(spec.height)))
             throw ImageError(path, "cancelled");
@@ -498,12 +530,12 @@ void applyWindows(const std::string &path, const Metadata &metadata, OIIO::Image
                                "largest coordinate, " + std::to_string(INT_MAX));
 }
 
-} // namespace
-
-Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
+// The one decoder behind loadImage and loadImageFromMemory: opens, checks the
+// layout, reads the pixels and describes the image.
+Image decodeImage(const std::string &path, OIIO::Filesystem::IOProxy *memory, const ProgressCallback &progress,
+                  ImageFileInfo *info)
 {
-    checkLoadable(path);
-    const std::unique_ptr<OIIO::ImageInput> input = openInput(path);
+    const std::unique_ptr<OIIO::ImageInput> input = openInput(path, memory);
     const int subimage = firstSubimageWithPixels(*input);
     const OIIO::ImageSpec spec = input->spec();
     std::string sourceType;
@@ -517,7 +549,7 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
                                    std::to_string(spec.height) + ", " + std::to_string(spec.nchannels) +
                                    " channel " + dtypeName(type) + " image");
     }
-    readPixels(path, *input, subimage, spec, image, progress);
+    readPixels(path, openNameFor(path, memory), *input, subimage, spec, image, progress);
     describeImage(image, path, spec, sourceType);
 
     if (info) {
@@ -534,6 +566,28 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     }
     input->close();
     image.markChanged();
+    return image;
+}
+
+} // namespace
+
+Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
+{
+    checkLoadable(path);
+    return decodeImage(path, nullptr, progress, info);
+}
+
+Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
+                          const ProgressCallback &progress, ImageFileInfo *info)
+{
+    const std::string name = memoryName(nameHint);
+    if (size == 0)
+        throw ImageError(name, "the data is empty");
+    if (!data)
+        throw ImageError(name, "no data given");
+    OIIO::Filesystem::IOMemReader memory(data, size);
+    Image image = decodeImage(name, &memory, progress, info);
+    image.setPath({}); // not a file: saving asks for a name
     return image;
 }
 

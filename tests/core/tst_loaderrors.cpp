@@ -75,6 +75,29 @@ private Q_SLOTS:
         QVERIFY2(got.contains(reason), qPrintable(got));
     }
 
+    // The same bytes through loadImageFromMemory (the decoder path the
+    // fuzzer drives): the same kind of error, naming the hint, no buffer kept.
+    void badBytes_data() { badFiles_data(); }
+    void badBytes()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, reason);
+        QFile input(testsupport::testData(file));
+        QVERIFY2(input.open(QIODevice::ReadOnly), qPrintable(input.fileName()));
+        const QByteArray bytes = input.readAll();
+        const auto buffersBefore = livepix::PixelBuffer::liveCount();
+        try {
+            const livepix::Image image =
+                livepix::loadImageFromMemory(bytes.constData(), std::size_t(bytes.size()), file.toStdString());
+            QFAIL(qPrintable(QStringLiteral("LOADED %1x%2").arg(image.width()).arg(image.height())));
+        } catch (const livepix::ImageError &e) {
+            QCOMPARE(QString::fromStdString(e.path()), file);
+            const QString got = QString::fromStdString(e.reason());
+            QVERIFY2(got.contains(bytes.isEmpty() ? QStringLiteral("the data is empty") : reason), qPrintable(got));
+        }
+        QCOMPARE(livepix::PixelBuffer::liveCount(), buffersBefore);
+    }
+
     void skimageTruncatedJpeg()
     {
         const QString path = testsupport::skimageData() + "/truncated.jpg";

@@ -1,5 +1,6 @@
 #pragma once
 // Loading and saving images through OpenImageIO.
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -55,6 +56,21 @@ struct ImageFileInfo {
 /// Thread-safe: may be called from any thread, also for the same file.
 LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &progress = {},
                             ImageFileInfo *info = nullptr);
+
+/// Reads an image from `size` bytes at `data` (a message, an upload, a
+/// fuzzer's input) through loadImage's own decoder: the same checks,
+/// conversions, metadata and errors, with OpenImageIO reading the bytes
+/// through an in-memory IOProxy. The bytes are borrowed for the call only.
+///
+/// `nameHint` is a file name or an extension ("scan.tif", ".tif" or "tif"):
+/// its reader is tried first, then every other one; ImageError names the
+/// source by it ("<memory>" when empty). No file of that name is ever
+/// opened: formats whose OpenImageIO reader cannot read from memory are
+/// refused ("the <format> reader cannot read from memory"). Image::path()
+/// is empty.
+/// Thread-safe like loadImage.
+LIVEPIX_API Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
+                                      const ProgressCallback &progress = {}, ImageFileInfo *info = nullptr);
 
 /// Options for saveImage. Keys follow OpenImageIO attribute names where they
 /// exist: "quality" (JPEG/WebP, 1-100), "compression" ("zip", "piz", "lzw",
