@@ -33,8 +33,14 @@ PythonRuntime *installConsole(Application &app)
     // Batch runs print what the code prints (and its traceback) on the
     // process's stdout/stderr.
     runtime->setMirrorToStdio(batch);
-    // Stop Python while the windows still exist (interactive runs end here).
-    QObject::connect(qApp, &QCoreApplication::aboutToQuit, runtime, &PythonRuntime::shutdown);
+    // Python is finalized after every filter and script stopped (see
+    // Application::shutdown), while the windows still exist.
+    app.addShutdownHook([runtime](bool everythingStopped) {
+        if (everythingStopped)
+            runtime->shutdown();
+        else
+            runtime->abandon();
+    });
 
     auto *dock = new QDockWidget(QObject::tr("Python Console"), window);
     dock->setObjectName(QStringLiteral("pythonConsole"));

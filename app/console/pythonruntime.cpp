@@ -68,8 +68,6 @@ PythonRuntime::PythonRuntime(Viewer *viewer, QObject *parent) : QObject(parent),
 {
     Q_ASSERT(!s_instance.load());
     s_instance = this;
-    m_repaintTimer.setInterval(33);
-    connect(&m_repaintTimer, &QTimer::timeout, this, &PythonRuntime::onRepaintTick);
 }
 
 PythonRuntime::~PythonRuntime()
@@ -83,7 +81,11 @@ PythonRuntime *PythonRuntime::instance() { return s_instance.load(); }
 
 Viewer *PythonRuntime::viewer() const { return m_viewer.data(); }
 
-void PythonRuntime::setRepaintInterval(int ms) { m_repaintTimer.setInterval(ms); }
+void PythonRuntime::setRepaintInterval(int ms)
+{
+    if (LiveEditClock *clock = LiveEditClock::of(m_viewer.data()))
+        clock->setInterval(ms);
+}
 
 void PythonRuntime::start()
 {
@@ -98,6 +100,8 @@ void PythonRuntime::start()
     m_worker = new PythonWorker(this);
     m_worker->moveToThread(m_thread);
     m_thread->start();
+    m_registration = BackgroundJobs::instance().add({QStringLiteral("Python code"), [this] { stopCode(); },
+                                                     [this](int ms) { return waitForStop(ms); }});
     post(
         [this](PythonWorker *worker) {
             QString error;
@@ -135,7 +139,7 @@ quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker 
         worker,
         [this, worker, job = std::move(job), counts, id]() {
             std::pair<bool, QString> result{false, QStringLiteral("livepix is closing")};
-            if (!m_closing) {
+            if (!m_closing && !m_stopping) {
                 m_running = true;
                 result = job(worker);
                 m_running = false;
@@ -166,9 +170,9 @@ void PythonRuntime::setBusy(bool busy)
         return;
     m_busy = busy;
     if (busy)
-        m_repaintTimer.start();
+        m_liveEdit = LiveEdit(m_viewer.data());
     else
-        m_repaintTimer.stop();
+        m_liveEdit.release(); // the last repaint, unless another source still writes
     Q_EMIT busyChanged(busy);
 }
 
@@ -255,6 +259,36 @@ void PythonRuntime::complete(const QString &textBeforeCursor)
         false);
 }
 
+void PythonRuntime::runOnWorker(std::function<void()> work, QObject *context, std::function<void()> done)
+{
+    QPointer<QObject> guard(context);
+    post(
+        [work = std::move(work), guard, done = std::move(done)](PythonWorker *) {
+            work();
+            if (guard)
+                QMetaObject::invokeMethod(guard.data(), done, Qt::QueuedConnection);
+            return std::make_pair(true, QString());
+        },
+        false);
+}
+
+void PythonRuntime::wakeForGilQueue()
+{
+    // m_interruptMutex guards "the worker is there and Python is up" (see
+    // setInterruptible); the flag coalesces a burst of wake-ups into one run.
+    QMutexLocker lock(&m_interruptMutex);
+    if (!m_interruptible || m_gilQueueWakePosted.exchange(true))
+        return;
+    PythonWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [this, worker] {
+            m_gilQueueWakePosted = false;
+            worker->runGilQueue();
+        },
+        Qt::QueuedConnection);
+}
+
 void PythonRuntime::setInterruptible(bool on, Qt::HANDLE workerThread, int signal)
 {
     QMutexLocker lock(&m_interruptMutex);
@@ -336,22 +370,58 @@ void PythonRuntime::statementDone()
 void PythonRuntime::onStatementDone()
 {
     m_statementPosted = false;
-    if (m_viewer)
-        m_viewer->pixelsMayHaveChanged();
+    // Show the statement's writes at once. Outside a request (a statement
+    // of startup.py) a token held for no time does the same.
+    if (m_liveEdit.isActive())
+        m_liveEdit.flush();
+    else
+        LiveEdit(m_viewer.data()).release();
     Q_EMIT statementFinished();
 }
 
-void PythonRuntime::onRepaintTick()
+void PythonRuntime::stopCode()
 {
-    if (m_viewer)
-        m_viewer->pixelsMayHaveChanged();
+    m_stopping = true;
+    interrupt();
+}
+
+bool PythonRuntime::waitForStop(int ms)
+{
+    const QDeadlineTimer deadline = ms < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(ms);
+    QElapsedTimer sinceInterrupt;
+    sinceInterrupt.start();
+    while (m_running) {
+        // A call from Python into the viewer may be waiting for this thread.
+        QCoreApplication::sendPostedEvents(&m_guiContext, QEvent::MetaCall);
+        if (sinceInterrupt.elapsed() > 200) { // code that caught the last one
+            interrupt();
+            sinceInterrupt.restart();
+        }
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(5);
+    }
+    return true;
+}
+
+void PythonRuntime::abandon()
+{
+    if (!m_started || m_closing.exchange(true))
+        return;
+    m_registration.reset();
+    m_liveEdit.release();
+    std::fputs("livepix: Python is left running (not finalized) while livepix exits\n", stderr);
+    // Leaked on purpose, as in shutdown() when code does not stop.
+    m_thread = nullptr;
+    m_worker = nullptr;
 }
 
 void PythonRuntime::shutdown()
 {
     if (!m_started || m_closing.exchange(true))
         return;
-    m_repaintTimer.stop();
+    m_registration.reset();
+    m_liveEdit.release();
     interrupt();
     PythonWorker *worker = m_worker;
     QMetaObject::invokeMethod(

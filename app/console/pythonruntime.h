@@ -7,11 +7,13 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-#include <QTimer>
 
 #include <atomic>
 #include <functional>
 #include <utility>
+
+#include "viewer/backgroundjobs.h"
+#include "viewer/liveedit.h"
 
 class QThread;
 
@@ -27,9 +29,10 @@ class Viewer;
 ///
 /// Every request is asynchronous: the GUI thread posts it to the worker and
 /// gets the answer as a signal, so the GUI never waits for the GIL. While code
-/// runs, a GUI-thread timer calls Viewer::pixelsMayHaveChanged() at ~30 Hz so
-/// loops that paint animate; after every statement the runtime calls it once
-/// more (the one "pixels may have changed" path).
+/// runs (queued or running requests), the runtime holds a LiveEdit token on
+/// the viewer, so the one live-repaint clock animates loops that paint; after
+/// every statement it flushes the token (an immediate repaint), and the
+/// token's release repaints once more when the last request ended.
 ///
 /// Output written by Python (sys.stdout, sys.stderr, echoed input) is queued
 /// under a mutex by the worker and delivered on the GUI thread by output(),
@@ -62,6 +65,19 @@ public:
     /// call for more than 3 s is left running (not finalized) so the app can
     /// still exit. Idempotent.
     void shutdown();
+    /// Quitting, first step (the runtime's BackgroundJobs entry, registered
+    /// from start() to shutdown()): no queued request starts any more and
+    /// the running one gets KeyboardInterrupt. Never blocks.
+    void stopCode();
+    /// Waits at most `ms` (forever when negative) until no request runs,
+    /// serving the calls Python queued to the viewer and repeating the
+    /// interrupt meanwhile. True when nothing runs.
+    bool waitForStop(int ms);
+    /// Gives Python up without finalizing it, for when something that may
+    /// still run Python refused to stop: the worker thread is left as it is
+    /// and nothing more is sent to it. Idempotent; shutdown() then does
+    /// nothing.
+    void abandon();
 
     bool isStarted() const { return m_started; }
     /// True once the interpreter is up (ready() was emitted).
@@ -87,13 +103,24 @@ public:
     /// Completions for the end of `textBeforeCursor`; answers with
     /// completionsReady(). Dropped (no answer) while code runs.
     void complete(const QString &textBeforeCursor);
+    /// Runs `work` on the Python worker thread between requests, WITHOUT the
+    /// GIL (work that needs Python takes it there, e.g. the plugin catalog's
+    /// Python loader), then `done` on the GUI thread through a queued call
+    /// on `context` (dropped if `context` is gone). Never blocks; nothing
+    /// runs once the runtime is closing. Not a user request: no busy state.
+    void runOnWorker(std::function<void()> work, QObject *context, std::function<void()> done);
+    /// Thread-safe, never blocks, any thread: asks the worker to run the
+    /// livepix module's GIL queue (work handed over by threads that must not
+    /// wait for the GIL, see core/python/gilqueue in filterbindings.cpp).
+    void wakeForGilQueue();
     /// Raises KeyboardInterrupt in the running code, like Ctrl+C in a
     /// terminal python3: pure-Python loops and blocking calls such as
     /// time.sleep stop at once. Needs no GIL, never blocks; does nothing when
     /// no code runs.
     void interrupt();
 
-    /// Period of the repaint timer while code runs (default 33 ms, ~30 Hz).
+    /// Period of the viewer's live-repaint clock (LiveEditClock; default
+    /// 33 ms, ~30 Hz), which ticks while code runs.
     void setRepaintInterval(int ms);
     /// When on, output is also written to the process's stdout/stderr (batch
     /// runs with --exec/--script print what the code prints).
@@ -142,24 +169,26 @@ private:
     void setInterruptible(bool on, Qt::HANDLE workerThread, int signal);
     void drainOutput();
     void onStatementDone();
-    void onRepaintTick();
     void setBusy(bool busy);
 
     QPointer<Viewer> m_viewer;
     QThread *m_thread = nullptr;
     PythonWorker *m_worker = nullptr;
-    QTimer m_repaintTimer;
+    LiveEdit m_liveEdit; // held while busy (see setBusy())
     bool m_started = false;
     bool m_ready = false;
     bool m_busy = false;
     bool m_mirrorToStdio = false;
     int m_pending = 0;
     std::atomic<bool> m_closing{false};
+    std::atomic<bool> m_stopping{false}; // stopCode(): queued requests do not start
+    BackgroundJobs::Registration m_registration;
     quint64 m_lastJobId = 0;
     QString m_packageDir; // read by the worker during initialization only
     QObject m_guiContext;
     std::atomic<bool> m_running{false};        // the worker is inside a request
     std::atomic<bool> m_statementPosted{false};
+    std::atomic<bool> m_gilQueueWakePosted{false};
     std::atomic<qint64> m_lastStatementEndNs{0};
 
     QMutex m_interruptMutex;

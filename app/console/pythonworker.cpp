@@ -76,6 +76,42 @@ int installInterruptSignal()
 #endif
 }
 
+/// The livepix module's GilQueue waker (see filterbindings.cpp): called on
+/// any thread, must not block: it only posts a job to the worker.
+void wakeWorkerForGilQueue()
+{
+    if (PythonRuntime *runtime = PythonRuntime::instance())
+        runtime->wakeForGilQueue();
+}
+
+/// Installs (or, with on = false, removes) the waker. GIL held.
+void installGilWaker(bool on)
+{
+    try {
+        py::module_ ext = py::module_::import("livepix._livepix");
+        if (!py::hasattr(ext, "_set_gil_waker"))
+            return;
+        if (on)
+            ext.attr("_set_gil_waker")(
+                py::capsule(reinterpret_cast<void *>(&wakeWorkerForGilQueue), "livepix.gil_waker"));
+        else
+            ext.attr("_set_gil_waker")(py::none());
+    } catch (py::error_already_set &) {
+        // No livepix module: nothing can queue work.
+    }
+}
+
+/// Runs the GilQueue if the livepix module is loaded. GIL held.
+void runGilQueueNow()
+{
+    try {
+        py::dict modules = py::module_::import("sys").attr("modules");
+        if (modules.contains("livepix._livepix"))
+            modules["livepix._livepix"].attr("_run_gil_queue")();
+    } catch (py::error_already_set &) {
+    }
+}
+
 /// Drops an interrupt that arrived after the code it was meant for ended.
 void clearStaleInterrupt()
 {
@@ -149,6 +185,7 @@ bool PythonWorker::initialize(QString *error)
             }
         }
         ns["viewer"] = py::module_::import("livepix_app").attr("viewer");
+        installGilWaker(true);
         m_runtime->appendOutput(PythonRuntime::Stream::Echo,
                                 QString::fromStdString(shellModule.attr("banner")(ns).cast<std::string>()));
     } catch (py::error_already_set &e) {
@@ -262,6 +299,14 @@ void PythonWorker::complete(const QString &text, int *replaceLength, QStringList
     }
 }
 
+void PythonWorker::runGilQueue()
+{
+    if (!d->initialized || !d->savedState)
+        return;
+    GilHold gil(&d->savedState);
+    runGilQueueNow();
+}
+
 void PythonWorker::finalize()
 {
     if (!d->initialized)
@@ -270,6 +315,8 @@ void PythonWorker::finalize()
     PyEval_RestoreThread(d->savedState);
     d->savedState = nullptr;
     clearStaleInterrupt();
+    installGilWaker(false);
+    runGilQueueNow(); // releases handed over until now; later ones are leaked
     try {
         // Anything printed while Python shuts down goes to the real streams.
         py::module_ sys = py::module_::import("sys");

@@ -32,6 +32,9 @@ public:
     bool runSource(const QString &source, const QString &label, QString *error);
     bool runFile(const QString &path, QString *error);
     void complete(const QString &text, int *replaceLength, QStringList *candidates);
+    /// Runs the livepix module's GIL queue (work that threads which must not
+    /// wait for the GIL handed over: PyFilter releases, cancels).
+    void runGilQueue();
     /// Drops every Python object and finalizes the interpreter.
     void finalize();
 

@@ -140,12 +140,6 @@ FilterDialog::FilterDialog(std::shared_ptr<const Filter> filter, Image image, Im
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(150);
     connect(m_debounce, &QTimer::timeout, this, &FilterDialog::startPreview);
-    m_repaint = new QTimer(this);
-    m_repaint->setInterval(33); // ~30 Hz while a preview runs
-    connect(m_repaint, &QTimer::timeout, this, [this] {
-        if (m_viewer)
-            m_viewer->pixelsMayHaveChanged();
-    });
     schedulePreview(); // show the defaults' effect right away
 }
 
@@ -157,6 +151,7 @@ FilterDialog::~FilterDialog()
         m_job->cancel();
         m_job->wait();
     }
+    m_previewEdit.drop();
 }
 
 ParamValues FilterDialog::values() const
@@ -238,17 +233,15 @@ void FilterDialog::startPreview()
     m_status->setText(tr("Previewing…"));
     m_job = std::make_unique<FilterJob>(m_filter, m_image, values(), m_before, /*restoreFirst=*/true);
     connect(m_job.get(), &FilterJob::finished, this, &FilterDialog::onPreviewFinished);
+    m_previewEdit = LiveEdit(m_viewer);
     m_job->start();
-    m_repaint->start();
 }
 
 void FilterDialog::onPreviewFinished(bool ok, bool cancelled, const QString &error)
 {
     const ParamValues ran = m_job->values();
     m_job.reset();
-    m_repaint->stop();
-    if (m_viewer)
-        m_viewer->pixelsMayHaveChanged();
+    m_previewEdit.release(); // repaints the finished (or restored) pixels
     if (m_restartAfterJob && previewEnabled()) {
         startPreview();
         return;
@@ -272,14 +265,14 @@ void FilterDialog::stopPreview(bool restore)
         m_job->wait(); // a cancelled run restores `before` itself
         m_job.reset();
     }
-    m_repaint->stop();
-    if (restore && m_previewShown) {
-        m_image.copyPixelsFrom(m_before);
-        m_image.markChanged();
+    {
+        // Putting the original back is a write like any other.
+        LiveEdit restoring(m_viewer);
+        m_previewEdit.release();
+        if (restore && m_previewShown)
+            m_image.copyPixelsFrom(m_before);
     }
     m_previewShown = false;
-    if (m_viewer)
-        m_viewer->pixelsMayHaveChanged();
 }
 
 void FilterDialog::accept()

@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include "viewer/liveedit.h"
+
 class QCheckBox;
 class QLabel;
 class QTimer;
@@ -23,7 +25,8 @@ class Viewer;
 ///
 /// Preview (on by default): shortly after a value changes, the filter runs
 /// on a worker thread into the image itself, starting from `before` (the
-/// pixels when the dialog opened), and the canvas repaints as it goes.
+/// pixels when the dialog opened), and the canvas repaints as it goes (the
+/// run holds a LiveEdit token on the viewer).
 /// Cancel (or unticking Preview) puts `before` back. After OK,
 /// previewIsCurrent() says whether the image already holds the result for
 /// values(), in which case the caller need not run the filter again.
@@ -70,8 +73,8 @@ private:
     QCheckBox *m_preview = nullptr;
     QLabel *m_status = nullptr;
     QTimer *m_debounce = nullptr;
-    QTimer *m_repaint = nullptr;
     std::unique_ptr<FilterJob> m_job;
+    LiveEdit m_previewEdit; ///< held while a preview run writes into the image
     bool m_restartAfterJob = false;
     bool m_previewShown = false; ///< the image holds a finished preview...
     ParamValues m_previewValues; ///< ...for these values

@@ -6,6 +6,7 @@
 #include <livepix/filtererror.h>
 #include <livepix/filterrun.h>
 
+#include <chrono>
 #include <future>
 
 namespace livepix::gui {
@@ -41,6 +42,8 @@ void FilterJob::start()
     if (m_state->started.exchange(true))
         return;
     m_state->running = true;
+    m_registration = BackgroundJobs::instance().add(
+        {QStringLiteral("filter '%1'").arg(filterName()), [this] { cancel(); }, [this](int ms) { return waitFor(ms); }});
     // The worker holds its own references (state, filter, image, snapshot):
     // nothing it touches can be freed under it.
     auto state = m_state;
@@ -92,6 +95,17 @@ void FilterJob::wait()
 {
     if (m_state->started)
         m_state->done.wait();
+}
+
+bool FilterJob::waitFor(int ms)
+{
+    if (!m_state->started)
+        return true;
+    if (ms < 0) {
+        m_state->done.wait();
+        return true;
+    }
+    return m_state->done.wait_for(std::chrono::milliseconds(ms)) == std::future_status::ready;
 }
 
 bool FilterJob::isRunning() const

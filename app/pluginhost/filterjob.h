@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "viewer/backgroundjobs.h"
+
 namespace livepix::gui {
 
 /// Runs a Filter on an image on a QThreadPool thread, through runFilter()
@@ -14,10 +16,15 @@ namespace livepix::gui {
 /// With `restoreFirst`, the worker first copies `before` into the image
 /// (the parameter dialog's preview starts each run from the original).
 ///
+/// While it runs the job is registered in BackgroundJobs, so quitting
+/// cancels it and waits for it before Python is finalised.
+///
 /// Threading: create, start, cancel and destroy on the GUI thread;
 /// finished() is delivered there. progress() and cancel() are safe while the
-/// worker runs. The destructor cancels and waits for the worker, so the
-/// image is never written after the job is gone.
+/// worker runs and never wait for the GIL (a Python filter's cancel is
+/// delivered through the livepix module's GilQueue). The destructor cancels
+/// and waits for the worker, so the image is never written after the job is
+/// gone.
 class FilterJob : public QObject {
     Q_OBJECT
 public:
@@ -29,6 +36,9 @@ public:
     void cancel();
     /// Blocks until the worker is done (finished() is still delivered later).
     void wait();
+    /// Waits at most `ms` milliseconds (forever when negative); true when
+    /// the worker is done.
+    bool waitFor(int ms);
     bool isRunning() const;
     float progress() const;
 
@@ -50,6 +60,7 @@ private:
     ParamValues m_values;
     Image m_before;
     bool m_restoreFirst;
+    BackgroundJobs::Registration m_registration;
 };
 
 } // namespace livepix::gui

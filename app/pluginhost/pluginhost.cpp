@@ -6,14 +6,16 @@
 #include <QProgressDialog>
 #include <QInputDialog>
 #include <QSettings>
+#include <QFutureWatcher>
 #include <QStatusBar>
-#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <livepix/filterregistry.h>
 #include <livepix/plugincatalog.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "pluginhost/filterdialog.h"
 #include "pluginhost/filterjob.h"
@@ -50,16 +52,18 @@ PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistr
     : QObject(parent), m_window(window), m_viewer(window->viewer()), m_catalog(catalog), m_registry(registry),
       m_history(undoBudgetFromSettings())
 {
-    m_catalog.ensureLoaded();
-    reportSkipped();
-    m_repaint = new QTimer(this);
-    m_repaint->setInterval(33); // ~30 Hz live repaint while a filter runs
-    connect(m_repaint, &QTimer::timeout, this, [this] {
-        m_viewer->pixelsMayHaveChanged();
+    // The progress bar moves with the live repaint (see LiveEdit).
+    connect(m_viewer, &Viewer::pixelsChanged, this, [this] {
         if (m_progress && m_job)
             m_progress->setValue(int(m_job->progress() * 1000));
     });
     createMenus();
+#ifdef LIVEPIX_HAVE_CONSOLE
+    // Python plugins become loadable once Python is up.
+    if (PythonRuntime *python = PythonRuntime::instance())
+        connect(python, &PythonRuntime::ready, this, [this] { requestLoad(false); });
+#endif
+    requestLoad(false);
     connect(m_viewer, &Viewer::currentChanged, this, [this](Document *document) {
         watchDocument(document);
         updateActions();
@@ -78,6 +82,79 @@ PluginHost::~PluginHost()
         m_job->cancel();
         m_job.reset(); // waits; the pixels are restored by the run itself
     }
+    m_runEdit.drop(); // the window may be half destroyed: no repaint
+    // A pool load uses the catalog, which may go away after this host
+    // (tests). Loads on the Python worker only use the process-wide one.
+    m_poolLoad.waitForFinished();
+}
+
+bool PluginHost::loadMayHelp() const
+{
+    if (!m_loadedOnce)
+        return true;
+    for (const auto &r : m_records)
+        if (r.state == PluginRecord::State::NeedsLoader)
+            return true;
+    return false;
+}
+
+void PluginHost::requestLoad(bool reload)
+{
+    if (m_loading) {
+        m_queuedLoad = true;
+        m_queuedReload = m_queuedReload || reload;
+        return;
+    }
+    m_loading = true;
+    rebuildFiltersMenu();
+    PluginCatalog *catalog = &m_catalog;
+    auto load = [catalog, reload] {
+        if (reload)
+            catalog->reload();
+        else
+            catalog->ensureLoaded();
+        return CatalogSnapshot{catalog->records(), catalog->searchPaths()};
+    };
+#ifdef LIVEPIX_HAVE_CONSOLE
+    // Only the process-wide catalog has the livepix module's Python loader:
+    // its loads run where Python runs, once Python runs.
+    PythonRuntime *python = PythonRuntime::instance();
+    if (catalog == &PluginCatalog::instance() && python && python->isStarted() && !python->isClosing()) {
+        auto result = std::make_shared<CatalogSnapshot>();
+        python->runOnWorker([load, result] { *result = load(); }, this, [this, result] { onLoaded(*result); });
+        return;
+    }
+#endif
+    auto *watcher = new QFutureWatcher<CatalogSnapshot>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        onLoaded(watcher->result());
+    });
+    m_poolLoad = QtConcurrent::run(load);
+    watcher->setFuture(m_poolLoad);
+}
+
+void PluginHost::onLoaded(const CatalogSnapshot &snapshot)
+{
+    m_loading = false;
+    m_loadedOnce = true;
+    m_records = snapshot.records;
+    m_searchPaths = snapshot.searchPaths;
+    reportSkipped();
+    rebuildFiltersMenu();
+    updateActions();
+    if (m_pluginsDialog)
+        m_pluginsDialog->refresh(m_records, m_searchPaths, m_queuedLoad);
+    if (std::exchange(m_announceReload, false)) {
+        int loaded = 0, skipped = 0;
+        for (const auto &r : m_records)
+            (r.state == PluginRecord::State::Loaded ? loaded : skipped) += 1;
+        m_window->statusBar()->showMessage(
+            tr("Plugins reloaded: %1 loaded, %2 not loaded").arg(loaded).arg(skipped), 4000);
+    }
+    Q_EMIT pluginsLoaded();
+    if (std::exchange(m_queuedLoad, false))
+        requestLoad(std::exchange(m_queuedReload, false));
 }
 
 void PluginHost::watchDocument(Document *document)
@@ -128,8 +205,10 @@ void PluginHost::createMenus()
     limit->setObjectName(QStringLiteral("undoMemoryLimit"));
 
     connect(m_window->filtersMenu(), &QMenu::aboutToShow, this, [this] {
-        m_catalog.ensureLoaded(); // Python plugins, once Python is up
-        reportSkipped();
+        // Shows what is known now; a load that may find more (Python
+        // plugins, once Python is up) updates the menu when it is done.
+        if (loadMayHelp())
+            requestLoad(false);
         rebuildFiltersMenu();
         updateActions();
     });
@@ -145,7 +224,6 @@ void PluginHost::createMenus()
 
 QList<QAction *> PluginHost::filterActions()
 {
-    m_catalog.ensureLoaded();
     rebuildFiltersMenu();
     updateActions();
     QList<QAction *> result;
@@ -158,9 +236,10 @@ QList<QAction *> PluginHost::filterActions()
 void PluginHost::rebuildFiltersMenu()
 {
     const std::uint64_t revision = m_registry.revision();
-    if (revision == m_menuRevision)
+    if (revision == m_menuRevision && m_loading == m_menuShowsLoading)
         return;
     m_menuRevision = revision;
+    m_menuShowsLoading = m_loading;
     QMenu *menu = m_window->filtersMenu();
     for (QAction *a : menu->actions())
         if (a->property("livepix_filter").isValid()) {
@@ -185,7 +264,13 @@ void PluginHost::rebuildFiltersMenu()
         connect(action, &QAction::triggered, this, [this, name] { triggerFilter(name); });
         menu->addAction(action);
     }
-    if (entries.empty()) {
+    if (m_loading) {
+        auto *loading = new QAction(tr("Loading Python plugins…"), menu);
+        loading->setObjectName(QStringLiteral("loadingPlugins"));
+        loading->setProperty("livepix_filter", QString());
+        loading->setEnabled(false);
+        menu->addAction(loading);
+    } else if (entries.empty()) {
         auto *none = new QAction(tr("(no filters: see Plugins > Plugins…)"), menu);
         none->setProperty("livepix_filter", QString());
         none->setEnabled(false);
@@ -215,7 +300,7 @@ void PluginHost::updateActions()
 
 void PluginHost::reportSkipped()
 {
-    for (const auto &r : m_catalog.records())
+    for (const auto &r : m_records)
         if (r.state == PluginRecord::State::Skipped &&
             m_reported.insert(QString::fromStdString(r.manifestPath + '\n' + r.reason)).second)
             std::fprintf(stderr, "livepix: plugin %s skipped: %s\n",
@@ -342,14 +427,13 @@ void PluginHost::startRun(std::shared_ptr<const Filter> filter, const ParamValue
     m_progress->setValue(0);
     connect(m_progress, &QProgressDialog::canceled, this, &PluginHost::cancelRun);
     updateActions();
+    m_runEdit = LiveEdit(m_viewer);
     m_job->start();
-    m_repaint->start();
 }
 
 void PluginHost::finishRun(const QString &name, bool ok, bool cancelled, const QString &error, const Image &before,
                            bool undoable)
 {
-    m_repaint->stop();
     if (m_progress) {
         m_progress->disconnect(this);
         m_progress->deleteLater();
@@ -363,7 +447,7 @@ void PluginHost::finishRun(const QString &name, bool ok, bool cancelled, const Q
             m_history.push(document, name.toStdString(), document->image(), before);
         document->setModified(true);
     }
-    m_viewer->pixelsMayHaveChanged(); // the one final repaint
+    m_runEdit.release(); // the one final repaint
     updateActions();
     if (ok)
         m_window->statusBar()->showMessage(undoable ? tr("%1 done").arg(name)
@@ -404,9 +488,13 @@ bool PluginHost::redo() { return stepHistory(&UndoHistory::redo); }
 bool PluginHost::stepHistory(Image (UndoHistory::*step)(const void *))
 {
     Document *document = m_viewer->current();
-    if (!document || m_job || m_dialog || (m_history.*step)(document).isNull())
+    if (!document || m_job || m_dialog)
         return false;
-    m_viewer->pixelsMayHaveChanged();
+    {
+        LiveEdit edit(m_viewer); // released below: one repaint
+        if ((m_history.*step)(document).isNull())
+            return false;
+    }
     document->setModified(true);
     updateActions();
     return true;
@@ -414,27 +502,23 @@ bool PluginHost::stepHistory(Image (UndoHistory::*step)(const void *))
 
 void PluginHost::reloadPlugins()
 {
-    m_catalog.reload();
-    reportSkipped();
-    rebuildFiltersMenu();
-    updateActions();
+    m_announceReload = true;
+    requestLoad(true);
     if (m_pluginsDialog)
-        m_pluginsDialog->refresh();
-    int loaded = 0, skipped = 0;
-    for (const auto &r : m_catalog.records())
-        (r.state == PluginRecord::State::Loaded ? loaded : skipped) += 1;
-    m_window->statusBar()->showMessage(tr("Plugins reloaded: %1 loaded, %2 not loaded").arg(loaded).arg(skipped), 4000);
+        m_pluginsDialog->refresh(m_records, m_searchPaths, true);
+    m_window->statusBar()->showMessage(tr("Reloading plugins…"));
 }
 
 void PluginHost::showPluginsDialog()
 {
     if (!m_pluginsDialog) {
-        m_pluginsDialog = new PluginsDialog(m_catalog, m_window);
+        m_pluginsDialog = new PluginsDialog(m_window);
         m_pluginsDialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_pluginsDialog, &PluginsDialog::reloadRequested, this, &PluginHost::reloadPlugins);
     }
-    m_catalog.ensureLoaded();
-    m_pluginsDialog->refresh();
+    if (loadMayHelp())
+        requestLoad(false);
+    m_pluginsDialog->refresh(m_records, m_searchPaths, m_loading);
     m_pluginsDialog->show();
     m_pluginsDialog->raise();
 }
@@ -452,10 +536,12 @@ void installPluginHost(Application &app)
     app.setListPluginsHandler([] {
 #ifdef LIVEPIX_HAVE_CONSOLE
         // Python plugins load through the livepix Python module: start the
-        // embedded interpreter so they are listed as loaded or skipped-why.
+        // embedded interpreter and load them there (on its thread, never
+        // with the GIL on this one), so they are listed as loaded or
+        // skipped-why; the catalog then has nothing left to load here.
         if (PythonRuntime *python = PythonRuntime::instance()) {
             python->start();
-            python->runAndWait(QStringLiteral("import livepix"), false);
+            python->runAndWait(QStringLiteral("import livepix\nlivepix._livepix._ensure_plugins_loaded()"), false);
         }
 #endif
         return PluginHost::printPluginList(PluginCatalog::instance());

@@ -1,20 +1,24 @@
 #pragma once
 // PluginHost: the app's side of filters and plugins.
+#include <QFuture>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 
 #include <livepix/filter.h>
+#include <livepix/plugincatalog.h>
 
 #include <functional>
 #include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "pluginhost/undohistory.h"
+#include "viewer/liveedit.h"
 
 class QAction;
 class QProgressDialog;
-class QTimer;
 
 namespace livepix {
 class FilterRegistry;
@@ -38,12 +42,22 @@ class Viewer;
 /// skipped plugins; Plugins > Reload re-scans (changed Python plugins are
 /// re-imported).
 ///
-/// Every run ends with exactly one Viewer::pixelsMayHaveChanged() (plus one
-/// per frame while it runs). A run that fails or is cancelled leaves the
-/// image as it was and adds no undo step; a failure is shown with the
-/// filter's message.
+/// A run holds a LiveEdit token on the viewer, so the canvas repaints at
+/// ~30 Hz while it runs and once when it ends. A run that fails or is
+/// cancelled leaves the image as it was and adds no undo step; a failure is
+/// shown with the filter's message.
 ///
-/// Threading: GUI thread only; filters run in FilterJobs.
+/// Plugin loading never blocks the GUI thread: the catalog imports Python
+/// plugins under its lock with the GIL, so the GUI never calls a loading
+/// catalog function itself. Loads and reloads are asynchronous jobs: on the
+/// Python worker thread (PythonRuntime::runOnWorker) for the process-wide
+/// catalog once Python runs, else on a pool thread (no Python loader can be
+/// involved then). The job returns a snapshot (records, search paths) by a
+/// queued call; until then the Filters menu shows what the registry holds
+/// now plus a disabled "Loading Python plugins…" entry, and pluginsLoaded()
+/// says when it is done.
+///
+/// Threading: GUI thread only; filters run in FilterJobs, loads as above.
 class PluginHost : public QObject {
     Q_OBJECT
 public:
@@ -83,9 +97,14 @@ public:
     /// The Filters menu's actions (rebuilt when the registry changed).
     QList<QAction *> filterActions();
 
+    /// Plugins > Reload: re-scans asynchronously (see the class comment).
     void reloadPlugins();
     void showPluginsDialog();
     PluginsDialog *pluginsDialog() const;
+    /// True while a plugin load or reload job runs.
+    bool isLoadingPlugins() const { return m_loading; }
+    /// The catalog's records as of the last finished load.
+    const std::vector<PluginRecord> &pluginRecords() const { return m_records; }
 
     /// `livepix --list-plugins`: prints the catalog's table, returns 0.
     static int printPluginList(PluginCatalog &catalog);
@@ -93,8 +112,20 @@ public:
 Q_SIGNALS:
     /// A run ended (after the final repaint). `error` is empty unless it failed.
     void runFinished(const QString &filter, bool ok, bool cancelled, const QString &error);
+    /// A plugin load or reload finished; menus and the Plugins dialog show it.
+    void pluginsLoaded();
 
 private:
+    struct CatalogSnapshot {
+        std::vector<PluginRecord> records;
+        std::vector<std::string> searchPaths;
+    };
+    /// Starts a load (or reload) job unless one runs; then it runs after it.
+    void requestLoad(bool reload);
+    /// True when a load could change something (first load, plugins waiting
+    /// for the Python loader).
+    bool loadMayHelp() const;
+    void onLoaded(const CatalogSnapshot &snapshot);
     /// Undo or redo one step of the current document (step is UndoHistory::undo or ::redo).
     bool stepHistory(Image (UndoHistory::*step)(const void *));
     void createMenus();
@@ -120,6 +151,15 @@ private:
     ConfirmHandler m_confirm;
 
     std::uint64_t m_menuRevision = ~std::uint64_t(0);
+    bool m_menuShowsLoading = false;
+    bool m_loading = false;       ///< a load job runs
+    bool m_loadedOnce = false;    ///< a load job finished
+    bool m_queuedLoad = false;    ///< another load after the current one...
+    bool m_queuedReload = false;  ///< ...and whether it is a reload
+    bool m_announceReload = false; ///< the user asked: say what the reload found
+    QFuture<CatalogSnapshot> m_poolLoad;
+    std::vector<PluginRecord> m_records;
+    std::vector<std::string> m_searchPaths;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
     QAction *m_reloadAction = nullptr;
@@ -129,7 +169,7 @@ private:
     QPointer<Document> m_jobDocument;
     bool m_jobUndoable = false;
     QProgressDialog *m_progress = nullptr;
-    QTimer *m_repaint = nullptr;
+    LiveEdit m_runEdit; ///< held while a run writes
 
     QPointer<FilterDialog> m_dialog;
     QPointer<Document> m_dialogDocument;

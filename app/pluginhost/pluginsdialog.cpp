@@ -11,7 +11,7 @@
 
 namespace livepix::gui {
 
-PluginsDialog::PluginsDialog(PluginCatalog &catalog, QWidget *parent) : QDialog(parent), m_catalog(catalog)
+PluginsDialog::PluginsDialog(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(tr("Plugins"));
     setObjectName(QStringLiteral("PluginsDialog"));
@@ -31,13 +31,13 @@ PluginsDialog::PluginsDialog(PluginCatalog &catalog, QWidget *parent) : QDialog(
     connect(reload, &QPushButton::clicked, this, &PluginsDialog::reloadRequested);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    refresh();
 }
 
-void PluginsDialog::refresh()
+void PluginsDialog::refresh(const std::vector<PluginRecord> &records, const std::vector<std::string> &searchPaths,
+                            bool loading)
 {
     m_table->clear();
-    for (const PluginRecord &r : m_catalog.records()) {
+    for (const PluginRecord &r : records) {
         QStringList detail;
         for (const auto &f : r.filters)
             detail << QString::fromStdString(f);
@@ -58,9 +58,10 @@ void PluginsDialog::refresh()
     for (int c = 0; c < 4; ++c)
         m_table->resizeColumnToContents(c);
     QStringList paths;
-    for (const auto &p : m_catalog.searchPaths())
+    for (const auto &p : searchPaths)
         paths << QString::fromStdString(p).toHtmlEscaped();
-    m_paths->setText(tr("Searched, in order: %1").arg(paths.join(QStringLiteral(" · "))));
+    m_paths->setText((loading ? tr("Loading Python plugins…") + QStringLiteral("<br>") : QString()) +
+                     tr("Searched, in order: %1").arg(paths.join(QStringLiteral(" · "))));
 }
 
 } // namespace livepix::gui

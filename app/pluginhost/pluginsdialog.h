@@ -2,34 +2,38 @@
 // PluginsDialog: every discovered plugin, loaded or skipped, and why.
 #include <QDialog>
 
+#include <string>
+#include <vector>
+
+#include <livepix/plugincatalog.h>
+
 class QLabel;
 class QTreeWidget;
 
-namespace livepix {
-class PluginCatalog;
-}
-
 namespace livepix::gui {
 
-/// Lists the catalog's records (name, kind, version, state, filters or the
-/// reason a plugin was skipped) and the folders searched. Reload re-scans
-/// (Python plugins are re-imported) and refreshes the list.
+/// Lists plugin records (name, kind, version, state, filters or the reason a
+/// plugin was skipped) and the folders searched. Reload asks the PluginHost
+/// to re-scan (Python plugins are re-imported), which then calls refresh().
+/// It shows a snapshot it is given and never touches the catalog itself:
+/// the catalog's lock may be held by a Python import on another thread.
 /// Threading: GUI thread only.
 class PluginsDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit PluginsDialog(PluginCatalog &catalog, QWidget *parent = nullptr);
+    explicit PluginsDialog(QWidget *parent = nullptr);
 
     QTreeWidget *table() const { return m_table; }
 
-public Q_SLOTS:
-    void refresh();
+    /// Shows `records` and `searchPaths`; `loading` adds a "loading Python
+    /// plugins…" note (a load or reload is still running).
+    void refresh(const std::vector<PluginRecord> &records, const std::vector<std::string> &searchPaths,
+                 bool loading = false);
 
 Q_SIGNALS:
     void reloadRequested();
 
 private:
-    PluginCatalog &m_catalog;
     QTreeWidget *m_table;
     QLabel *m_paths;
 };

@@ -12,7 +12,10 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <utility>
 
+#include "viewer/backgroundjobs.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
@@ -53,16 +56,35 @@ Application::Application(const QStringList &arguments, QObject *parent)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     m_viewer = std::make_unique<Viewer>();
     m_window = std::make_unique<MainWindow>(m_viewer.get());
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &Application::shutdown);
 }
 
 Application::~Application()
 {
+    shutdown();
     // The window listens to the viewer: destroy it first.
     m_window.reset();
     m_viewer.reset();
 }
 
 void Application::addStartupHook(StartupHook hook) { m_hooks.push_back(std::move(hook)); }
+
+void Application::addShutdownHook(ShutdownHook hook) { m_shutdownHooks.push_back(std::move(hook)); }
+
+bool Application::shutdown()
+{
+    if (std::exchange(m_shutDown, true))
+        return m_allStopped;
+    const QStringList stuck = BackgroundJobs::instance().cancelAndWait(StopTimeoutMs);
+    for (const QString &job : stuck)
+        printErr(QStringLiteral("livepix: %1 did not stop within %2 s of quitting; not waiting for it")
+                     .arg(job)
+                     .arg(StopTimeoutMs / 1000));
+    m_allStopped = stuck.isEmpty();
+    for (auto hook = m_shutdownHooks.rbegin(); hook != m_shutdownHooks.rend(); ++hook)
+        (*hook)(m_allStopped);
+    return m_allStopped;
+}
 
 void Application::setListPluginsHandler(std::function<int()> handler) { m_listPlugins = std::move(handler); }
 
@@ -234,7 +256,14 @@ int Application::run()
         printErr(QStringLiteral("livepix: %1").arg(error));
         QMessageBox::warning(m_window.get(), tr("livepix"), error);
     }
-    return QApplication::exec();
+    const int status = QApplication::exec();
+    if (!shutdown()) {
+        // Tearing down would wait for what refused to stop (or finalize
+        // Python under it): the unsaved-work question was answered already.
+        std::fflush(nullptr);
+        std::_Exit(status);
+    }
+    return status;
 }
 
 } // namespace livepix::gui

@@ -23,8 +23,27 @@ class Viewer;
 ///
 /// Extension points for the other parts of the app, to be set between
 /// construction and run(): addStartupHook() (the console runs --exec and
-/// --script through one), setListPluginsHandler() (the plugin host prints
+/// --script through one), addShutdownHook() (the console finalizes Python
+/// in one), setListPluginsHandler() (the plugin host prints
 /// --list-plugins), and viewer()/mainWindow() to attach docks and menus.
+///
+/// Quitting, in this order (shutdown() is the one place that does it):
+///  1. MainWindow::closeEvent asks about every unsaved image before
+///     anything stops; answering Cancel keeps everything running.
+///  2. shutdown() (at QCoreApplication::aboutToQuit, or from the destructor
+///     for in-process use) cancels every BackgroundJobs job: filter runs
+///     stop, running Python code gets KeyboardInterrupt, no queued console
+///     request starts;
+///  3. waits for them: cancellable jobs for at most StopTimeoutMs together,
+///     jobs registered without cancel (a save) until they end; a job that
+///     does not stop is named on stderr;
+///  4. runs the shutdown hooks, last added first, telling them whether
+///     everything stopped: the console finalizes Python only then (else it
+///     leaves Python as it is), so no Python filter or script runs while
+///     the interpreter goes away;
+///  5. the window, the plugin host and the Viewer are destroyed. When
+///     something refused to stop, run() ends the process right after the
+///     event loop (std::_Exit) instead of waiting for it forever.
 ///
 /// Requires a QApplication to exist. Threading: GUI thread only.
 class Application : public QObject {
@@ -33,6 +52,11 @@ public:
     /// Runs after the files loaded and before a screenshot is taken. Returns
     /// false with *error set when it failed (a batch run then exits non-zero).
     using StartupHook = std::function<bool(QString *error)>;
+    /// Runs in shutdown() after the background jobs were stopped;
+    /// `everythingStopped` is false when one of them refused to.
+    using ShutdownHook = std::function<void(bool everythingStopped)>;
+    /// How long shutdown() waits for cancelled jobs, in total.
+    static constexpr int StopTimeoutMs = 5000;
 
     /// Parses QCoreApplication::arguments().
     explicit Application(QObject *parent = nullptr);
@@ -45,6 +69,12 @@ public:
     MainWindow *mainWindow() const { return m_window.get(); }
 
     void addStartupHook(StartupHook hook);
+    void addShutdownHook(ShutdownHook hook);
+
+    /// Stops background work and finalizes what needs it (see the class
+    /// comment). Idempotent; the destructor calls it. Returns true when
+    /// every job stopped in time.
+    bool shutdown();
     void setListPluginsHandler(std::function<int()> handler);
 
     /// Does what the command line asked; returns the process exit status.
@@ -72,6 +102,9 @@ private:
     std::unique_ptr<Viewer> m_viewer;
     std::unique_ptr<MainWindow> m_window;
     std::vector<StartupHook> m_hooks;
+    std::vector<ShutdownHook> m_shutdownHooks;
+    bool m_shutDown = false;
+    bool m_allStopped = true;
     std::function<int()> m_listPlugins;
 };
 

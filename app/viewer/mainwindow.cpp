@@ -579,9 +579,20 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    // Quitting asks about every unsaved image first and tears nothing down
+    // here: documents stay open and filters and scripts keep running until
+    // the user has answered every question, so Cancel (or a failed save)
+    // leaves everything as it was. Stopping background work comes after, in
+    // Application::shutdown().
     const QList<Document *> documents = m_viewer->documents();
     for (Document *document : documents) {
-        if (document->isModified() && !closeDocument(document)) {
+        if (!document->isModified())
+            continue;
+        m_viewer->setCurrent(document);
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"), tr("Save changes to %1 before quitting?").arg(document->name()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !save(document))) {
             event->ignore();
             return;
         }

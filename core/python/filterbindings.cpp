@@ -8,8 +8,12 @@
 //
 // GIL and lock order: every entry point that touches the registry or the
 // catalog releases the GIL first. The catalog may call back into Python (the
-// loader) and a PyFilter's apply()/destructor take the GIL, so holding the GIL
-// while waiting for the catalog's or registry's mutex could deadlock.
+// loader) and a PyFilter's apply() takes the GIL, so holding the GIL while
+// waiting for the catalog's or registry's mutex could deadlock.
+//
+// Threads that must never wait for the GIL (the app's GUI thread above all)
+// may still drop the last reference to a PyFilter or cancel a Python filter's
+// run. Both go through the GilQueue below instead of taking the GIL.
 #include "bindings.h"
 
 #include <livepix/filtererror.h>
@@ -19,11 +23,119 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 namespace livepix::python {
 
 namespace {
+
+/// Work that needs the GIL, handed over by threads that must not wait for it.
+/// run() does the work at once when the calling thread holds the GIL;
+/// otherwise it queues it and asks the Python thread to run the queue: with a
+/// pending call (Py_AddPendingCall: Python's main thread runs it at its next
+/// bytecode boundary) and, when an embedding app installed one, a waker (the
+/// livepix app posts a job to its idle Python worker, which is Python's main
+/// thread there). After Python is finalised the work is dropped (an object
+/// it would release is leaked on purpose: there is no interpreter left).
+///
+/// Threading: run() from any thread, with or without the GIL; it only takes
+/// a short internal mutex, never the GIL. runPending() needs the GIL.
+class GilQueue {
+public:
+    using Waker = void (*)();
+
+    static GilQueue &instance()
+    {
+        static auto *queue = new GilQueue; // leaked: used until process exit
+        return *queue;
+    }
+
+    void run(std::function<void()> work)
+    {
+        if (!Py_IsInitialized() || _Py_IsFinalizing())
+            return;
+        if (PyGILState_Check()) {
+            work();
+            return;
+        }
+        bool schedule = false;
+        Waker waker = nullptr;
+        {
+            std::lock_guard lock(m_mutex);
+            m_work.push_back(std::move(work));
+            schedule = !std::exchange(m_callScheduled, true);
+            waker = m_waker;
+        }
+        if (schedule && Py_AddPendingCall(&GilQueue::pendingCall, nullptr) != 0) {
+            std::lock_guard lock(m_mutex);
+            m_callScheduled = false; // Python's own queue is full: the waker or the next run() retries
+        }
+        if (waker)
+            waker();
+    }
+
+    /// Runs everything queued. GIL held.
+    void runPending()
+    {
+        std::vector<std::function<void()>> work;
+        {
+            std::lock_guard lock(m_mutex);
+            work.swap(m_work);
+            m_callScheduled = false;
+        }
+        for (auto &w : work)
+            w();
+    }
+
+    void setWaker(Waker waker)
+    {
+        std::lock_guard lock(m_mutex);
+        m_waker = waker;
+    }
+
+    std::size_t pendingCount()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_work.size();
+    }
+
+private:
+    static int pendingCall(void *)
+    {
+        instance().runPending();
+        return 0;
+    }
+
+    std::mutex m_mutex;
+    std::vector<std::function<void()>> m_work; // guarded by m_mutex
+    bool m_callScheduled = false;              // guarded by m_mutex
+    Waker m_waker = nullptr;                   // guarded by m_mutex
+};
+
+/// Owns one reference to a Python object and may be destroyed on any thread:
+/// with the GIL held the reference is dropped at once, otherwise the GilQueue
+/// drops it on the Python thread. Use it for Python objects kept by C++
+/// objects whose last owner may be a thread that must not wait for the GIL.
+class PyRef {
+public:
+    PyRef() = default;
+    explicit PyRef(py::object object) : m_object(object.release().ptr()) {}
+    PyRef(const PyRef &) = delete;
+    PyRef &operator=(const PyRef &) = delete;
+    ~PyRef()
+    {
+        if (PyObject *object = std::exchange(m_object, nullptr))
+            GilQueue::instance().run([object] { Py_DECREF(object); });
+    }
+    /// A new reference (GIL held).
+    py::object get() const { return py::reinterpret_borrow<py::object>(m_object); }
+
+private:
+    PyObject *m_object = nullptr;
+};
 
 // Set while a Python plugin is being loaded on this thread: @livepix.filter
 // then adds to this registrar (so the plugin's filters belong to it and a
@@ -66,7 +178,13 @@ ParamValues valuesFromDict(const py::dict &params)
 }
 
 /// A filter implemented by a Python function f(array, **params).
+///
 /// Threading: apply() may run on any thread; it takes the GIL for the call.
+/// Every other member, the destructor and the cancel handler apply()
+/// installs NEVER wait for the GIL, so any thread may hold, drop or cancel a
+/// PyFilter, including the app's GUI thread: the function's reference is a
+/// PyRef (released through the GilQueue when the dropping thread does not
+/// hold the GIL) and a cancel is delivered through the GilQueue too.
 class PyFilter : public Filter {
 public:
     PyFilter(std::string name, py::function function, std::vector<FilterParam> params, std::vector<DType> dtypes,
@@ -75,36 +193,28 @@ public:
           m_dtypes(std::move(dtypes)), m_description(std::move(description))
     {
     }
-    ~PyFilter() override
-    {
-        // The function's reference may only be dropped with the GIL; after
-        // interpreter shutdown there is nothing left to drop.
-        if (Py_IsInitialized()) {
-            py::gil_scoped_acquire gil;
-            m_function = py::function();
-        } else {
-            m_function.release();
-        }
-    }
 
     std::string name() const override { return m_name; }
     std::string description() const override { return m_description; }
     std::vector<FilterParam> params() const override { return m_params; }
     std::vector<DType> dtypes() const override { return m_dtypes; }
-    const py::function &function() const { return m_function; }
 
     void apply(const Image &image, const ParamValues &values, FilterContext &context) const override
     {
         py::gil_scoped_acquire gil;
         // Cancel raises KeyboardInterrupt inside the function. `running` is
         // only read and written with the GIL held, so the exception can never
-        // be delivered after the function returned.
+        // be delivered after the function returned. The handler may be
+        // called on a thread that must not wait for the GIL (the GUI's
+        // Cancel button): the GilQueue sets the exception from the Python
+        // thread then.
         const unsigned long thread = PyThread_get_thread_ident();
         auto running = std::make_shared<bool>(true);
         context.setCancelHandler([thread, running] {
-            py::gil_scoped_acquire gil;
-            if (*running)
-                PyThreadState_SetAsyncExc(thread, PyExc_KeyboardInterrupt);
+            GilQueue::instance().run([thread, running] {
+                if (*running)
+                    PyThreadState_SetAsyncExc(thread, PyExc_KeyboardInterrupt);
+            });
         });
         struct Finish {
             std::shared_ptr<bool> running;
@@ -122,12 +232,12 @@ public:
         py::dict kwargs;
         for (const auto &[name, value] : values.values())
             kwargs[py::str(name)] = toPython(value);
-        m_function(array, **kwargs);
+        m_function.get()(array, **kwargs);
     }
 
 private:
     std::string m_name;
-    py::function m_function;
+    PyRef m_function;
     std::vector<FilterParam> m_params;
     std::vector<DType> m_dtypes;
     std::string m_description;
@@ -313,10 +423,10 @@ void bindFilters(py::module_ &m)
     // while the run goes on in another.
     py::class_<FilterContext, std::shared_ptr<FilterContext>>(m, "_FilterContext")
         .def(py::init<>())
-        .def("cancel", [](FilterContext &c) {
-            py::gil_scoped_release release; // a Python filter's cancel handler takes the GIL
-            c.cancel();
-        })
+        // With the GIL held, a Python filter's cancel handler sets its
+        // KeyboardInterrupt at once (no GilQueue round trip: this thread may
+        // be Python's main thread, busy waiting for the run).
+        .def("cancel", [](FilterContext &c) { c.cancel(); })
         .def_property_readonly("cancelled", &FilterContext::isCancelled)
         .def_property_readonly("progress", &FilterContext::progress);
 
@@ -340,13 +450,14 @@ void bindFilters(py::module_ &m)
         // The catalog calls this (under its lock, GIL not held) for every
         // Python plugin; `load(manifest_dict)` imports the file, whose
         // @livepix.filter calls land in the registrar.
-        auto shared = std::make_shared<py::function>(std::move(load));
+        // The catalog drops a replaced loader on whatever thread replaces it.
+        auto shared = std::make_shared<PyRef>(std::move(load));
         PluginCatalog::Loader loader = [shared](const PluginManifest &manifest, PluginRegistrar &registrar) {
             py::gil_scoped_acquire gil;
             PluginRegistrar *previous = t_loadingRegistrar;
             t_loadingRegistrar = &registrar;
             try {
-                (*shared)(manifestToDict(manifest));
+                shared->get()(manifestToDict(manifest));
             } catch (py::error_already_set &e) {
                 t_loadingRegistrar = previous;
                 // The loader raises with the message to show (file, line, error).
@@ -364,6 +475,19 @@ void bindFilters(py::module_ &m)
         py::gil_scoped_release release;
         PluginCatalog::instance().setLoader(PluginKind::Python, std::move(loader));
     });
+    // The GilQueue's Python-side entry points: an embedding app installs a
+    // waker (a capsule holding a `void (*)()` that must not block and may be
+    // called from any thread) and runs the queue from its Python thread when
+    // woken; tests look at the queue's length.
+    m.def("_set_gil_waker", [](py::object capsule) {
+        GilQueue::Waker waker = nullptr;
+        if (!capsule.is_none())
+            waker = reinterpret_cast<GilQueue::Waker>(
+                py::reinterpret_borrow<py::capsule>(capsule).get_pointer());
+        GilQueue::instance().setWaker(waker);
+    });
+    m.def("_run_gil_queue", [] { GilQueue::instance().runPending(); });
+    m.def("_gil_queue_length", [] { return GilQueue::instance().pendingCount(); });
     m.def("_load_plugins", [] {
         py::gil_scoped_release release;
         PluginCatalog::instance().load();

@@ -14,10 +14,13 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QThread>
 #include <QTreeWidget>
 
 #include <livepix/filterregistry.h>
 #include <livepix/plugincatalog.h>
+
+#include <future>
 
 #include "pluginhost/filterdialog.h"
 #include "pluginhost/pluginhost.h"
@@ -47,11 +50,14 @@ private Q_SLOTS:
     void dialogOkKeepsThePreviewAsOneUndoStep();
     void pluginsDialogShowsSkippedPlugins();
     void reloadPicksUpChangedPythonPlugins();
+    void loadingRunsOffTheGuiThread();
     void undoMemoryLimitIsASetting();
 
 private:
     Document *showPattern(int width = 40, int height = 30, int channels = 4);
     bool waitForRun(QSignalSpy &spy);
+    /// What opening the Filters menu does; waits for the load it may start.
+    void openFiltersMenu();
 
     std::unique_ptr<FilterRegistry> m_registry;
     std::unique_ptr<PluginCatalog> m_catalog;
@@ -71,6 +77,14 @@ void TestPluginHost::init()
     m_host = std::make_unique<PluginHost>(m_window.get(), *m_catalog, *m_registry);
     m_host->setInteractive(false);
     m_questions.clear();
+    // The first load is a job off the GUI thread.
+    QTRY_VERIFY(!m_host->isLoadingPlugins());
+}
+
+void TestPluginHost::openFiltersMenu()
+{
+    Q_EMIT m_window->filtersMenu()->aboutToShow();
+    QTRY_VERIFY(!m_host->isLoadingPlugins());
 }
 
 void TestPluginHost::cleanup()
@@ -359,7 +373,9 @@ void TestPluginHost::pluginsDialogShowsSkippedPlugins()
     QVERIFY(details["lp_wrongversion"].contains("built for plugin API 999"));
     QCOMPARE(states["threshold"], QString("not loaded")); // no Python in this test
     // Reload keeps the C++ plugins and refreshes the list.
+    QSignalSpy loaded(m_host.get(), &PluginHost::pluginsLoaded);
     m_host->reloadAction()->trigger();
+    QVERIFY(loaded.wait(10000));
     QVERIFY(m_registry->find("Invert"));
     QCOMPARE(table->topLevelItemCount(), int(m_catalog->records().size()));
     dialog->close();
@@ -392,9 +408,12 @@ void TestPluginHost::reloadPicksUpChangedPythonPlugins()
             texts << a->text();
         return texts;
     };
+    openFiltersMenu();
     QVERIFY(menuTexts().contains("Python v1")); // loaded once the loader exists
     version = 2;                                // the author edits the file...
+    QSignalSpy loaded(m_host.get(), &PluginHost::pluginsLoaded);
     m_host->reloadAction()->trigger();          // ...and picks Plugins > Reload
+    QVERIFY(loaded.wait(10000));
     QVERIFY(menuTexts().contains("Python v2"));
     QVERIFY(!menuTexts().contains("Python v1"));
     Document *document = showPattern();
@@ -402,6 +421,53 @@ void TestPluginHost::reloadPicksUpChangedPythonPlugins()
     QVERIFY(m_host->runFilter("Python v2"));
     QVERIFY(waitForRun(spy));
     QCOMPARE(int(document->image().at<std::uint8_t>(0, 0, 0)), 2);
+}
+
+void TestPluginHost::loadingRunsOffTheGuiThread()
+{
+    // A loader that blocks until the test lets it go stands in for a Python
+    // import waiting for the GIL: the GUI thread must keep going meanwhile.
+    std::promise<void> go;
+    std::shared_future<void> released = go.get_future().share();
+    std::atomic<bool> onGuiThread{false};
+    QThread *gui = QThread::currentThread();
+    m_catalog->setLoader(PluginKind::Python, [&, released](const PluginManifest &, PluginRegistrar &r) {
+        onGuiThread = QThread::currentThread() == gui;
+        released.wait();
+        class Slowly : public Filter {
+            std::string name() const override { return "Loaded Slowly"; }
+            std::vector<DType> dtypes() const override { return {DType::UInt8}; }
+            void apply(const Image &, const ParamValues &, FilterContext &) const override {}
+        };
+        r.addFilter(std::make_shared<Slowly>());
+    });
+    QSignalSpy loaded(m_host.get(), &PluginHost::pluginsLoaded);
+    Q_EMIT m_window->filtersMenu()->aboutToShow(); // the loader now exists: a load starts
+    QVERIFY(m_host->isLoadingPlugins());
+    bool served = false;
+    QTimer::singleShot(0, this, [&] { served = true; });
+    QTRY_VERIFY(served); // the event loop runs while the loader is stuck
+    // The menu shows what is known now, and says more is coming.
+    auto *loading = m_window->filtersMenu()->findChild<QAction *>(QStringLiteral("loadingPlugins"));
+    QVERIFY(loading && m_window->filtersMenu()->actions().contains(loading));
+    QVERIFY(!loading->isEnabled());
+    QStringList texts;
+    for (QAction *a : m_host->filterActions())
+        texts << a->text();
+    QVERIFY(texts.contains("Invert"));
+    QVERIFY(!texts.contains("Loaded Slowly"));
+    // Plugins > Reload meanwhile waits for the running load, then runs.
+    m_host->reloadAction()->trigger();
+    QCOMPARE(loaded.count(), 0);
+    go.set_value();
+    QTRY_COMPARE(loaded.count(), 2);
+    QVERIFY(!onGuiThread);
+    texts.clear();
+    for (QAction *a : m_host->filterActions())
+        texts << a->text();
+    QVERIFY(texts.contains("Loaded Slowly"));
+    QVERIFY(!m_window->filtersMenu()->actions().contains(
+        m_window->filtersMenu()->findChild<QAction *>(QStringLiteral("loadingPlugins"))));
 }
 
 QTEST_MAIN(TestPluginHost)
