@@ -407,7 +407,8 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     return image;
 }
 
-void saveImage(const Image &image, const std::string &path, const SaveOptions &options)
+void saveImage(const Image &image, const std::string &path, const SaveOptions &options,
+               const ProgressCallback &progress)
 {
     if (image.isNull())
         throw ImageError(path, "nothing to save: the image is empty");
@@ -531,9 +532,23 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
 
     if (!output->open(tmpPath.string(), spec))
         fail("cannot write " + formatName + ": " + cleanReason(output->geterror(), tmpPath.string()));
-    const bool wrote = output->write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride());
+    // OpenImageIO's callback returns true to stop, and write_image then
+    // still returns true: remember the cancel here.
+    struct Progress {
+        const ProgressCallback &callback;
+        bool cancelled = false;
+    } state{progress};
+    auto report = [](void *opaque, float done) {
+        auto *p = static_cast<Progress *>(opaque);
+        p->cancelled = p->cancelled || !p->callback(done);
+        return p->cancelled;
+    };
+    const bool wrote = output->write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride(),
+                                           OIIO::AutoStride, progress ? +report : nullptr, &state);
     const std::string writeError = wrote ? std::string() : output->geterror();
     const bool closed = output->close();
+    if (state.cancelled)
+        fail("cancelled");
     if (!wrote)
         fail("writing failed: " + cleanReason(writeError, tmpPath.string()));
     if (!closed)
