@@ -395,8 +395,7 @@ void MainWindow::cycleDocument(int delta)
 
 void MainWindow::showJobStarted(const QString &text)
 {
-    m_openAction->setEnabled(false);
-    m_recentMenu->setEnabled(false);
+    // Open stays enabled: opens queue up behind running ones (Viewer::openAsync).
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
     m_progress->setFormat(QStringLiteral("%p%"));
@@ -424,8 +423,6 @@ void MainWindow::hideJobProgressIfIdle()
     m_loadLabel->hide();
     m_progress->hide();
     m_cancelLoad->hide();
-    m_openAction->setEnabled(true);
-    m_recentMenu->setEnabled(true);
 }
 
 void MainWindow::showError(const QString &title, const QString &text)
