@@ -7,6 +7,8 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <memory>
+
 #include "console/consolewidget.h"
 #include "console/pythonruntime.h"
 #include "viewer/application.h"
@@ -20,6 +22,41 @@ QString lastLine(const QString &text)
 {
     const QStringList lines = text.trimmed().split(QLatin1Char('\n'));
     return lines.isEmpty() ? text : lines.last();
+}
+
+/// One --exec block or the --script file.
+struct Block {
+    QString code;
+    bool isFile;
+    QString what; ///< names it in errors
+};
+
+/// Runs blocks[index..] one after another on the Python worker, then calls
+/// done. Sequenced by the runtime's jobCompleted signal, with no nested loop.
+void runBlocks(PythonRuntime *runtime, const QList<Block> &blocks, int index, bool batch,
+               Application::StartupHookDone done)
+{
+    if (index >= blocks.size()) {
+        done(true, QString());
+        return;
+    }
+    const Block block = blocks.at(index);
+    const quint64 id = block.isFile ? runtime->runFile(block.code) : runtime->runSource(block.code);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = QObject::connect(
+        runtime, &PythonRuntime::jobCompleted, runtime,
+        [=](quint64 finished, bool ok, const QString &traceback) {
+            if (finished != id)
+                return;
+            QObject::disconnect(*connection);
+            if (ok) {
+                runBlocks(runtime, blocks, index + 1, batch, done);
+                return;
+            }
+            // The traceback is already on stderr in a batch run (mirror).
+            done(false, batch ? QStringLiteral("%1 failed: %2").arg(block.what, lastLine(traceback))
+                              : QStringLiteral("%1 failed:\n%2").arg(block.what, traceback.trimmed()));
+        });
 }
 } // namespace
 
@@ -70,23 +107,15 @@ PythonRuntime *installConsole(Application &app)
     }
 
     if (!cl.exec.isEmpty() || !cl.script.isEmpty()) {
-        const QStringList exec = cl.exec;
-        const QString script = cl.script;
-        app.addStartupHook([runtime, exec, script, batch](QString *error) {
-            QString traceback;
-            auto fail = [&](const QString &what) {
-                // The traceback is already on stderr in a batch run (mirror).
-                if (error)
-                    *error = batch ? QStringLiteral("%1 failed: %2").arg(what, lastLine(traceback))
-                                   : QStringLiteral("%1 failed:\n%2").arg(what, traceback.trimmed());
-                return false;
-            };
-            for (const QString &code : exec)
-                if (!runtime->runAndWait(code, false, &traceback))
-                    return fail(QStringLiteral("--exec"));
-            if (!script.isEmpty() && !runtime->runAndWait(script, true, &traceback))
-                return fail(QStringLiteral("--script %1").arg(script));
-            return true;
+        // The --exec blocks, then the script: each is posted when the one
+        // before it completed (jobCompleted), and the first failure stops.
+        QList<Block> blocks;
+        for (const QString &code : cl.exec)
+            blocks.append({code, false, QStringLiteral("--exec")});
+        if (!cl.script.isEmpty())
+            blocks.append({cl.script, true, QStringLiteral("--script %1").arg(cl.script)});
+        app.addStartupHook([runtime, blocks, batch](Application::StartupHookDone done) {
+            runBlocks(runtime, blocks, 0, batch, std::move(done));
         });
     }
     // Python starts once the event loop runs, i.e. after the window showed

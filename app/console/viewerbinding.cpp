@@ -15,9 +15,12 @@
 
 #include <QFileInfo>
 #include <QMetaObject>
+#include <QPointer>
 #include <QThread>
 
+#include <chrono>
 #include <exception>
+#include <future>
 #include <optional>
 
 #include <livepix/image.h>
@@ -25,6 +28,7 @@
 
 #include "console/pythonruntime.h"
 #include "viewer/document.h"
+#include "viewer/loadjob.h"
 #include "viewer/viewer.h"
 
 namespace py = pybind11;
@@ -148,15 +152,38 @@ py::list images(const ViewerProxy &)
 py::object openFile(const ViewerProxy &, const py::object &path)
 {
     std::string file = py::str(py::module_::import("os").attr("fspath")(path));
-    struct Result {
-        Image image;
-        QString error;
+    // The GUI thread only starts the load (Viewer::openAsync); this thread
+    // waits for it with the GIL released, waking every 50 ms for Ctrl+C
+    // (which cancels the load) and for livepix closing.
+    struct Started {
+        QPointer<LoadJob> job;
+        std::shared_future<OpenedImage> result;
     };
-    Result result = onGui([&](Viewer &v) {
-        QString error;
-        Document *d = v.open(QString::fromStdString(file), &error);
-        return Result{d ? d->image() : Image(), error};
+    Started started = onGui([&](Viewer &v) {
+        LoadJob *job = v.openAsync(QString::fromStdString(file));
+        return Started{job, job->result()};
     });
+    for (;;) {
+        {
+            py::gil_scoped_release release;
+            if (started.result.wait_for(std::chrono::milliseconds(50)) == std::future_status::ready)
+                break;
+        }
+        if (PyErr_CheckSignals() != 0) {
+            if (PythonRuntime *r = PythonRuntime::instance())
+                QMetaObject::invokeMethod(r->guiContext(), [job = started.job] {
+                    if (job)
+                        job->cancel();
+                });
+            throw py::error_already_set();
+        }
+    }
+    OpenedImage result;
+    try {
+        result = started.result.get();
+    } catch (const std::future_error &) { // the viewer went away first
+        throw std::runtime_error("livepix is closing");
+    }
     if (result.image.isNull()) {
         // "<path>: <reason>" from the viewer; livepix.ImageError wants both.
         std::string message = result.error.toStdString();

@@ -2,7 +2,6 @@
 
 #include <QApplication>
 #include <QDir>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QIcon>
@@ -13,13 +12,16 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <utility>
 
 #include "viewer/backgroundjobs.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
+#include "viewer/loadjob.h"
 #include "viewer/mainwindow.h"
 #include "viewer/resources.h"
+#include "viewer/startupsequence.h"
 #include "viewer/viewer.h"
 
 namespace livepix::gui {
@@ -81,6 +83,12 @@ bool Application::shutdown()
                      .arg(job)
                      .arg(StopTimeoutMs / 1000));
     m_allStopped = stuck.isEmpty();
+    // A save that has started is finished, never cut short: its target is
+    // replaced atomically at the end, so waiting is what keeps the file whole.
+    if (m_viewer) {
+        m_viewer->cancelLoad();
+        m_viewer->waitForJobs();
+    }
     for (auto hook = m_shutdownHooks.rbegin(); hook != m_shutdownHooks.rend(); ++hook)
         (*hook)(m_allStopped);
     return m_allStopped;
@@ -88,12 +96,13 @@ bool Application::shutdown()
 
 void Application::setListPluginsHandler(std::function<int()> handler) { m_listPlugins = std::move(handler); }
 
-Document *Application::openSample(QString *error)
+LoadJob *Application::openSample(QString *error)
 {
     QFile resource(QStringLiteral(":/livepix/sample.png"));
-    QTemporaryDir dir;
-    const QString path = dir.filePath(sampleName());
-    if (!dir.isValid() || !resource.open(QIODevice::ReadOnly)) {
+    // Kept until the load is over, then removed with its file.
+    auto dir = std::make_shared<QTemporaryDir>();
+    const QString path = dir->filePath(sampleName());
+    if (!dir->isValid() || !resource.open(QIODevice::ReadOnly)) {
         if (error)
             *error = QStringLiteral("%1: the bundled sample is missing from this build").arg(sampleName());
         return nullptr;
@@ -105,84 +114,114 @@ Document *Application::openSample(QString *error)
         return nullptr;
     }
     out.close();
-    Document *document = m_viewer->open(path, error);
-    if (document)
-        document->setFilePath(QString()); // the temporary copy goes away
-    return document;
+    LoadJob *job = m_viewer->openAsync(path);
+    connect(job, &LoadJob::finished, this, [dir](Document *document) {
+        if (document)
+            document->setFilePath(QString()); // the temporary copy goes away
+    });
+    return job;
 }
 
-bool Application::openStartupFiles(QStringList *errors)
+StartupSequence *Application::makeStartupSequence()
 {
-    bool ok = true;
+    auto *sequence = new StartupSequence(this);
+    const bool batch = m_commandLine.isBatch();
+    // A batch run stops at the first failure: a screenshot of a half-done
+    // setup would be misleading. An interactive run still runs the hooks
+    // when a file failed to open.
     if (m_commandLine.files.isEmpty()) {
-        QString error;
-        if (!openSample(&error)) {
-            errors->append(error);
-            ok = false;
-        }
-        return ok;
+        sequence->addStep(
+            [this](StartupSequence::Done done) {
+                QString error;
+                LoadJob *job = openSample(&error);
+                if (!job) {
+                    done({error});
+                    return;
+                }
+                connect(job, &LoadJob::finished, this, [done](Document *document, const QString &failure) {
+                    done(document ? QStringList() : QStringList{failure});
+                });
+            },
+            batch);
+    } else {
+        std::function<void(const QString &)> opened;
+        if (!batch)
+            opened = [this](const QString &path) { m_window->addRecentFile(QFileInfo(path).absoluteFilePath()); };
+        sequence->addStep(StartupSequence::openFilesStep(m_viewer.get(), m_commandLine.files, opened), batch);
     }
-    for (const QString &file : std::as_const(m_commandLine.files)) {
-        QString error;
-        if (m_viewer->open(file, &error)) {
-            if (!m_commandLine.isBatch())
-                m_window->addRecentFile(QFileInfo(file).absoluteFilePath());
-        } else {
-            errors->append(error);
-            ok = false;
-        }
-    }
-    // Show the first file named, as the user would expect.
-    const QList<Document *> documents = m_viewer->documents();
-    if (!documents.isEmpty())
-        m_viewer->setCurrent(documents.first());
-    return ok;
-}
-
-bool Application::runHooks(QStringList *errors)
-{
     if (m_hooks.empty() && (!m_commandLine.exec.isEmpty() || !m_commandLine.script.isEmpty())) {
-        errors->append(QStringLiteral("--exec/--script: this build has no Python console"));
-        return false;
+        sequence->addStep([](StartupSequence::Done done) {
+            done({QStringLiteral("--exec/--script: this build has no Python console")});
+        });
     }
+    // Later hooks may depend on earlier ones: the first failure stops them.
     for (const StartupHook &hook : m_hooks) {
-        QString error;
-        if (!hook(&error)) {
-            errors->append(error.isEmpty() ? QStringLiteral("a startup step failed") : error);
-            return false; // later steps may depend on this one
-        }
+        sequence->addStep([hook](StartupSequence::Done done) {
+            hook([done](bool ok, const QString &error) {
+                done(ok ? QStringList() : QStringList{error.isEmpty() ? QStringLiteral("a startup step failed") : error});
+            });
+        });
     }
-    return true;
+    connect(sequence, &StartupSequence::finished, this, &Application::onStartupFinished);
+    return sequence;
 }
 
-int Application::takeScreenshot()
+void Application::onStartupFinished(bool ok, const QStringList &errors)
+{
+    for (const QString &error : errors)
+        printErr(QStringLiteral("livepix: %1").arg(error));
+    if (m_commandLine.isBatch()) {
+        if (ok)
+            takeScreenshot();
+        else
+            QCoreApplication::exit(1);
+        return;
+    }
+    for (const QString &error : errors) {
+        // Not modal-blocking: the start is over, the window is live.
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("livepix"), error, QMessageBox::Ok, m_window.get());
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+}
+
+void Application::takeScreenshot()
 {
     Canvas *canvas = m_window->canvas();
-    // Declare the pixels changed (as after any script) and wait until the
+    auto shoot = [this, canvas] {
+        canvas->finishDraft(); // the shot shows the final, smooth frame
+        const QImage shot = canvas->grab().toImage();
+        const QString path = m_commandLine.screenshot;
+        if (shot.isNull() || !shot.save(path, "PNG")) {
+            printErr(QStringLiteral("livepix: %1: cannot write the screenshot").arg(path));
+            QCoreApplication::exit(1);
+            return;
+        }
+        QCoreApplication::exit(0);
+    };
+    // Declare the pixels changed (as after any script) and shoot once the
     // canvas has really painted them.
     const int before = canvas->paintCount();
     m_viewer->pixelsMayHaveChanged();
-    if (canvas->paintCount() == before) {
-        QEventLoop loop;
-        QTimer timeout;
-        timeout.setSingleShot(true);
-        connect(canvas, &Canvas::painted, &loop, &QEventLoop::quit);
-        connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-        timeout.start(10000);
-        loop.exec();
-        if (canvas->paintCount() == before) {
-            printErr(QStringLiteral("livepix: --screenshot: the view did not repaint within 10 s"));
-            return 1;
-        }
+    if (canvas->paintCount() != before) {
+        shoot();
+        return;
     }
-    canvas->finishDraft(); // the shot shows the final, smooth frame
-    const QImage shot = canvas->grab().toImage();
-    const QString path = m_commandLine.screenshot;
-    if (shot.isNull() || !shot.save(path, "PNG")) {
-        printErr(QStringLiteral("livepix: %1: cannot write the screenshot").arg(path));
-        return 1;
-    }
-    return 0;
+    auto *timeout = new QTimer(this);
+    timeout->setSingleShot(true);
+    auto painted = std::make_shared<QMetaObject::Connection>();
+    *painted = connect(canvas, &Canvas::painted, this, [shoot, timeout, painted] {
+        disconnect(*painted);
+        timeout->deleteLater();
+        shoot();
+    });
+    connect(timeout, &QTimer::timeout, this, [timeout, painted] {
+        disconnect(*painted);
+        timeout->deleteLater();
+        printErr(QStringLiteral("livepix: --screenshot: the view did not repaint within 10 s"));
+        QCoreApplication::exit(1);
+    });
+    timeout->start(10000);
 }
 
 namespace {
@@ -238,24 +277,9 @@ int Application::run()
     }
 
     m_window->show();
-    QStringList errors;
-    if (cl.isBatch()) {
-        // A batch run stops at the first failure: a screenshot of a
-        // half-done setup would be misleading.
-        if (!openStartupFiles(&errors) || !runHooks(&errors)) {
-            for (const QString &error : std::as_const(errors))
-                printErr(QStringLiteral("livepix: %1").arg(error));
-            return 1;
-        }
-        return takeScreenshot();
-    }
-
-    openStartupFiles(&errors);
-    runHooks(&errors);
-    for (const QString &error : std::as_const(errors)) {
-        printErr(QStringLiteral("livepix: %1").arg(error));
-        QMessageBox::warning(m_window.get(), tr("livepix"), error);
-    }
+    // Every step (loads, hooks, the screenshot) is asynchronous and runs
+    // inside the event loop below; a batch run ends it with exit(status).
+    makeStartupSequence()->start();
     const int status = QApplication::exec();
     if (!shutdown()) {
         // Tearing down would wait for what refused to stop (or finalize

@@ -13,7 +13,9 @@
 namespace livepix::gui {
 
 class Document;
+class LoadJob;
 class MainWindow;
+class StartupSequence;
 class Viewer;
 
 /// The livepix program: parses the command line at construction, then run()
@@ -49,9 +51,13 @@ class Viewer;
 class Application : public QObject {
     Q_OBJECT
 public:
-    /// Runs after the files loaded and before a screenshot is taken. Returns
-    /// false with *error set when it failed (a batch run then exits non-zero).
-    using StartupHook = std::function<bool(QString *error)>;
+    /// Reports the end of a startup hook (on the GUI thread, once): ok false
+    /// with an error message when it failed (a batch run then exits non-zero).
+    using StartupHookDone = std::function<void(bool ok, const QString &error)>;
+    /// Runs after the files loaded and before a screenshot is taken, one hook
+    /// after another (see StartupSequence). It may work asynchronously and
+    /// calls `done` when finished; no hook waits in a nested event loop.
+    using StartupHook = std::function<void(StartupHookDone done)>;
     /// Runs in shutdown() after the background jobs were stopped;
     /// `everythingStopped` is false when one of them refused to.
     using ShutdownHook = std::function<void(bool everythingStopped)>;
@@ -77,7 +83,9 @@ public:
     bool shutdown();
     void setListPluginsHandler(std::function<int()> handler);
 
-    /// Does what the command line asked; returns the process exit status.
+    /// Does what the command line asked and runs the event loop; returns the
+    /// process exit status. A batch run (--screenshot) quits the loop itself
+    /// once the files loaded, the hooks ran and the screenshot is written.
     int run();
 
     /// For main(), before any QApplication exists: handles what needs no
@@ -87,16 +95,17 @@ public:
     /// display, unless QT_QPA_PLATFORM says otherwise.
     static int runWithoutGui(int argc, char **argv);
 
-    /// Opens the sample image bundled as a Qt resource (extracted to a
-    /// temporary file so the normal load path reads it). The document is
+    /// Starts opening the sample image bundled as a Qt resource (extracted to
+    /// a temporary file so the normal load path reads it). The document is
     /// named after the sample and has no file path, so Save asks where.
-    Document *openSample(QString *error);
+    /// Returns nullptr with *error set when the sample cannot be extracted.
+    LoadJob *openSample(QString *error);
     static QString sampleName() { return QStringLiteral("livepix-sample.png"); }
 
 private:
-    bool openStartupFiles(QStringList *errors);
-    bool runHooks(QStringList *errors);
-    int takeScreenshot();
+    StartupSequence *makeStartupSequence();
+    void onStartupFinished(bool ok, const QStringList &errors);
+    void takeScreenshot();
 
     CommandLine m_commandLine;
     std::unique_ptr<Viewer> m_viewer;

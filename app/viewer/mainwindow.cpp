@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPointer>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -22,11 +23,15 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <livepix/imageerror.h>
+#include <algorithm>
+#include <utility>
+
 #include <livepix/imageio.h>
 
 #include "viewer/canvas.h"
 #include "viewer/document.h"
+#include "viewer/loadjob.h"
+#include "viewer/savejob.h"
 #include "viewer/pixelinfo.h"
 #include "viewer/resources.h"
 #include "viewer/viewer.h"
@@ -101,7 +106,7 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
         updatePixelInfo();
     });
 
-    // Load progress: shown only for loads that take a while.
+    // Load and save progress: shown only for jobs that take a while.
     m_progressDelay = new QTimer(this);
     m_progressDelay->setSingleShot(true);
     m_progressDelay->setInterval(300);
@@ -111,29 +116,21 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
         m_cancelLoad->show();
     });
     connect(viewer, &Viewer::loadStarted, this, [this](const QString &path) {
-        m_openAction->setEnabled(false);
-        m_recentMenu->setEnabled(false);
-        m_progress->setValue(0);
-        m_progress->setFormat(QStringLiteral("%p%"));
-        m_loadLabel->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-        m_progressDelay->start();
+        showJobStarted(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     });
-    connect(viewer, &Viewer::loadProgress, this, [this](const QString &, double progress) {
-        // Some readers report nothing until the end: show a busy bar then.
-        if (progress <= 0.0) {
-            m_progress->setRange(0, 0);
-        } else {
-            m_progress->setRange(0, 100);
-            m_progress->setValue(int(progress * 100));
-        }
+    connect(viewer, &Viewer::saveStarted, this, [this](const QString &path) {
+        showJobStarted(tr("Saving %1…").arg(QFileInfo(path).fileName()));
     });
-    connect(viewer, &Viewer::loadFinished, this, [this] {
-        m_progressDelay->stop();
-        m_loadLabel->hide();
-        m_progress->hide();
-        m_cancelLoad->hide();
-        m_openAction->setEnabled(true);
-        m_recentMenu->setEnabled(true);
+    connect(viewer, &Viewer::loadProgress, this, [this](const QString &, double p) { showJobProgress(p); });
+    connect(viewer, &Viewer::saveProgress, this, [this](const QString &, double p) { showJobProgress(p); });
+    connect(viewer, &Viewer::jobsFinished, this, &MainWindow::hideJobProgressIfIdle);
+    connect(viewer, &Viewer::jobsFinished, this, [this] {
+        // Quit was asked while saves ran: close once they all succeeded.
+        if (!m_closeAfterSaves)
+            return;
+        m_closeAfterSaves = false;
+        m_resumingClose = true; // a failed save is asked about again
+        close();
     });
 
     rebuildTabs();
@@ -280,6 +277,7 @@ void MainWindow::createStatusBar()
     m_cancelLoad->setText(tr("Cancel"));
     m_cancelLoad->hide();
     connect(m_cancelLoad, &QToolButton::clicked, m_viewer, &Viewer::cancelLoad);
+    connect(m_cancelLoad, &QToolButton::clicked, m_viewer, &Viewer::cancelSaves);
     statusBar()->addWidget(m_pixelLabel, 1);
     statusBar()->addPermanentWidget(m_loadLabel);
     statusBar()->addPermanentWidget(m_progress);
@@ -395,19 +393,60 @@ void MainWindow::cycleDocument(int delta)
     m_viewer->setCurrent(documents.at((index + delta + documents.size()) % documents.size()));
 }
 
-int MainWindow::openFiles(const QStringList &paths)
+void MainWindow::showJobStarted(const QString &text)
 {
-    int opened = 0;
-    for (const QString &path : paths) {
-        QString error;
-        if (m_viewer->open(path, &error)) {
-            ++opened;
-            addRecentFile(QFileInfo(path).absoluteFilePath());
-        } else {
-            QMessageBox::critical(this, tr("Cannot open image"), error);
-        }
+    // Open stays enabled: opens queue up behind running ones (Viewer::openAsync).
+    m_progress->setRange(0, 100);
+    m_progress->setValue(0);
+    m_progress->setFormat(QStringLiteral("%p%"));
+    m_loadLabel->setText(text);
+    if (!m_progress->isVisible())
+        m_progressDelay->start();
+}
+
+void MainWindow::showJobProgress(double progress)
+{
+    // Some readers and writers report nothing until the end: a busy bar then.
+    if (progress <= 0.0) {
+        m_progress->setRange(0, 0);
+    } else {
+        m_progress->setRange(0, 100);
+        m_progress->setValue(int(progress * 100));
     }
-    return opened;
+}
+
+void MainWindow::hideJobProgressIfIdle()
+{
+    if (m_viewer->hasRunningJobs())
+        return;
+    m_progressDelay->stop();
+    m_loadLabel->hide();
+    m_progress->hide();
+    m_cancelLoad->hide();
+}
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    // Window-modal but not blocking: no nested event loop in the job's slot.
+    auto *box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+QList<LoadJob *> MainWindow::openFiles(const QStringList &paths)
+{
+    QList<LoadJob *> jobs;
+    for (const QString &path : paths) {
+        LoadJob *job = m_viewer->openAsync(path);
+        connect(job, &LoadJob::finished, this, [this, path](Document *document, const QString &error) {
+            if (document)
+                addRecentFile(QFileInfo(path).absoluteFilePath());
+            else
+                showError(tr("Cannot open image"), error);
+        });
+        jobs.append(job);
+    }
+    return jobs;
 }
 
 void MainWindow::showOpenDialog()
@@ -422,32 +461,21 @@ void MainWindow::showOpenDialog()
     openFiles(paths);
 }
 
-bool MainWindow::saveTo(Document *document, const QString &path, QString *error, const QMap<QString, QString> &options)
+SaveJob *MainWindow::saveTo(Document *document, const QString &path, const QMap<QString, QString> &options)
 {
-    if (!document)
-        return false;
     SaveOptions saveOptions;
     for (auto it = options.begin(); it != options.end(); ++it)
         saveOptions[it.key().toStdString()] = it.value().toStdString();
-    try {
-        saveImage(document->image(), QFile::encodeName(path).toStdString(), saveOptions);
-    } catch (const ImageError &e) {
-        if (error)
-            *error = QString::fromStdString(e.what());
-        return false;
-    } catch (const std::exception &e) {
-        if (error)
-            *error = path + QStringLiteral(": ") + QString::fromStdString(e.what());
-        return false;
-    }
-    const QFileInfo info(path);
-    document->setFilePath(info.absoluteFilePath());
-    document->setName(info.fileName());
-    document->markClean();
-    addRecentFile(info.absoluteFilePath());
-    rebuildTabs();
-    updateTitle();
-    return true;
+    SaveJob *job = m_viewer->saveAsync(document, path, saveOptions);
+    if (!job)
+        return nullptr;
+    connect(job, &SaveJob::finished, this, [this, path](bool ok, const QString &error) {
+        if (ok)
+            addRecentFile(QFileInfo(path).absoluteFilePath());
+        else
+            showError(tr("Cannot save image"), error);
+    });
+    return job;
 }
 
 QString MainWindow::saveFilter() const
@@ -458,24 +486,19 @@ QString MainWindow::saveFilter() const
     return filters.join(QStringLiteral(";;"));
 }
 
-bool MainWindow::save(Document *document)
+SaveJob *MainWindow::save(Document *document)
 {
     if (!document)
-        return false;
+        return nullptr;
     if (document->filePath().isEmpty())
         return saveAs(document);
-    QString error;
-    if (!saveTo(document, document->filePath(), &error)) {
-        QMessageBox::critical(this, tr("Cannot save image"), error);
-        return false;
-    }
-    return true;
+    return saveTo(document, document->filePath());
 }
 
-bool MainWindow::saveAs(Document *document)
+SaveJob *MainWindow::saveAs(Document *document)
 {
     if (!document)
-        return false;
+        return nullptr;
     QString suggestion = document->filePath();
     if (suggestion.isEmpty()) {
         QSettings settings;
@@ -487,22 +510,17 @@ bool MainWindow::saveAs(Document *document)
     }
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Image As"), suggestion, saveFilter());
     if (path.isEmpty())
-        return false;
+        return nullptr;
     QMap<QString, QString> options;
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("jpg") || suffix == QLatin1String("jpeg")) {
         bool ok = false;
         const int quality = QInputDialog::getInt(this, tr("JPEG Quality"), tr("Quality (1-100):"), 90, 1, 100, 1, &ok);
         if (!ok)
-            return false;
+            return nullptr;
         options.insert(QStringLiteral("quality"), QString::number(quality));
     }
-    QString error;
-    if (!saveTo(document, path, &error, options)) {
-        QMessageBox::critical(this, tr("Cannot save image"), error);
-        return false;
-    }
-    return true;
+    return saveTo(document, path, options);
 }
 
 bool MainWindow::closeDocument(Document *document)
@@ -516,8 +534,20 @@ bool MainWindow::closeDocument(Document *document)
             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel)
             return false;
-        if (answer == QMessageBox::Save && !save(document))
-            return false;
+        if (answer == QMessageBox::Save) {
+            SaveJob *job = save(document);
+            if (!job)
+                return false;
+            // Close once the file is written; a failed save leaves it open
+            // (its message box says why). Pixels written during the save
+            // make it modified again: then it stays open too.
+            QPointer<Document> guard(document);
+            connect(job, &SaveJob::finished, this, [this, guard](bool ok) {
+                if (ok && guard && !guard->isModified())
+                    m_viewer->close(guard);
+            });
+            return true;
+        }
     }
     return m_viewer->close(document);
 }
@@ -583,10 +613,21 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // here: documents stay open and filters and scripts keep running until
     // the user has answered every question, so Cancel (or a failed save)
     // leaves everything as it was. Stopping background work comes after, in
-    // Application::shutdown().
+    // Application::shutdown(). A save that runs finishes first (its file is
+    // half written); the window closes when the saves are over (see the
+    // jobsFinished connection), asking again only about what is still unsaved
+    // and was not discarded.
+    const bool resuming = std::exchange(m_resumingClose, false);
+    if (!resuming)
+        m_discardedOnQuit.clear();
+    if (m_viewer->isSaving()) {
+        m_closeAfterSaves = true;
+        event->ignore();
+        return;
+    }
     const QList<Document *> documents = m_viewer->documents();
     for (Document *document : documents) {
-        if (!document->isModified())
+        if (!document->isModified() || m_discardedOnQuit.contains(document))
             continue;
         m_viewer->setCurrent(document);
         const auto answer = QMessageBox::question(
@@ -596,6 +637,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
             event->ignore();
             return;
         }
+        if (answer == QMessageBox::Discard)
+            m_discardedOnQuit.append(document);
+    }
+    // Documents the user chose to save close when their saves succeed.
+    if (m_viewer->isSaving()) {
+        m_closeAfterSaves = true;
+        event->ignore();
+        return;
     }
     event->accept();
 }
@@ -615,8 +664,7 @@ void MainWindow::dropEvent(QDropEvent *event)
     if (paths.isEmpty())
         return;
     event->acceptProposedAction();
-    // Open after the drop returns, so the drag source is not kept waiting.
-    QTimer::singleShot(0, this, [this, paths] { openFiles(paths); });
+    openFiles(paths); // returns at once: the loads run in the background
 }
 
 } // namespace livepix::gui

@@ -1,6 +1,7 @@
 #pragma once
 // MainWindow: menus, document tabs, canvas, view controls and status bar.
 #include <QMainWindow>
+#include <QPointer>
 #include <QMap>
 #include <QStringList>
 
@@ -17,6 +18,8 @@ namespace livepix::gui {
 
 class Canvas;
 class Document;
+class LoadJob;
+class SaveJob;
 class Viewer;
 
 /// The livepix window over a Viewer model: tabs for the open documents
@@ -26,8 +29,10 @@ class Viewer;
 /// editMenu(), filtersMenu() and pluginsMenu() (or menu(name)), and dock
 /// widgets with QMainWindow::addDockWidget().
 ///
-/// Errors from interactive actions are shown in message boxes naming the
-/// file and the reason; the non-interactive functions (saveTo) return them.
+/// Errors from opening and saving are shown in (window-modal, non-blocking)
+/// message boxes naming the file and the reason. Loads and saves run in the
+/// background (LoadJob, SaveJob); the status bar shows their progress with a
+/// Cancel button.
 ///
 /// Threading: GUI thread only.
 class MainWindow : public QMainWindow {
@@ -49,20 +54,24 @@ public:
     /// "Filters", "Plugins", "Help"); nullptr if there is none.
     QMenu *menu(const QString &name) const;
 
-    /// Opens files, reporting failures in a message box (one per file).
-    /// Returns the number opened.
-    int openFiles(const QStringList &paths);
-    /// Writes `document` to `path` (format from the extension). On success
-    /// the document takes the new path and name and is no longer modified;
-    /// on failure nothing changes (the target file is untouched, since
-    /// saveImage is atomic) and *error names the file and the reason.
-    bool saveTo(Document *document, const QString &path, QString *error, const QMap<QString, QString> &options = {});
+    /// Starts opening files (Viewer::openAsync); each failure is reported in
+    /// a message box naming the file and the reason, each success goes to the
+    /// recent files. Returns the jobs (they delete themselves once finished).
+    QList<LoadJob *> openFiles(const QStringList &paths);
+    /// Starts writing `document` to `path` (format from the extension; see
+    /// Viewer::saveAsync): the window stays responsive and shows progress.
+    /// On success the document takes the new path and name and is clean; on
+    /// failure nothing changes (the target file is untouched, since saveImage
+    /// is atomic) and a message box names the file and the reason. Returns the
+    /// job (nullptr for no document).
+    SaveJob *saveTo(Document *document, const QString &path, const QMap<QString, QString> &options = {});
 
-    /// Interactive versions (dialogs, prompts). Return false if the user
-    /// cancelled or saving failed.
-    bool save(Document *document);
-    bool saveAs(Document *document);
-    /// Asks to save a modified document first; returns false if cancelled.
+    /// Interactive versions (dialogs). Return nullptr if the user cancelled.
+    SaveJob *save(Document *document);
+    SaveJob *saveAs(Document *document);
+    /// Asks to save a modified document first. Returns false if the user
+    /// cancelled; true if the document closed, or will close as soon as its
+    /// save succeeds (it stays open, modified, if the save fails).
     bool closeDocument(Document *document);
 
     QStringList recentFiles() const;
@@ -89,6 +98,10 @@ private:
     void updateRecentMenu();
     void cycleDocument(int delta);
     QString saveFilter() const;
+    void showError(const QString &title, const QString &text);
+    void showJobStarted(const QString &text);
+    void showJobProgress(double progress);
+    void hideJobProgressIfIdle();
 
     Viewer *m_viewer;
     Canvas *m_canvas;
@@ -112,8 +125,11 @@ private:
     QLabel *m_zoomLabel = nullptr;
     QLabel *m_loadLabel = nullptr;
     QProgressBar *m_progress = nullptr;
-    QToolButton *m_cancelLoad = nullptr;
+    QToolButton *m_cancelLoad = nullptr; // cancels loads and saves
     QTimer *m_progressDelay = nullptr;
+    bool m_closeAfterSaves = false; // closeEvent waits for saves to end
+    bool m_resumingClose = false;   // the close after those saves: keep the answers given
+    QList<QPointer<Document>> m_discardedOnQuit; // answered "Discard" in this quit
     QPoint m_hoverPixel{-1, -1};
     bool m_syncingTabs = false;
 };

@@ -1,40 +1,22 @@
 #include "viewer/viewer.h"
 
-#include <QEventLoop>
-#include <QFile>
+#include <QDeadlineTimer>
 #include <QFileInfo>
-#include <QThread>
 #include <QFutureWatcher>
 #include <QPointer>
+#include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
-#include <atomic>
-#include <memory>
 
 #include <livepix/contenthash.h>
-#include <livepix/imageerror.h>
-#include <livepix/imageio.h>
 
 #include "viewer/document.h"
+#include "viewer/loadjob.h"
+#include "viewer/savejob.h"
 
 namespace livepix::gui {
-
-namespace {
-
-/// State shared between open() on the GUI thread and its loader thread. The
-/// atomics are the only fields both touch while the loader runs; image and
-/// error are read by the GUI thread only after the loader thread finished.
-struct LoadJob {
-    std::atomic<float> progress{0.0f};
-    std::atomic<bool> cancel{false};
-    Image image;
-    std::uint64_t hash = 0; // contentHash(image), taken on the loader thread
-    std::string error;
-};
-
-} // namespace
 
 struct Viewer::Private {
     QList<Document *> documents;
@@ -42,12 +24,17 @@ struct Viewer::Private {
     double zoom = 0.0;
     double exposure = 0.0;
     double gamma = 1.0;
-    QList<std::shared_ptr<LoadJob>> jobs;
+    QList<LoadJob *> loads; // unfinished, in the order asked for
+    QList<SaveJob *> saves; // unfinished, in the order asked for
+    QThreadPool loadPool;   // loads run side by side...
+    QThreadPool savePool;   // ...saves one at a time (see saveAsync)
+    bool finishingLoads = false; // finishLoadedJobs() is on the stack
     QTimer modifiedCheck; // single shot: see pixelsMayHaveChanged()
 };
 
 Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
 {
+    d->savePool.setMaxThreadCount(1);
     d->modifiedCheck.setSingleShot(true);
     d->modifiedCheck.setInterval(ModifiedCheckDelayMs);
     connect(&d->modifiedCheck, &QTimer::timeout, this, &Viewer::checkForUnsavedEdits);
@@ -56,6 +43,9 @@ Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
 Viewer::~Viewer()
 {
     cancelLoad();
+    // A save that started completes: its file is what the user asked for.
+    waitForJobs(-1);
+    // The jobs (children) go after this; their tasks are over.
     delete d;
 }
 
@@ -71,57 +61,48 @@ void Viewer::setCurrent(Document *document)
     Q_EMIT currentChanged(document);
 }
 
-Document *Viewer::open(const QString &path, QString *error)
+LoadJob *Viewer::openAsync(const QString &path)
 {
-    auto job = std::make_shared<LoadJob>();
-    const std::string nativePath = QFile::encodeName(path).toStdString();
-    QThread *thread = QThread::create([job, nativePath] {
-        try {
-            job->image = loadImage(nativePath, [job](float progress) {
-                job->progress.store(progress, std::memory_order_relaxed);
-                return !job->cancel.load(std::memory_order_relaxed);
-            });
-            job->hash = contentHash(job->image);
-        } catch (const ImageError &e) {
-            job->error = e.what();
-        } catch (const std::exception &e) {
-            job->error = nativePath + ": " + e.what();
-        }
+    auto *job = new LoadJob(path, &d->loadPool, this);
+    d->loads.append(job);
+    connect(job, &LoadJob::progressChanged, this, [this, job](double progress) {
+        Q_EMIT loadProgress(job->path(), progress);
     });
-
-    // Keep the event loop running while the worker loads, so the window
-    // repaints and a progress bar can move.
-    QEventLoop loop;
-    connect(thread, &QThread::finished, &loop, &QEventLoop::quit);
-    QTimer tick;
-    tick.setInterval(50);
-    connect(&tick, &QTimer::timeout, this,
-            [this, job, path] { Q_EMIT loadProgress(path, job->progress.load(std::memory_order_relaxed)); });
-    d->jobs.append(job);
+    connect(&job->m_watcher, &QFutureWatcherBase::finished, this, &Viewer::finishLoadedJobs);
     Q_EMIT loadStarted(path);
-    thread->start();
-    tick.start();
-    if (!thread->isFinished())
-        loop.exec();
-    thread->wait();
-    delete thread;
-    d->jobs.removeOne(job);
-    Q_EMIT loadFinished(path);
+    return job;
+}
 
-    if (job->image.isNull()) {
-        if (error)
-            *error = QString::fromStdString(job->error.empty() ? nativePath + ": unknown error" : job->error);
-        return nullptr;
+void Viewer::finishLoadedJobs()
+{
+    // Finish jobs in the order asked for: a job whose load ended early waits
+    // for the ones before it. Slots of finished() may open, close or cancel
+    // anything (even show a dialog that runs an event loop, in which another
+    // load ends): the outer call then carries on with the queue.
+    if (d->finishingLoads)
+        return;
+    d->finishingLoads = true;
+    while (!d->loads.isEmpty() && d->loads.first()->isLoaded()) {
+        LoadJob *job = d->loads.takeFirst();
+        LoadJob::Loaded loaded = job->takeLoaded();
+        Document *document = nullptr;
+        if (!loaded.image.isNull()) {
+            const QFileInfo info(job->path());
+            document = new Document(loaded.image, info.fileName(), this);
+            document->setFilePath(info.absoluteFilePath());
+            document->markClean(loaded.hash);
+            d->documents.append(document);
+            d->zoom = 0.0; // a newly opened image starts fitted to the window
+            Q_EMIT documentsChanged();
+            Q_EMIT viewSettingsChanged();
+            setCurrent(document);
+        }
+        Q_EMIT loadFinished(job->path());
+        job->finish(document, loaded.error);
+        job->deleteLater();
     }
-    auto *document = new Document(job->image, QFileInfo(path).fileName(), this);
-    document->setFilePath(QFileInfo(path).absoluteFilePath());
-    document->markClean(job->hash);
-    d->documents.append(document);
-    d->zoom = 0.0; // a newly opened image starts fitted to the window
-    Q_EMIT documentsChanged();
-    Q_EMIT viewSettingsChanged();
-    setCurrent(document);
-    return document;
+    d->finishingLoads = false;
+    emitJobsFinishedIfIdle();
 }
 
 Document *Viewer::show(const Image &image, const QString &name)
@@ -158,12 +139,69 @@ bool Viewer::close(Document *document)
     return true;
 }
 
-bool Viewer::isLoading() const { return !d->jobs.isEmpty(); }
+bool Viewer::isLoading() const { return !d->loads.isEmpty(); }
 
 void Viewer::cancelLoad()
 {
-    for (const auto &job : d->jobs)
-        job->cancel.store(true);
+    for (LoadJob *job : std::as_const(d->loads))
+        job->cancel();
+}
+
+SaveJob *Viewer::saveAsync(Document *document, const QString &path, const SaveOptions &options)
+{
+    if (!document)
+        return nullptr;
+    auto *job = new SaveJob(document, path, options, &d->savePool, this);
+    d->saves.append(job);
+    connect(job, &SaveJob::progressChanged, this, [this, job](double progress) {
+        Q_EMIT saveProgress(job->path(), progress);
+    });
+    connect(&job->m_watcher, &QFutureWatcherBase::finished, this, [this, job] { finishSaveJob(job); });
+    Q_EMIT saveStarted(path);
+    return job;
+}
+
+void Viewer::finishSaveJob(SaveJob *job)
+{
+    d->saves.removeOne(job);
+    job->takeOutcome();
+    Document *document = job->document();
+    if (job->succeeded() && document) {
+        const QFileInfo info(job->path());
+        document->setFilePath(info.absoluteFilePath());
+        document->setName(info.fileName());
+        document->markClean(job->hash());
+        // Pixels written while the save ran are not in the file: check now,
+        // so the modified mark comes back if the live pixels differ.
+        checkForUnsavedEdits();
+    }
+    Q_EMIT saveFinished(job->path(), job->succeeded());
+    job->finish();
+    job->deleteLater();
+    emitJobsFinishedIfIdle();
+}
+
+bool Viewer::isSaving() const { return !d->saves.isEmpty(); }
+
+void Viewer::cancelSaves()
+{
+    for (SaveJob *job : std::as_const(d->saves))
+        job->cancel();
+}
+
+bool Viewer::hasRunningJobs() const { return isLoading() || isSaving(); }
+
+bool Viewer::waitForJobs(int msecs)
+{
+    const QDeadlineTimer deadline(msecs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(msecs));
+    return d->savePool.waitForDone(int(deadline.remainingTime())) &&
+           d->loadPool.waitForDone(int(deadline.remainingTime()));
+}
+
+void Viewer::emitJobsFinishedIfIdle()
+{
+    if (!hasRunningJobs())
+        Q_EMIT jobsFinished();
 }
 
 double Viewer::zoom() const { return d->zoom; }

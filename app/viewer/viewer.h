@@ -5,17 +5,21 @@
 #include <QString>
 
 #include <livepix/image.h>
+#include <livepix/imageio.h>
 
 namespace livepix::gui {
 
 class Document;
+class LoadJob;
+class SaveJob;
 
 /// The model behind the main window and behind the Python `viewer` object:
 /// which images are open, which one is shown, and how (zoom, exposure, gamma).
 /// It has no widgets; the canvas and main window listen to its signals.
 ///
 /// Threading: GUI thread only. The Python console calls it through blocking
-/// queued calls with the GIL released (see app/console/).
+/// queued calls with the GIL released (see app/console/). Loads and saves run
+/// on the Viewer's own thread pools (LoadJob, SaveJob).
 class Viewer : public QObject {
     Q_OBJECT
 public:
@@ -28,19 +32,49 @@ public:
     Document *current() const;
     void setCurrent(Document *document);
 
-    /// Loads a file (on a worker thread, with progress) and makes it current.
-    /// Returns the new document, or nullptr with *error set ("<path>: <reason>").
-    /// Synchronous from the caller's point of view; the event loop keeps
-    /// running while it loads.
-    Document *open(const QString &path, QString *error = nullptr);
+    /// Starts loading a file on a pool thread (with progress) and returns at
+    /// once. When the load ends, the document is made here on the GUI thread,
+    /// becomes current, and the job emits finished(document, error) (error
+    /// "<path>: <reason>"). Jobs finish in the order they were asked for. The
+    /// job deletes itself after finished(). Loads and their documents may be
+    /// asked for, closed or re-opened at any time, also from slots of a load
+    /// in progress: nothing waits in a nested event loop.
+    LoadJob *openAsync(const QString &path);
     /// Adds an existing image (e.g. from Python) as a new current document.
     Document *show(const Image &image, const QString &name);
     /// Closes a document (drops its image reference). Returns false if unknown.
+    /// A save of it that is running still completes (the file is written).
     bool close(Document *document);
-    /// True while open() waits for a worker thread.
+    /// True while a load job has not finished.
     bool isLoading() const;
-    /// Asks a running load to stop; open() then fails with "<path>: cancelled".
+    /// Asks every running load to stop; they fail with "<path>: cancelled".
     void cancelLoad();
+
+    /// Starts saving `document` to `path` (format from the extension; see
+    /// livepix::saveImage for `options`) and returns at once: a snapshot of the
+    /// pixels is taken now and written by a pool thread (see SaveJob). When it
+    /// succeeded, the document takes the path and its name and is marked clean
+    /// with the snapshot's hash; pixels written since then bring the modified
+    /// mark back (checked right away). On failure the document is unchanged,
+    /// the target file untouched, and the error names the file and the reason.
+    /// Saves run one at a time, in the order asked. Returns nullptr for a null
+    /// document.
+    SaveJob *saveAsync(Document *document, const QString &path, const SaveOptions &options = {});
+    /// True while a save job has not finished.
+    bool isSaving() const;
+    /// Asks every running save to stop (the target files stay untouched).
+    void cancelSaves();
+
+    /// Shutdown hooks (e.g. for quitting): true while any load or save job has
+    /// not finished (jobsFinished() is emitted when that becomes false).
+    bool hasRunningJobs() const;
+    /// Blocks (no event loop) until the pool threads of every load and save
+    /// have ended, at most `msecs` (-1: no limit). Returns false on timeout.
+    /// Files are then complete on disk; the documents' clean marks follow when
+    /// the event loop next runs. Cancel loads first (cancelLoad()) to not wait
+    /// for them. The destructor waits like this with no limit, so a save that
+    /// has started is never cut short.
+    bool waitForJobs(int msecs = -1);
 
     /// Zoom factor: 1.0 is 1:1; <= 0 means "fit to window".
     double zoom() const;
@@ -68,14 +102,22 @@ Q_SIGNALS:
     void viewSettingsChanged();
     /// Pixels may have changed; views repaint (coalesced to one paint a frame).
     void pixelsChanged();
-    /// Load progress for views (the model shows nothing itself). Emitted on
-    /// the GUI thread; progress is in [0, 1].
+    /// Load and save progress for views (the model shows nothing itself).
+    /// Emitted on the GUI thread; progress is in [0, 1].
     void loadStarted(const QString &path);
     void loadProgress(const QString &path, double progress);
     void loadFinished(const QString &path);
+    void saveStarted(const QString &path);
+    void saveProgress(const QString &path, double progress);
+    void saveFinished(const QString &path, bool ok);
+    /// The last running load or save job finished (hasRunningJobs() is false).
+    void jobsFinished();
 
 private:
     void checkForUnsavedEdits();
+    void finishLoadedJobs();
+    void finishSaveJob(SaveJob *job);
+    void emitJobsFinishedIfIdle();
 
     struct Private;
     Private *d;

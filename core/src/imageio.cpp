@@ -591,7 +591,8 @@ Image loadImageFromMemory(const void *data, std::size_t size, const std::string 
     return image;
 }
 
-void saveImage(const Image &image, const std::string &path, const SaveOptions &options)
+void saveImage(const Image &image, const std::string &path, const SaveOptions &options,
+               const ProgressCallback &progress)
 {
     if (image.isNull())
         throw ImageError(path, "nothing to save: the image is empty");
@@ -711,9 +712,23 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
 
     if (!output->open(tmpPath.string(), spec))
         fail("cannot write " + formatName + ": " + cleanReason(output->geterror(), tmpPath.string()));
-    const bool wrote = output->write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride());
+    // OpenImageIO's callback returns true to stop, and write_image then
+    // still returns true: remember the cancel here.
+    struct Progress {
+        const ProgressCallback &callback;
+        bool cancelled = false;
+    } state{progress};
+    auto report = [](void *opaque, float done) {
+        auto *p = static_cast<Progress *>(opaque);
+        p->cancelled = p->cancelled || !p->callback(done);
+        return p->cancelled;
+    };
+    const bool wrote = output->write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride(),
+                                           OIIO::AutoStride, progress ? +report : nullptr, &state);
     const std::string writeError = wrote ? std::string() : output->geterror();
     const bool closed = output->close();
+    if (state.cancelled)
+        fail("cancelled");
     if (!wrote)
         fail("writing failed: " + cleanReason(writeError, tmpPath.string()));
     if (!closed)

@@ -2,10 +2,12 @@
 #include <QtTest>
 
 #include <QCryptographicHash>
+#include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTabBar>
 
 #include <livepix/image.h>
@@ -13,7 +15,9 @@
 
 #include "viewer/canvas.h"
 #include "viewer/document.h"
+#include "viewer/loadjob.h"
 #include "viewer/mainwindow.h"
+#include "viewer/savejob.h"
 #include "viewer/viewer.h"
 
 using namespace livepix;
@@ -27,6 +31,38 @@ QByteArray fileHash(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+Document *openAndWait(Viewer *viewer, const QString &path)
+{
+    LoadJob *job = viewer->openAsync(path);
+    QSignalSpy finished(job, &LoadJob::finished);
+    return finished.wait(20000) ? finished.first().first().value<Document *>() : nullptr;
+}
+
+/// Waits for a save job; returns its (ok, error).
+QPair<bool, QString> waitForSave(SaveJob *job)
+{
+    if (!job)
+        return {false, QStringLiteral("no job")};
+    QSignalSpy finished(job, &SaveJob::finished);
+    if (!finished.wait(20000))
+        return {false, QStringLiteral("timed out")};
+    return {finished.first().at(0).toBool(), finished.first().at(1).toString()};
+}
+
+/// The error box a failed open or save left open (closed by this call).
+QString takeErrorBox(QWidget *window)
+{
+    const auto boxes = window->findChildren<QMessageBox *>();
+    for (QMessageBox *box : boxes) {
+        if (!box->isVisible())
+            continue;
+        const QString text = box->text();
+        box->close();
+        return text;
+    }
+    return {};
 }
 
 } // namespace
@@ -48,8 +84,12 @@ private Q_SLOTS:
     void ctrlTabCyclesDocuments();
     void closingModifiedDocumentAsks_data();
     void closingModifiedDocumentAsks();
+    void closeWaitsForRunningSave();
 
 private:
+    QString copyOfOriginal(const QString &name);
+    void answerNextQuestion(int answer, bool *asked, const QString &mentioning);
+
     QTemporaryDir m_dir;
     QString m_original;
     Viewer *m_viewer = nullptr;
@@ -85,7 +125,7 @@ void TestMainWindow::cleanup()
 void TestMainWindow::titleShowsNameAndModifiedMark()
 {
     QCOMPARE(m_window->windowTitle(), QStringLiteral("livepix"));
-    Document *document = m_viewer->open(m_original);
+    Document *document = openAndWait(m_viewer, m_original);
     QVERIFY(document);
     QCOMPARE(m_window->windowTitle(), QStringLiteral("original.png[*] — livepix"));
     QVERIFY(!m_window->isWindowModified());
@@ -125,15 +165,22 @@ void TestMainWindow::tabsFollowDocuments()
 
 void TestMainWindow::saveToWritesAndRenames()
 {
-    Document *document = m_viewer->open(m_original);
+    Document *document = openAndWait(m_viewer, m_original);
     QVERIFY(document);
     document->setModified(true);
     const QString target = m_dir.filePath(QStringLiteral("copy.tif"));
-    QString error;
-    QVERIFY2(m_window->saveTo(document, target, &error), qPrintable(error));
+    SaveJob *job = m_window->saveTo(document, target);
+    QVERIFY(job);
+    // The status bar announces the save like a load (shown if it is slow).
+    const auto labels = m_window->statusBar()->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(),
+                        [](QLabel *l) { return l->text() == QStringLiteral("Saving copy.tif…"); }));
+    const auto [ok, error] = waitForSave(job);
+    QVERIFY2(ok, qPrintable(error));
     QVERIFY(!document->isModified());
     QCOMPARE(document->filePath(), QFileInfo(target).absoluteFilePath());
     QCOMPARE(document->name(), QStringLiteral("copy.tif"));
+    QCOMPARE(m_window->recentFiles().first(), QFileInfo(target).absoluteFilePath());
     const Image back = loadImage(target.toStdString());
     QCOMPARE(int(back.at<std::uint8_t>(1, 1, 2)), 250);
 }
@@ -152,14 +199,17 @@ void TestMainWindow::failedSaveKeepsDocumentAndOriginal()
     const QString path = m_dir.filePath(target);
     const QByteArray before = fileHash(m_original);
     QVERIFY(!before.isEmpty());
-    Document *document = m_viewer->open(m_original);
+    Document *document = openAndWait(m_viewer, m_original);
     QVERIFY(document);
     document->image().at<std::uint8_t>(0, 0, 0) = 7; // an unsaved edit
     document->setModified(true);
 
-    QString error;
-    QVERIFY(!m_window->saveTo(document, path, &error));
+    const auto [ok, error] = waitForSave(m_window->saveTo(document, path));
+    QVERIFY(!ok);
     QVERIFY2(error.contains(QFileInfo(path).fileName()), qPrintable(error));
+    // The user is told, in a box naming the file.
+    const QString shown = takeErrorBox(m_window);
+    QVERIFY2(shown.contains(QFileInfo(path).fileName()), qPrintable(shown));
     // Nothing about the document changed, and the original file is intact.
     QVERIFY(document->isModified());
     QCOMPARE(document->filePath(), QFileInfo(m_original).absoluteFilePath());
@@ -212,31 +262,54 @@ void TestMainWindow::ctrlTabCyclesDocuments()
     QCOMPARE(m_viewer->current(), a);
 }
 
+QString TestMainWindow::copyOfOriginal(const QString &name)
+{
+    const QString path = m_dir.filePath(name);
+    QFile::remove(path);
+    return QFile::copy(m_original, path) ? path : QString();
+}
+
+void TestMainWindow::answerNextQuestion(int answer, bool *asked, const QString &mentioning)
+{
+    // Answer the question box once it is up.
+    QTimer::singleShot(0, this, [=] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        *asked = box->text().contains(mentioning);
+        box->button(QMessageBox::StandardButton(answer))->click();
+    });
+}
+
 void TestMainWindow::closingModifiedDocumentAsks_data()
 {
     QTest::addColumn<int>("answer");
     QTest::addColumn<bool>("closed");
     QTest::newRow("discard") << int(QMessageBox::Discard) << true;
     QTest::newRow("cancel") << int(QMessageBox::Cancel) << false;
+    QTest::newRow("save") << int(QMessageBox::Save) << true;
 }
 
 void TestMainWindow::closingModifiedDocumentAsks()
 {
     QFETCH(int, answer);
     QFETCH(bool, closed);
-    Document *document = m_viewer->show(Image::create(4, 4, 3, DType::UInt8), QStringLiteral("edited"));
+    const QString path = copyOfOriginal(QStringLiteral("edited.png"));
+    Document *document = openAndWait(m_viewer, path);
+    QVERIFY(document);
+    document->image().at<std::uint8_t>(2, 2, 0) = 33;
     document->setModified(true);
     bool asked = false;
-    // Answer the question box once it is up.
-    QTimer::singleShot(0, this, [&] {
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        if (!box)
-            return;
-        asked = box->text().contains(QStringLiteral("edited"));
-        box->button(QMessageBox::StandardButton(answer))->click();
-    });
+    answerNextQuestion(answer, &asked, QStringLiteral("edited"));
     QCOMPARE(m_window->closeDocument(document), closed);
     QVERIFY(asked);
+    if (answer == QMessageBox::Save) {
+        // It closes once the background save succeeded, with the edit saved.
+        QVERIFY(m_viewer->isSaving());
+        QTRY_COMPARE(m_viewer->documents().size(), 0);
+        QCOMPARE(int(loadImage(path.toStdString()).at<std::uint8_t>(2, 2, 0)), 33);
+        return;
+    }
     QCOMPARE(m_viewer->documents().size(), closed ? 0 : 1);
 
     // An unmodified document closes without a question.
@@ -244,6 +317,37 @@ void TestMainWindow::closingModifiedDocumentAsks()
         document->setModified(false);
         QVERIFY(m_window->closeDocument(document));
     }
+}
+
+void TestMainWindow::closeWaitsForRunningSave()
+{
+    const QString path = copyOfOriginal(QStringLiteral("quit.png"));
+    Document *document = openAndWait(m_viewer, path);
+    QVERIFY(document);
+    document->image().at<std::uint8_t>(3, 3, 1) = 44;
+    document->setModified(true);
+    // Quit: the question, answered Save; the window stays until the file is
+    // written, then closes by itself.
+    bool asked = false;
+    answerNextQuestion(int(QMessageBox::Save), &asked, QStringLiteral("quit.png"));
+    QVERIFY(!m_window->close());
+    QVERIFY(asked);
+    QVERIFY(m_window->isVisible());
+    QVERIFY(m_viewer->isSaving());
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!m_viewer->hasRunningJobs());
+    QCOMPARE(int(loadImage(path.toStdString()).at<std::uint8_t>(3, 3, 1)), 44);
+
+    // Quit while a save (Ctrl+S) runs: closes after it, no question.
+    m_window->show();
+    Document *again = openAndWait(m_viewer, path);
+    QVERIFY(again);
+    again->image().at<std::uint8_t>(3, 3, 1) = 45;
+    QVERIFY(m_window->save(again));
+    QVERIFY(!m_window->close());
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!again->isModified());
+    QCOMPARE(int(loadImage(path.toStdString()).at<std::uint8_t>(3, 3, 1)), 45);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void missingFileFailsNamingIt();
     void unknownOptionFails();
     void versionAndListPlugins();
+    void filesLoadBeforeExecBlocksWhichRunInOrder();
 
 private:
     LivepixRun run(const QStringList &args) { return runLivepix(m_binary, args, m_dir.path()); }
@@ -107,6 +108,28 @@ void TestScreenshot::versionAndListPlugins()
     r = run({QStringLiteral("--list-plugins")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(!r.out.isEmpty());
+}
+
+void TestScreenshot::filesLoadBeforeExecBlocksWhichRunInOrder()
+{
+#ifndef LIVEPIX_HAVE_CONSOLE
+    QSKIP("this build has no Python console");
+#else
+    const QString second = m_dir.filePath(QStringLiteral("second.png"));
+    saveImage(Image::create(32, 16, 3, DType::UInt8), second.toStdString());
+    const QString out = m_dir.filePath(QStringLiteral("ordered.png"));
+    const LivepixRun r = run({m_input, second, QStringLiteral("--exec"),
+                              QStringLiteral("print('exec1', len(viewer.images), [i.width for i in viewer.images])"),
+                              QStringLiteral("--exec"), QStringLiteral("print('exec2', viewer.image.width)"),
+                              QStringLiteral("--screenshot"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // Both files were loaded when the first block ran; the first file named
+    // is current; the blocks ran in the order given.
+    const int first = r.out.indexOf(QStringLiteral("exec1 2 [64, 32]"));
+    const int then = r.out.indexOf(QStringLiteral("exec2 64"));
+    QVERIFY2(first >= 0 && then > first, qPrintable(r.out));
+    QVERIFY(!QImage(out).isNull());
+#endif
 }
 
 QTEST_MAIN(TestScreenshot)

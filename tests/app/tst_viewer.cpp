@@ -5,10 +5,27 @@
 #include <livepix/imageio.h>
 
 #include "viewer/document.h"
+#include "viewer/loadjob.h"
 #include "viewer/viewer.h"
 
 using namespace livepix;
 using namespace livepix::gui;
+
+namespace {
+
+/// Opens `path` and lets the event loop run until the job finished.
+Document *openAndWait(Viewer &viewer, const QString &path, QString *error = nullptr)
+{
+    LoadJob *job = viewer.openAsync(path);
+    QSignalSpy finished(job, &LoadJob::finished);
+    if (!finished.wait(20000))
+        return nullptr;
+    if (error)
+        *error = finished.first().at(1).toString();
+    return finished.first().first().value<Document *>();
+}
+
+} // namespace
 
 class TestViewer : public QObject {
     Q_OBJECT
@@ -51,8 +68,14 @@ void TestViewer::openMakesCurrent()
     QSignalSpy finished(&viewer, &Viewer::loadFinished);
     viewer.setZoom(3.0);
     QString error;
-    Document *document = viewer.open(m_png, &error);
-    QVERIFY2(document, qPrintable(error));
+    LoadJob *job = viewer.openAsync(m_png);
+    QVERIFY(viewer.isLoading());
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(documents.count(), 0); // the document comes when the load ends
+    QSignalSpy jobFinished(job, &LoadJob::finished);
+    QVERIFY(jobFinished.wait(20000));
+    Document *document = jobFinished.first().first().value<Document *>();
+    QVERIFY2(document, qPrintable(jobFinished.first().at(1).toString()));
     QCOMPARE(viewer.current(), document);
     QCOMPARE(viewer.documents().size(), 1);
     QCOMPARE(document->name(), QStringLiteral("small.png"));
@@ -83,7 +106,7 @@ void TestViewer::openErrorsNameFileAndReason()
     Viewer viewer;
     QSignalSpy documents(&viewer, &Viewer::documentsChanged);
     QString error;
-    QCOMPARE(viewer.open(path, &error), nullptr);
+    QCOMPARE(openAndWait(viewer, path, &error), nullptr);
     QVERIFY2(error.startsWith(path + QStringLiteral(": ")), qPrintable(error));
     QVERIFY(error.size() > path.size() + 3); // there is a reason after the path
     QVERIFY(viewer.documents().isEmpty());
@@ -97,7 +120,7 @@ void TestViewer::cancelledLoadFails()
     // Cancel as soon as the load starts (as the status bar's Cancel would).
     connect(&viewer, &Viewer::loadStarted, &viewer, &Viewer::cancelLoad);
     QString error;
-    QCOMPARE(viewer.open(m_png, &error), nullptr);
+    QCOMPARE(openAndWait(viewer, m_png, &error), nullptr);
     QVERIFY2(error.startsWith(m_png) && error.contains(QStringLiteral("cancel")), qPrintable(error));
     QVERIFY(viewer.documents().isEmpty());
     QVERIFY(!viewer.isLoading());
@@ -163,7 +186,7 @@ void TestViewer::unannouncedEditsMarkTheDocumentModified()
 {
     Viewer viewer;
     QString error;
-    Document *opened = viewer.open(m_png, &error);
+    Document *opened = openAndWait(viewer, m_png, &error);
     QVERIFY2(opened, qPrintable(error));
     QVERIFY(!opened->isModified());
     QVERIFY(opened->cleanHash() != 0);

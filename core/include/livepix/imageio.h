@@ -10,8 +10,8 @@
 
 namespace livepix {
 
-/// Called during a load with progress in [0, 1]. Return false to cancel (the
-/// load then throws ImageError with reason "cancelled").
+/// Called during a load or a save with progress in [0, 1]. Return false to
+/// cancel (the load or save then throws ImageError with reason "cancelled").
 using ProgressCallback = std::function<bool(float progress)>;
 
 /// Facts about a file that are not pixels.
@@ -92,9 +92,15 @@ using SaveOptions = std::map<std::string, std::string>;
 /// an existing file keeps its permissions. On failure the original file is
 /// untouched, the temporary file is removed and ImageError says why (missing
 /// or read-only folder, read-only file, unknown extension, a layout the format
-/// cannot hold, a bad option, a failing writer).
+/// cannot hold, a bad option, a failing writer, "cancelled").
+///
+/// `progress` is called as the writer goes (OpenImageIO reports per chunk of
+/// rows, about 64 MB, so small images get only 0 and 1; some writers report
+/// nothing); returning false cancels the save, leaving the original file
+/// untouched.
 /// Thread-safe: may be called from any thread.
-LIVEPIX_API void saveImage(const Image &image, const std::string &path, const SaveOptions &options = {});
+LIVEPIX_API void saveImage(const Image &image, const std::string &path, const SaveOptions &options = {},
+                           const ProgressCallback &progress = {});
 
 /// Lower-case extensions (without dot) the installed OpenImageIO can read.
 LIVEPIX_API std::vector<std::string> readableExtensions();
