@@ -13,6 +13,7 @@
 
 #include <cstdio>
 
+#include "recovery/recovery.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
@@ -57,7 +58,8 @@ Application::Application(const QStringList &arguments, QObject *parent)
 
 Application::~Application()
 {
-    // The window listens to the viewer: destroy it first.
+    // Recovery and the window listen to the viewer: destroy them first.
+    m_recovery.reset(); // the clean quit: this instance's checkpoints go
     m_window.reset();
     m_viewer.reset();
 }
@@ -92,7 +94,13 @@ Document *Application::openSample(QString *error)
 bool Application::openStartupFiles(QStringList *errors)
 {
     bool ok = true;
-    if (m_commandLine.files.isEmpty()) {
+    if (m_commandLine.recover) {
+        // A batch run quits without asking: it leaves the checkpoints in place.
+        const int before = errors->size();
+        m_recovery->restore(m_recovery->recoverable(), !m_commandLine.isBatch(), errors);
+        ok = errors->size() == before;
+    }
+    if (m_commandLine.files.isEmpty() && !m_commandLine.recover) {
         QString error;
         if (!openSample(&error)) {
             errors->append(error);
@@ -180,6 +188,8 @@ int answerWithoutGui(const CommandLine &cl)
         printOut(QStringLiteral("livepix %1").arg(QStringLiteral(LIVEPIX_VERSION)));
         return 0;
     }
+    if (cl.listRecovery)
+        return Recovery::printRecoverable();
     return -1;
 }
 
@@ -215,6 +225,7 @@ int Application::run()
         return 0;
     }
 
+    m_recovery = std::make_unique<Recovery>(m_viewer.get(), m_window.get());
     m_window->show();
     QStringList errors;
     if (cl.isBatch()) {
@@ -234,6 +245,8 @@ int Application::run()
         printErr(QStringLiteral("livepix: %1").arg(error));
         QMessageBox::warning(m_window.get(), tr("livepix"), error);
     }
+    if (!cl.recover)
+        m_recovery->offer(); // after a crash: Restore / Discard / Later
     return QApplication::exec();
 }
 

@@ -14,6 +14,7 @@ namespace livepix::gui {
 
 class Document;
 class MainWindow;
+class Recovery;
 class Viewer;
 
 /// The livepix program: parses the command line at construction, then run()
@@ -43,6 +44,8 @@ public:
     const CommandLine &commandLine() const { return m_commandLine; }
     Viewer *viewer() const { return m_viewer.get(); }
     MainWindow *mainWindow() const { return m_window.get(); }
+    /// Crash recovery (checkpoints, --recover, the dialog); made by run().
+    Recovery *recovery() const { return m_recovery.get(); }
 
     void addStartupHook(StartupHook hook);
     void setListPluginsHandler(std::function<int()> handler);
@@ -71,6 +74,7 @@ private:
     CommandLine m_commandLine;
     std::unique_ptr<Viewer> m_viewer;
     std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Recovery> m_recovery;
     std::vector<StartupHook> m_hooks;
     std::function<int()> m_listPlugins;
 };
