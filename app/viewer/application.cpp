@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "viewer/backgroundjobs.h"
+#include "recovery/recovery.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
@@ -64,7 +65,8 @@ Application::Application(const QStringList &arguments, QObject *parent)
 Application::~Application()
 {
     shutdown();
-    // The window listens to the viewer: destroy it first.
+    // Recovery and the window listen to the viewer: destroy them first.
+    m_recovery.reset(); // the clean quit: this instance's checkpoints go
     m_window.reset();
     m_viewer.reset();
 }
@@ -129,7 +131,17 @@ StartupSequence *Application::makeStartupSequence()
     // A batch run stops at the first failure: a screenshot of a half-done
     // setup would be misleading. An interactive run still runs the hooks
     // when a file failed to open.
-    if (m_commandLine.files.isEmpty()) {
+    if (m_commandLine.recover) {
+        // A batch run quits without asking: it leaves the checkpoints in place.
+        sequence->addStep(
+            [this, batch](StartupSequence::Done done) {
+                QStringList errors;
+                m_recovery->restore(m_recovery->recoverable(), !batch, &errors);
+                done(errors);
+            },
+            batch);
+    }
+    if (m_commandLine.files.isEmpty() && !m_commandLine.recover) {
         sequence->addStep(
             [this](StartupSequence::Done done) {
                 QString error;
@@ -143,7 +155,7 @@ StartupSequence *Application::makeStartupSequence()
                 });
             },
             batch);
-    } else {
+    } else if (!m_commandLine.files.isEmpty()) {
         std::function<void(const QString &)> opened;
         if (!batch)
             opened = [this](const QString &path) { m_window->addRecentFile(QFileInfo(path).absoluteFilePath()); };
@@ -241,6 +253,8 @@ int answerWithoutGui(const CommandLine &cl)
         printOut(QStringLiteral("livepix %1").arg(QStringLiteral(LIVEPIX_VERSION)));
         return 0;
     }
+    if (cl.listRecovery)
+        return Recovery::printRecoverable();
     return -1;
 }
 
@@ -276,10 +290,13 @@ int Application::run()
         return 0;
     }
 
+    m_recovery = std::make_unique<Recovery>(m_viewer.get(), m_window.get());
     m_window->show();
     // Every step (loads, hooks, the screenshot) is asynchronous and runs
     // inside the event loop below; a batch run ends it with exit(status).
     makeStartupSequence()->start();
+    if (!cl.isBatch() && !cl.recover)
+        m_recovery->offer(); // after a crash: Restore / Discard / Later
     const int status = QApplication::exec();
     if (!shutdown()) {
         // Tearing down would wait for what refused to stop (or finalize

@@ -16,6 +16,7 @@ class Document;
 class LoadJob;
 class MainWindow;
 class StartupSequence;
+class Recovery;
 class Viewer;
 
 /// The livepix program: parses the command line at construction, then run()
@@ -73,6 +74,8 @@ public:
     const CommandLine &commandLine() const { return m_commandLine; }
     Viewer *viewer() const { return m_viewer.get(); }
     MainWindow *mainWindow() const { return m_window.get(); }
+    /// Crash recovery (checkpoints, --recover, the dialog); made by run().
+    Recovery *recovery() const { return m_recovery.get(); }
 
     void addStartupHook(StartupHook hook);
     void addShutdownHook(ShutdownHook hook);
@@ -110,6 +113,7 @@ private:
     CommandLine m_commandLine;
     std::unique_ptr<Viewer> m_viewer;
     std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Recovery> m_recovery;
     std::vector<StartupHook> m_hooks;
     std::vector<ShutdownHook> m_shutdownHooks;
     bool m_shutDown = false;

@@ -26,7 +26,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         QStringLiteral("OUT.png"));
     const QCommandLineOption listPlugins(QStringLiteral("list-plugins"),
                                          QStringLiteral("Print every discovered plugin (name, kind, version) and exit."));
-    parser.addOptions({help, version, exec, script, screenshot, listPlugins});
+    const QCommandLineOption listRecovery(
+        QStringLiteral("list-recovery"),
+        QStringLiteral("Print one line per image recoverable after a crash (its file in the recovery folder, name, "
+                       "size, checkpoint time; tab-separated) and exit."));
+    const QCommandLineOption recover(QStringLiteral("recover"),
+                                     QStringLiteral("Open every image recoverable after a crash, as unsaved images."));
+    parser.addOptions({help, version, exec, script, screenshot, listPlugins, listRecovery, recover});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Images to open."), QStringLiteral("[FILE ...]"));
 
     CommandLine result;
@@ -42,6 +48,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.script = parser.value(script);
     result.screenshot = parser.value(screenshot);
     result.listPlugins = parser.isSet(listPlugins);
+    result.listRecovery = parser.isSet(listRecovery);
+    result.recover = parser.isSet(recover);
     result.files = parser.positionalArguments();
     if (parser.isSet(screenshot) && result.screenshot.isEmpty()) {
         result.ok = false;

@@ -13,6 +13,8 @@ struct CommandLine {
     QString script;         ///< --script FILE.py
     QString screenshot;     ///< --screenshot OUT.png (batch run when set)
     bool listPlugins = false;
+    bool listRecovery = false; ///< --list-recovery
+    bool recover = false;      ///< --recover
     bool showVersion = false;
     bool showHelp = false;
     bool ok = true;         ///< false: `error` says why (unknown option...)

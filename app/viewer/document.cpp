@@ -39,6 +39,7 @@ void Document::markClean(std::uint64_t hash)
 {
     m_cleanHash = hash;
     setModified(false);
+    Q_EMIT markedClean();
 }
 
 void Document::setDisplaySettings(DisplaySettings settings)

@@ -54,6 +54,10 @@ Q_SIGNALS:
     void nameChanged();
     void modifiedChanged(bool modified);
     void displaySettingsChanged();
+    /// markClean() ran: the pixels are as saved (or loaded). Emitted also
+    /// when the document was not modified (e.g. the first save of an image
+    /// made by viewer.show()).
+    void markedClean();
 
 private:
     Image m_image;
