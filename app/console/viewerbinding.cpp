@@ -20,10 +20,13 @@
 #include <exception>
 #include <optional>
 
+#include <livepix/comparison.h>
 #include <livepix/image.h>
 #include <livepix/imageerror.h>
 
 #include "console/pythonruntime.h"
+#include "viewer/comparecontroller.h"
+#include "viewer/comparemode.h"
 #include "viewer/document.h"
 #include "viewer/viewer.h"
 
@@ -223,6 +226,77 @@ std::string describe(const ViewerProxy &)
     return text;
 }
 
+// --- Compare -----------------------------------------------------------------
+
+/// The open document showing `image`: the same view if there is one, else
+/// the first document on the same buffer (buffer identity).
+Document *documentShowing(const Viewer &v, const Image &image)
+{
+    Document *sameBuffer = nullptr;
+    for (Document *d : v.documents()) {
+        if (sameView(d->image(), image))
+            return d;
+        if (!sameBuffer && d->image().buffer() == image.buffer())
+            sameBuffer = d;
+    }
+    return sameBuffer;
+}
+
+void compare(const ViewerProxy &, const py::object &other, const std::string &modeName)
+{
+    if (other.is_none()) {
+        onGui([](Viewer &v) { CompareController::forViewer(&v)->end(v.current()); });
+        return;
+    }
+    importLivepix();
+    if (!py::isinstance(other, py::module_::import("livepix").attr("Image")))
+        throw py::type_error("compare() takes the Image of an open document (one of viewer.images) or None, not " +
+                             std::string(py::str(py::type::of(other).attr("__name__"))));
+    const Image image = other.cast<Image>();
+    const std::optional<CompareMode> mode = parseCompareMode(QString::fromStdString(modeName));
+    if (!mode || *mode == CompareMode::None)
+        throw py::value_error("unknown compare mode '" + modeName +
+                              "': use difference, absolute, squared, relative, split or blink");
+    onGui([&](Viewer &v) {
+        Document *reference = documentShowing(v, image);
+        if (!reference)
+            throw std::invalid_argument("this image is not open in the viewer: show it first (viewer.show(image))");
+        if (!v.current())
+            throw std::invalid_argument("no image is open in the viewer");
+        QString error;
+        if (!CompareController::forViewer(&v)->start(v.current(), reference, *mode, &error))
+            throw std::invalid_argument(error.toStdString());
+    });
+}
+
+py::dict metricsOfComparison(const ViewerProxy &)
+{
+    struct Pair {
+        Image a, b;
+    };
+    const Pair pair = onGui([](Viewer &v) {
+        Document *a = v.current();
+        Document *b = CompareController::forViewer(&v)->referenceOf(a);
+        return b ? Pair{a->image(), b->image()} : Pair{};
+    });
+    if (pair.b.isNull())
+        throw std::runtime_error("the current image is not compared: call viewer.compare(other) first");
+    CompareMetrics m;
+    {
+        py::gil_scoped_release release; // exact, on this thread, over the pixels as they are now
+        m = compareMetrics(pair.a, pair.b);
+    }
+    py::dict result;
+    result["mse"] = m.mse;
+    result["psnr"] = m.psnr;
+    result["max_abs"] = m.maxAbs;
+    result["differing"] = m.differing;
+    result["overlap"] = py::make_tuple(m.overlapWidth, m.overlapHeight);
+    result["channels"] = m.channels;
+    result["sizes_differ"] = m.sizesDiffer;
+    return result;
+}
+
 } // namespace
 
 } // namespace livepix::gui
@@ -288,6 +362,19 @@ while code runs).)doc")
             "gamma", [](const ViewerProxy &) { return onGui([](Viewer &v) { return v.gamma(); }); },
             [](const ViewerProxy &, double gamma) { onGui([=](Viewer &v) { v.setGamma(gamma); }); },
             "Display gamma (pixels are untouched).")
+        .def("compare", &compare, py::arg("other"), py::arg("mode") = "difference",
+             R"doc(Compares the current image with `other`, the Image of another open document
+(found by its buffer), in `mode`: "difference" (signed a - b), "absolute", "squared",
+"relative" (|a - b| / max(|b|, 1e-3)), "split" (a wipe with a draggable divider) or
+"blink" (B toggles). Difference modes are shown through the current image's levels
+and colormap, with defaults fitted to the difference. compare(None) ends comparing.
+Raises ValueError for an image that is not open or an unknown mode.)doc")
+        .def("compare_metrics", &metricsOfComparison,
+             R"doc(Error metrics of the current comparison, computed now in float64 on raw values over
+the overlap and the colour channels (alpha excluded): a dict with mse, psnr (peak: the
+dtype's maximum for integers, 1.0 for floats), max_abs, differing (pixels where any
+colour channel differs), overlap (width, height), channels and sizes_differ.
+Raises RuntimeError when the current image is not compared.)doc")
         .def("__repr__", &describe);
 
     m.attr("viewer") = ViewerProxy{};

@@ -18,6 +18,7 @@
 #include "viewer/mainwindow.h"
 #include "viewer/resources.h"
 #include "viewer/viewer.h"
+#include "widgets/histogramdock.h"
 
 namespace livepix::gui {
 
@@ -53,6 +54,8 @@ Application::Application(const QStringList &arguments, QObject *parent)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/livepix/livepix.png")));
     m_viewer = std::make_unique<Viewer>();
     m_window = std::make_unique<MainWindow>(m_viewer.get());
+    if (m_commandLine.isBatch()) // a batch screenshot shows the view at the window's full size
+        m_window->histogramDock()->hide();
 }
 
 Application::~Application()

@@ -7,7 +7,9 @@
 #include <QPointF>
 #include <QWidget>
 
+#include "viewer/comparedifference.h"
 #include "viewer/displaypipeline.h"
+#include "viewer/displaysettings.h"
 
 namespace livepix::gui {
 
@@ -31,6 +33,14 @@ class Viewer;
 /// with nearest-neighbour sampling, about a third of the cost of a smooth
 /// downscale, so each edit reaches the screen sooner. RefineDelayMs after the
 /// last change one smooth frame follows. A single edit is never a draft.
+///
+/// Compare (DisplaySettings::compareMode of the current document, with
+/// another open document as reference B): split wipe (A left of a divider
+/// drawn over the view, B right; drag near the divider to move it), blink
+/// (B toggles A/B; Space stays free for folder browsing) and the difference
+/// modes (the difference image, sampled at display resolution by a
+/// DifferenceCache, shown through the document's levels and colormap). B is
+/// drawn top-left aligned with A, at A's zoom and pan.
 ///
 /// Threading: GUI thread only.
 class Canvas : public QWidget {
@@ -67,6 +77,10 @@ public:
     /// Ends draft frames now (e.g. before a screenshot); the next paint is smooth.
     void finishDraft();
     const DisplayPipeline &pipeline() const { return m_pipeline; }
+    /// The sampled difference drawn in a difference compare mode (tests read it).
+    const DifferenceCache &differenceCache() const { return m_differenceCache; }
+    /// Widget x of the split-wipe divider.
+    double splitDividerX() const;
 
     QSize sizeHint() const override { return {1024, 640}; }
 
@@ -100,6 +114,19 @@ private:
     void clampPan();
     void reportHover(const QPointF &widgetPos);
 
+    // Compare drawing and interaction (kept apart from the single-image path).
+    Document *compareReference() const;
+    void watchCompare(Document *document);
+    bool paintCompare(QPainter &painter);
+    void drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image &image, const DisplaySettings &settings,
+                   const QRectF &clip, double scale, const QPointF &origin);
+    void drawDifference(QPainter &painter, const Image &a, const Image &b, const DisplaySettings &settings,
+                        const QRectF &clip);
+    void drawSplitDivider(QPainter &painter, double x);
+    bool compareMousePress(QMouseEvent *event);
+    bool compareMouseMove(QMouseEvent *event);
+    bool compareKeyPress(QKeyEvent *event);
+
     Viewer *m_viewer;
     Document *m_document = nullptr;
     DisplayPipeline m_pipeline;
@@ -116,6 +143,9 @@ private:
     bool m_draft = false;
     QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
     QTimer m_refineTimer;             // single shot: the smooth frame after a stream
+    DisplayPipeline m_comparePipeline; // B (split, blink) or the difference image
+    DifferenceCache m_differenceCache;
+    bool m_draggingDivider = false;
 };
 
 } // namespace livepix::gui

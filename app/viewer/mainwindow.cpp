@@ -26,10 +26,13 @@
 #include <livepix/imageio.h>
 
 #include "viewer/canvas.h"
+#include "viewer/comparecontroller.h"
+#include "viewer/comparemode.h"
 #include "viewer/document.h"
 #include "viewer/pixelinfo.h"
 #include "viewer/resources.h"
 #include "viewer/viewer.h"
+#include "widgets/histogramdock.h"
 
 namespace livepix::gui {
 
@@ -81,6 +84,7 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
     createActions();
     createToolBar();
     createStatusBar();
+    createDataViews();
 
     connect(m_tabs, &QTabBar::currentChanged, this, [this](int index) {
         if (m_syncingTabs || index < 0 || index >= m_viewer->documents().size())
@@ -606,6 +610,104 @@ void MainWindow::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
     // Open after the drop returns, so the drag source is not kept waiting.
     QTimer::singleShot(0, this, [this, paths] { openFiles(paths); });
+}
+
+// --- Histogram and compare (View menu, status bar) ------------------------
+
+void MainWindow::createDataViews()
+{
+    m_histogramDock = new HistogramDock(m_viewer, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_histogramDock);
+    QAction *histogram = m_histogramDock->toggleViewAction();
+    histogram->setText(tr("&Histogram"));
+    histogram->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    m_histogramDock->setVisible(QSettings().value(QStringLiteral("histogram/visible"), false).toBool());
+    // Remember the user's choice (menu, shortcut or the dock's close button).
+    connect(histogram, &QAction::triggered, this,
+            [](bool shown) { QSettings().setValue(QStringLiteral("histogram/visible"), shown); });
+    m_viewMenu->addAction(histogram);
+
+    m_compareWithMenu = m_viewMenu->addMenu(tr("&Compare With"));
+    connect(m_compareWithMenu, &QMenu::aboutToShow, this, &MainWindow::fillCompareWithMenu);
+    m_compareModeMenu = m_viewMenu->addMenu(tr("Compare &Mode"));
+    connect(m_compareModeMenu, &QMenu::aboutToShow, this, &MainWindow::fillCompareModeMenu);
+    fillCompareWithMenu();
+    fillCompareModeMenu();
+
+    m_compareLabel = new QLabel(this);
+    m_compareLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_compareLabel->hide();
+    statusBar()->addPermanentWidget(m_compareLabel);
+    CompareController *compare = CompareController::forViewer(m_viewer);
+    auto showStatus = [this] {
+        const QString text = compareStatus();
+        m_compareLabel->setText(text);
+        m_compareLabel->setVisible(!text.isEmpty());
+    };
+    connect(compare, &CompareController::metricsChanged, this, showStatus);
+    connect(compare, &CompareController::comparisonChanged, this, showStatus);
+    connect(m_viewer, &Viewer::currentChanged, this, showStatus);
+}
+
+QString MainWindow::compareStatus() const { return CompareController::forViewer(m_viewer)->metricsText(); }
+
+void MainWindow::fillCompareWithMenu()
+{
+    m_compareWithMenu->clear();
+    Document *current = m_viewer->current();
+    CompareController *compare = CompareController::forViewer(m_viewer);
+    Document *reference = compare->referenceOf(current);
+    QAction *none = m_compareWithMenu->addAction(tr("&None"), this, [this, compare] {
+        compare->end(m_viewer->current());
+    });
+    none->setCheckable(true);
+    none->setChecked(!reference);
+    m_compareWithMenu->addSeparator();
+    for (Document *document : m_viewer->documents()) {
+        if (document == current)
+            continue;
+        QAction *action = m_compareWithMenu->addAction(document->name(), this, [this, compare, document] {
+            Document *a = m_viewer->current();
+            const CompareMode mode = a ? a->displaySettings().compareMode : CompareMode::None;
+            compare->start(a, document, mode == CompareMode::None ? CompareMode::Split : mode);
+        });
+        action->setCheckable(true);
+        action->setChecked(document == reference);
+    }
+    if (m_viewer->documents().size() < 2)
+        m_compareWithMenu->addAction(tr("(open another image to compare with)"))->setEnabled(false);
+}
+
+void MainWindow::fillCompareModeMenu()
+{
+    m_compareModeMenu->clear();
+    Document *current = m_viewer->current();
+    const CompareMode mode = current ? current->displaySettings().compareMode : CompareMode::None;
+    for (CompareMode m : compareModes()) {
+        QAction *action = m_compareModeMenu->addAction(compareModeTitle(m), this,
+                                                       [this, m] { chooseCompareMode(int(m)); });
+        action->setCheckable(true);
+        action->setChecked(m == mode && CompareController::forViewer(m_viewer)->referenceOf(current));
+        action->setEnabled(m_viewer->documents().size() >= 2);
+    }
+}
+
+void MainWindow::chooseCompareMode(int mode)
+{
+    Document *current = m_viewer->current();
+    CompareController *compare = CompareController::forViewer(m_viewer);
+    Document *reference = compare->referenceOf(current);
+    if (!reference) {
+        // No reference yet: the next open image.
+        const QList<Document *> documents = m_viewer->documents();
+        const int index = documents.indexOf(current);
+        if (index < 0 || documents.size() < 2)
+            return;
+        reference = documents.at((index + 1) % documents.size());
+    }
+    QString error;
+    if (!compare->start(current, reference, CompareMode(mode), &error))
+        statusBar()->showMessage(error, 5000);
 }
 
 } // namespace livepix::gui

@@ -17,6 +17,7 @@ namespace livepix::gui {
 
 class Canvas;
 class Document;
+class HistogramDock;
 class Viewer;
 
 /// The livepix window over a Viewer model: tabs for the open documents
@@ -38,6 +39,10 @@ public:
 
     Viewer *viewer() const { return m_viewer; }
     Canvas *canvas() const { return m_canvas; }
+    /// View > Histogram (hidden until asked for; remembered in QSettings).
+    HistogramDock *histogramDock() const { return m_histogramDock; }
+    /// Status-bar text of the current comparison (metrics), empty when none.
+    QString compareStatus() const;
 
     QMenu *fileMenu() const { return m_fileMenu; }
     QMenu *editMenu() const { return m_editMenu; }
@@ -81,6 +86,10 @@ private:
     void createActions();
     void createToolBar();
     void createStatusBar();
+    void createDataViews();
+    void fillCompareWithMenu();
+    void fillCompareModeMenu();
+    void chooseCompareMode(int mode);
     void rebuildTabs();
     void onCurrentChanged(Document *document);
     void updateTitle();
@@ -116,6 +125,10 @@ private:
     QTimer *m_progressDelay = nullptr;
     QPoint m_hoverPixel{-1, -1};
     bool m_syncingTabs = false;
+    HistogramDock *m_histogramDock = nullptr;
+    QMenu *m_compareWithMenu = nullptr;
+    QMenu *m_compareModeMenu = nullptr;
+    QLabel *m_compareLabel = nullptr;
 };
 
 } // namespace livepix::gui
