@@ -536,8 +536,9 @@ void Canvas::drawDifference(QPainter &painter, const Image &a, const Image &b, c
               o + QPointF(diff.region.topLeft()) * s);
 }
 
-void Canvas::drawSplitDivider(QPainter &painter, double x)
+void Canvas::drawSplitDivider(QPainter &painter, double column)
 {
+    const double x = column + 0.5; // the centre of the pixel column: a crisp 1-pixel line
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setPen(QPen(QColor(0, 0, 0, 160), 3));

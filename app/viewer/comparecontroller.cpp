@@ -44,6 +44,7 @@ CompareController::CompareController(Viewer *viewer)
     : QObject(viewer), m_viewer(viewer),
       m_limiter(new RateLimiter(MetricsIntervalMs, [this] { startMetricsJob(); }, this))
 {
+    qRegisterMetaType<livepix::gui::Document *>();
     connect(viewer, &Viewer::documentsChanged, this, &CompareController::onDocumentsChanged);
     connect(viewer, &Viewer::currentChanged, this, &CompareController::requestMetrics);
     // Fires after every statement and on the repaint timer while code runs.

@@ -44,15 +44,15 @@ void TestCompareBatch::splitScreenshot()
     const QString a = write(QStringLiteral("red.png"), QColor(200, 0, 0));
     const QString b = write(QStringLiteral("green.png"), QColor(0, 200, 0));
     const QString shot = m_dir.filePath(QStringLiteral("split.png"));
-    // green.png opens last and is current: it is A (left), red.png is B (right).
-    const LivepixRun r = run({a, b, QStringLiteral("--exec"), QStringLiteral("viewer.compare(viewer.images[0], mode='split')"),
+    // The first file named is current: red.png is A (left), green.png B (right).
+    const LivepixRun r = run({a, b, QStringLiteral("--exec"), QStringLiteral("viewer.compare(viewer.images[1], mode='split')"),
                               QStringLiteral("--screenshot"), shot});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QImage image(shot);
     QVERIFY(!image.isNull());
     const int y = image.height() / 2;
-    QCOMPARE(QColor(image.pixel(image.width() / 4, y)), QColor(0, 200, 0));
-    QCOMPARE(QColor(image.pixel(image.width() * 3 / 4, y)), QColor(200, 0, 0));
+    QCOMPARE(QColor(image.pixel(image.width() / 4, y)), QColor(200, 0, 0));
+    QCOMPARE(QColor(image.pixel(image.width() * 3 / 4, y)), QColor(0, 200, 0));
     QCOMPARE(QColor(image.pixel(image.width() / 2, y / 2)), QColor(Qt::white)); // the divider
 }
 
@@ -62,7 +62,7 @@ void TestCompareBatch::differenceScreenshot()
     const QString b = write(QStringLiteral("bright.png"), QColor(200, 50, 0));
     const QString shot = m_dir.filePath(QStringLiteral("difference.png"));
     const LivepixRun r = run({a, b, QStringLiteral("--exec"),
-                              QStringLiteral("viewer.compare(viewer.images[0], mode='absolute')\n"
+                              QStringLiteral("viewer.compare(viewer.images[1], mode='absolute')\n"
                                              "print(viewer.compare_metrics()['max_abs'])"),
                               QStringLiteral("--screenshot"), shot});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
