@@ -16,6 +16,7 @@ class QToolButton;
 namespace livepix::gui {
 
 class Canvas;
+class ColorBar;
 class Document;
 class Viewer;
 
@@ -38,6 +39,8 @@ public:
 
     Viewer *viewer() const { return m_viewer; }
     Canvas *canvas() const { return m_canvas; }
+    /// The colormap legend beside the canvas (visible while a colormap is shown).
+    ColorBar *colorBar() const { return m_colorBar; }
 
     QMenu *fileMenu() const { return m_fileMenu; }
     QMenu *editMenu() const { return m_editMenu; }
@@ -92,6 +95,7 @@ private:
 
     Viewer *m_viewer;
     Canvas *m_canvas;
+    ColorBar *m_colorBar = nullptr;
     QTabBar *m_tabs;
     Document *m_document = nullptr;
     QMenu *m_fileMenu = nullptr;
