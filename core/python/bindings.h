@@ -25,6 +25,9 @@ void bindArrayExport(ImageClass &cls);
 void bindDlpack(ImageClass &cls);
 /// livepix.open, Image.save, livepix.ImageError and its translator.
 void bindIO(py::module_ &m, ImageClass &cls);
+/// livepix.histogram, statistics, auto_levels, colormaps, colormap,
+/// compare_metrics, difference (core/python/databindings.cpp).
+void bindData(py::module_ &m);
 #ifdef LIVEPIX_PYTHON_FILTERS
 /// livepix.filters and @livepix.filter (core/python/filterbindings.cpp).
 void bindFilters(py::module_ &m);

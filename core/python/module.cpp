@@ -19,6 +19,7 @@ PYBIND11_MODULE(_livepix, m)
     bindArrayExport(image);
     bindDlpack(image);
     bindIO(m, image);
+    bindData(m);
 
     // ---- Filters: the plugins work binds livepix.filters here. ----
 #ifdef LIVEPIX_PYTHON_FILTERS

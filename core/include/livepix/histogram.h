@@ -54,8 +54,23 @@ struct Histogram {
 };
 
 /// Histogram of every channel of `image` (any dtype, any strides). Equal to
-/// numpy.histogram per channel over the same finite values. Multi-threaded.
+/// numpy.histogram per channel over the same finite values taken as float64
+/// (`np.histogram(v[np.isfinite(v)].astype(np.float64), bins, range)`). For
+/// uint8 and uint16 that is exactly NumPy on the raw array; for float16 and
+/// float32 arrays NumPy itself would compute the edges in the array's own
+/// precision, livepix always in float64. The range rule is NumPy's too: no
+/// finite value gives 0..1, an empty range [v, v] becomes [v - 0.5, v + 0.5].
+/// Multi-threaded over row bands. A cancelled run returns with `cancelled`
+/// set and partial counts. Throws std::invalid_argument for bins < 1 or a
+/// range that is not finite or has lo > hi (naming the values).
 /// Thread safety: reads pixels only; callable from any thread.
 LIVEPIX_API Histogram computeHistogram(const Image &image, const HistogramOptions &options = {});
+
+/// Only the statistics (min, max, mean, NaN/Inf counts) of every channel:
+/// the first half of computeHistogram's work. pixelBudget as in
+/// HistogramOptions. Empty when the image is null or the run was cancelled.
+/// Thread safety: reads pixels only; callable from any thread.
+LIVEPIX_API std::vector<ChannelStats> computeStatistics(const Image &image, std::size_t pixelBudget = 0,
+                                                        const std::atomic<bool> *cancel = nullptr);
 
 } // namespace livepix

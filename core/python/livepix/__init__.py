@@ -10,6 +10,7 @@ See docs/PYTHON.md for the full reference.
 """
 
 from ._livepix import Image, ImageError, open, readable_extensions, writable_extensions, _live_buffers
+from ._livepix import histogram, statistics, auto_levels, colormaps, colormap, compare_metrics, difference
 from ._metadata import Metadata
 from . import filters
 from .filters import filter
@@ -24,6 +25,13 @@ __all__ = [
     "open",
     "readable_extensions",
     "writable_extensions",
+    "histogram",
+    "statistics",
+    "auto_levels",
+    "colormaps",
+    "colormap",
+    "compare_metrics",
+    "difference",
     "filters",
     "filter",
 ]
