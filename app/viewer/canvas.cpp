@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "display/channelgroups.h"
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
 #include "viewer/document.h"
@@ -43,7 +44,8 @@ Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(view
     setMouseTracking(true);
     setAcceptDrops(false); // the main window takes drops
     setToolTip(tr("Wheel: zoom at cursor · drag: pan · +/-: zoom · 1: 1:1 · F: fit\n"
-                  "[ ]: exposure · { }: gamma · R: reset exposure and gamma"));
+                  "[ ]: exposure · { }: gamma · R: reset exposure and gamma\n"
+                  "C / Shift+C: next / previous channel · L: auto levels (Shift+L: percentile)"));
     m_lastZoom = viewer->zoom();
     connect(viewer, &Viewer::currentChanged, this, &Canvas::onCurrentChanged);
     connect(viewer, &Viewer::viewSettingsChanged, this, &Canvas::onViewSettingsChanged);
@@ -170,6 +172,7 @@ void Canvas::onCurrentChanged(Document *document)
     m_shownScale = 0.0;
     if (document) {
         connect(document, &Document::imageReplaced, this, qOverload<>(&QWidget::update));
+        connect(document, &Document::displaySettingsChanged, this, qOverload<>(&QWidget::update));
         connect(document, &QObject::destroyed, this, [this, document] {
             if (m_document == document)
                 m_document = nullptr;
@@ -248,20 +251,7 @@ void Canvas::paintEvent(QPaintEvent *)
         painter.fillRect(r, background());
 
     if (!visible.isEmpty()) {
-        const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
-        const DisplayFrame frame =
-            // Device pixels decide the resolution the display copy needs.
-            m_pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), m_viewer->exposure(), m_viewer->gamma());
-        if (!frame.isNull()) {
-            const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
-            painter.setClipRect(visible);
-            if (image.alphaChannel() >= 0)
-                painter.fillRect(visible, QBrush(m_checker));
-            // Smooth when shrinking (except for draft frames); nearest-
-            // neighbour when magnifying so pixels stay square and exact.
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft);
-            painter.drawImage(target, frame.image, frame.source);
-        }
+        drawDocument(painter, image, visible);
         if (s >= GridScale) {
             painter.setClipRect(visible);
             painter.setRenderHint(QPainter::Antialiasing, false);
@@ -284,6 +274,26 @@ void Canvas::paintEvent(QPaintEvent *)
     m_shownOrigin = o;
     ++m_paintCount;
     Q_EMIT painted();
+}
+
+void Canvas::drawDocument(QPainter &painter, const Image &image, const QRectF &visible)
+{
+    drawLayer(painter, m_pipeline, image, m_document->displaySettings(), visible, scale(), origin());
+}
+
+void Canvas::cycleChannel(int delta)
+{
+    if (!m_document || m_document->image().isNull())
+        return;
+    const Image &image = m_document->image();
+    const std::vector<ChannelChoice> choices = channelChoices(image);
+    if (choices.empty())
+        return;
+    DisplaySettings settings = m_document->displaySettings();
+    const int n = int(choices.size());
+    const int next = ((currentChannelChoice(image, settings) + delta) % n + n) % n;
+    applyChannelChoice(settings, choices[next]);
+    m_document->setDisplaySettings(settings);
 }
 
 void Canvas::wheelEvent(QWheelEvent *event)
@@ -411,6 +421,24 @@ void Canvas::keyPressEvent(QKeyEvent *event)
         m_viewer->setExposure(0.0);
         m_viewer->setGamma(1.0);
         break;
+    case Qt::Key_C:
+        if (ctrl) {
+            QWidget::keyPressEvent(event);
+            return;
+        }
+        cycleChannel(event->modifiers() & Qt::ShiftModifier ? -1 : 1);
+        break;
+    case Qt::Key_L:
+        if (ctrl) {
+            QWidget::keyPressEvent(event);
+            return;
+        } else {
+            AutoLevelsOptions options;
+            options.mode = event->modifiers() & Qt::ShiftModifier ? AutoLevelsMode::Percentile : AutoLevelsMode::MinMax;
+            options.linked = m_viewer->displaySettings().levelsLinked;
+            m_viewer->autoLevels(options);
+        }
+        break;
     default:
         QWidget::keyPressEvent(event);
         return;
@@ -483,20 +511,21 @@ double Canvas::splitDividerX() const
 void Canvas::drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image &image,
                        const DisplaySettings &settings, const QRectF &clip, double s, const QPointF &o)
 {
-    Q_UNUSED(settings);
     const QRectF visible = layerRect(QSize(image.width(), image.height()), s, o, clip);
     if (visible.isEmpty())
         return;
     const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
-    const DisplayFrame frame =
-        pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), m_viewer->exposure(), m_viewer->gamma());
+    // Device pixels decide the resolution the display copy needs.
+    const DisplayFrame frame = pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), settings);
     if (frame.isNull())
         return;
     const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
     painter.save();
     painter.setClipRect(visible);
-    if (image.alphaChannel() >= 0)
+    if (frame.image.hasAlphaChannel())
         painter.fillRect(visible, QBrush(m_checker));
+    // Smooth when shrinking (except for draft frames); nearest-neighbour
+    // when magnifying so pixels stay square and exact.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft);
     painter.drawImage(target, frame.image, frame.source);
     painter.restore();

@@ -11,6 +11,8 @@
 #include "viewer/displaypipeline.h"
 #include "viewer/displaysettings.h"
 
+class QPainter;
+
 namespace livepix::gui {
 
 class Document;
@@ -23,7 +25,12 @@ class Viewer;
 ///
 /// Keys (when the canvas has focus): + / - zoom, 1 or Ctrl+0 actual size,
 /// F or 0 fit, arrows pan, [ and ] exposure -/+ 1/2 stop, { and } (Shift+[ ])
-/// gamma -/+ 0.1, R resets exposure and gamma.
+/// gamma -/+ 0.1, R resets exposure and gamma (all of the current document),
+/// C / Shift+C next / previous channel (channelChoices), L auto levels
+/// (min/max), Shift+L auto levels (percentile 0.1 / 99.9).
+///
+/// The document is drawn with its DisplaySettings (levels, colormap,
+/// channel...) through the DisplayPipeline, in drawDocument().
 ///
 /// Repaints on Viewer::pixelsChanged with update(), which Qt coalesces into
 /// at most one paint per event-loop pass however often the signal fires.
@@ -113,6 +120,9 @@ private:
     void centerImage();
     void clampPan();
     void reportHover(const QPointF &widgetPos);
+    /// Draws the current document's pixels (display settings applied) into `visible` (widget coordinates).
+    void drawDocument(QPainter &painter, const Image &image, const QRectF &visible);
+    void cycleChannel(int delta);
 
     // Compare drawing and interaction (kept apart from the single-image path).
     Document *compareReference() const;

@@ -20,11 +20,13 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 #include <livepix/imageerror.h>
 #include <livepix/imageio.h>
 
+#include "display/displaycontrols.h"
 #include "viewer/canvas.h"
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
@@ -32,6 +34,7 @@
 #include "viewer/pixelinfo.h"
 #include "viewer/resources.h"
 #include "viewer/viewer.h"
+#include "widgets/colorbar.h"
 #include "widgets/histogramdock.h"
 
 namespace livepix::gui {
@@ -77,8 +80,15 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
     m_tabs->setElideMode(Qt::ElideMiddle);
     m_tabs->setFocusPolicy(Qt::NoFocus);
     m_canvas = new Canvas(viewer, central);
+    // The colormap legend sits beside the canvas, never over the image.
+    m_colorBar = new ColorBar(central);
+    m_colorBar->hide();
+    auto *imageRow = new QHBoxLayout;
+    imageRow->setSpacing(0);
+    imageRow->addWidget(m_canvas, 1);
+    imageRow->addWidget(m_colorBar);
     layout->addWidget(m_tabs);
-    layout->addWidget(m_canvas, 1);
+    layout->addLayout(imageRow, 1);
     setCentralWidget(central);
 
     createActions();
@@ -194,6 +204,8 @@ void MainWindow::createActions()
         m_viewer->setExposure(0.0);
         m_viewer->setGamma(1.0);
     });
+    m_viewMenu->addSeparator();
+    new DisplayControls(m_viewer, m_viewMenu, m_colorBar, this); // levels, colormap, channel, colour
     m_viewMenu->addSeparator();
     QAction *next = m_viewMenu->addAction(tr("&Next Image"), this, [this] { cycleDocument(1); });
     next->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
@@ -572,6 +584,8 @@ void MainWindow::showKeys()
            "<tr><td><b>[</b> / <b>]</b></td><td>exposure -/+ 0.5 stop</td></tr>"
            "<tr><td><b>{</b> / <b>}</b> (Shift+[ ])</td><td>gamma -/+ 0.1</td></tr>"
            "<tr><td><b>R</b></td><td>reset exposure and gamma</td></tr>"
+           "<tr><td><b>C</b> / <b>Shift+C</b></td><td>next / previous channel</td></tr>"
+           "<tr><td><b>L</b> / <b>Shift+L</b></td><td>auto levels: min/max / percentile 0.1-99.9</td></tr>"
            "<tr><td>Ctrl+Tab</td><td>next image</td></tr>"
            "</table><p>The single keys work when the image has keyboard focus (click it).</p>"));
 }

@@ -16,6 +16,7 @@ class QToolButton;
 namespace livepix::gui {
 
 class Canvas;
+class ColorBar;
 class Document;
 class HistogramDock;
 class Viewer;
@@ -43,6 +44,8 @@ public:
     HistogramDock *histogramDock() const { return m_histogramDock; }
     /// Status-bar text of the current comparison (metrics), empty when none.
     QString compareStatus() const;
+    /// The colormap legend beside the canvas (visible while a colormap is shown).
+    ColorBar *colorBar() const { return m_colorBar; }
 
     QMenu *fileMenu() const { return m_fileMenu; }
     QMenu *editMenu() const { return m_editMenu; }
@@ -101,6 +104,7 @@ private:
 
     Viewer *m_viewer;
     Canvas *m_canvas;
+    ColorBar *m_colorBar = nullptr;
     QTabBar *m_tabs;
     Document *m_document = nullptr;
     QMenu *m_fileMenu = nullptr;
