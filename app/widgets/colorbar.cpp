@@ -3,6 +3,7 @@
 #include <QFontMetrics>
 #include <QPainter>
 
+#include <algorithm>
 #include <cmath>
 
 #include <livepix/colormap.h>
@@ -72,17 +73,20 @@ void ColorBar::paintEvent(QPaintEvent *)
     if (!map || bottom <= top)
         return;
     const QRect bar(Margin, top, BarWidth, bottom - top);
-    for (int y = bar.top(); y <= bar.bottom(); ++y) {
-        const double t = bar.height() > 0 ? double(bar.bottom() - y) / bar.height() : 0.0;
-        const auto &rgb = map->rgb[std::lround(t * 255.0)];
+    // The gradient fills the inside of the frame: its top row is entry 255, its bottom row entry 0.
+    const QRect inside = bar.adjusted(1, 1, -1, -1);
+    const int span = std::max(1, inside.height() - 1);
+    for (int y = inside.top(); y <= inside.bottom(); ++y) {
+        const double t = double(inside.bottom() - y) / span;
+        const auto &rgb = map->rgb[std::clamp<long>(std::lround(t * 255.0), 0, 255)];
         painter.setPen(QColor(rgb[0], rgb[1], rgb[2]));
-        painter.drawLine(bar.left(), y, bar.right(), y);
+        painter.drawLine(inside.left(), y, inside.right(), y);
     }
     painter.setPen(palette().color(QPalette::WindowText));
-    painter.drawRect(bar.adjusted(0, 0, -1, 0));
+    painter.drawRect(bar.adjusted(0, 0, -1, -1));
     const int textX = bar.right() + Margin;
     for (double t : {0.0, 0.5, 1.0}) {
-        const int y = bar.bottom() - int(std::lround(t * bar.height()));
+        const int y = inside.bottom() - int(std::lround(t * span));
         painter.drawLine(bar.right(), y, bar.right() + 3, y);
         painter.drawText(QRect(textX, y - fm.height() / 2, width() - textX, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                          label(valueAt(t)));

@@ -116,15 +116,15 @@ void TestDisplayApi::levelsPairAndPerChannel()
 
 void TestDisplayApi::levelsChangeThePicture()
 {
-    // Pixel 32 holds 507.9: mid grey at 0..1000, white at 0..500, black at 600..1000.
-    QTRY_COMPARE(qRed(canvasAt(32.5, 10.5)), int(std::lround(255 * (1000.0 * 32 / 63) / 1000.0)));
+    // Column 40 holds 634.9: byte 162 at 0..1000, white at 0..500, black at 700..1000.
+    QTRY_COMPARE(canvasAt(40.5, 10.5), qRgb(162, 162, 162));
     run(QStringLiteral("viewer.levels = (0, 500)"));
-    QTRY_COMPARE(canvasAt(32.5, 10.5), qRgb(255, 255, 255));
-    run(QStringLiteral("viewer.levels = (600, 1000)"));
-    QTRY_COMPARE(canvasAt(32.5, 10.5), qRgb(0, 0, 0));
+    QTRY_COMPARE(canvasAt(40.5, 10.5), qRgb(255, 255, 255));
+    run(QStringLiteral("viewer.levels = (700, 1000)"));
+    QTRY_COMPARE(canvasAt(40.5, 10.5), qRgb(0, 0, 0));
     // An edit from the console shows at the next frame, with these levels.
-    run(QStringLiteral("np.asarray(viewer.image)[:, 32] = 800"));
-    QTRY_COMPARE(canvasAt(32.5, 10.5), qRgb(128, 128, 128));
+    run(QStringLiteral("np.asarray(viewer.image)[:, 40] = 800"));
+    QTRY_COMPARE(canvasAt(40.5, 10.5), qRgb(85, 85, 85));
 }
 
 void TestDisplayApi::autoLevelsModes()
