@@ -28,6 +28,7 @@ PACKAGES=(
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests
   imagemagick              # writes an interlaced PNG for the format tests
+  libopencolorio-dev       # display/view transforms (app only)
   python3-hypothesis       # property tests of histogram, levels and metrics against NumPy
 )
 BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)

@@ -19,14 +19,23 @@
 #include <QThread>
 
 #include <chrono>
+#include <algorithm>
+#include <cmath>
 #include <exception>
 #include <future>
 #include <optional>
 
+#include <livepix/comparison.h>
 #include <livepix/image.h>
 #include <livepix/imageerror.h>
 
 #include "console/pythonruntime.h"
+#include "display/channelgroups.h"
+#include "display/colormapchoice.h"
+#include "display/ocioconfig.h"
+#include "viewer/comparecontroller.h"
+#include "viewer/comparemode.h"
+#include "viewer/displaypipeline.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
 #include "viewer/viewer.h"
@@ -231,6 +240,271 @@ void closeImage(const ViewerProxy &, const py::object &object)
                                      : "no image is open in the viewer");
 }
 
+// ---- display settings of the current document (levels, colormap, channel, colour) ----
+
+/// Runs `edit(settings, image)` on the current document's display settings
+/// on the GUI thread. Throws ValueError when no image is open; `edit` may
+/// throw py::value_error naming a bad value (nothing changes then).
+template <typename F> void editDisplay(F &&edit)
+{
+    onGui([&](Viewer &v) {
+        Document *d = v.current();
+        if (!d)
+            throw py::value_error("no image is open in the viewer");
+        DisplaySettings settings = d->displaySettings();
+        edit(settings, d->image());
+        d->setDisplaySettings(settings);
+    });
+}
+
+struct DisplayState {
+    DisplaySettings settings;
+    Image image;
+};
+
+DisplayState displayState()
+{
+    return onGui([](Viewer &v) {
+        Document *d = v.current();
+        if (!d)
+            throw py::value_error("no image is open in the viewer");
+        return DisplayState{d->displaySettings(), d->image()};
+    });
+}
+
+std::vector<int> colourChannels(const Image &image)
+{
+    std::vector<int> out;
+    for (int c = 0; c < image.channels(); ++c)
+        if (c != image.alphaChannel() || image.channels() == 1)
+            out.push_back(c);
+    return out;
+}
+
+py::object levels(const ViewerProxy &)
+{
+    const DisplayState state = displayState();
+    const Image &image = state.image;
+    std::vector<LevelRange> ranges;
+    for (int c = 0; c < image.channels(); ++c)
+        ranges.push_back(DisplayPipeline::levelsFor(state.settings, c, image.dtype()));
+    const std::vector<int> colour = colourChannels(image);
+    const bool shared = std::all_of(colour.begin(), colour.end(), [&](int c) { return ranges[c] == ranges[colour[0]]; });
+    if (shared)
+        return py::make_tuple(ranges[colour[0]].lo, ranges[colour[0]].hi);
+    py::list list;
+    for (const LevelRange &r : ranges)
+        list.append(py::make_tuple(r.lo, r.hi));
+    return list;
+}
+
+LevelRange toRange(const py::handle &pair)
+{
+    const auto fail = [&pair]() -> LevelRange {
+        throw py::value_error("levels must be a (low, high) pair of finite numbers with low < high, or a list of "
+                              "such pairs (one per channel); got " + std::string(py::repr(pair)));
+    };
+    if (!py::isinstance<py::sequence>(pair) || py::isinstance<py::str>(pair) || py::len(pair) != 2)
+        return fail();
+    py::sequence seq = py::reinterpret_borrow<py::sequence>(pair);
+    double lo, hi;
+    try {
+        lo = seq[0].cast<double>();
+        hi = seq[1].cast<double>();
+    } catch (const py::cast_error &) {
+        return fail();
+    }
+    if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi))
+        return fail();
+    return {lo, hi};
+}
+
+void setLevels(const ViewerProxy &, const py::object &value)
+{
+    // A pair, or a list of pairs: told apart by the first element being a sequence.
+    bool perChannel = false;
+    if (py::isinstance<py::sequence>(value) && !py::isinstance<py::str>(value) && py::len(value) > 0) {
+        py::object first = py::reinterpret_borrow<py::sequence>(value)[0];
+        perChannel = py::isinstance<py::sequence>(first) && !py::isinstance<py::str>(first);
+    }
+    std::vector<LevelRange> ranges;
+    if (perChannel) {
+        for (const py::handle &pair : value)
+            ranges.push_back(toRange(pair));
+    } else {
+        ranges.push_back(toRange(value));
+    }
+    editDisplay([&](DisplaySettings &s, const Image &image) {
+        std::vector<LevelRange> levels(image.channels());
+        for (int c = 0; c < image.channels(); ++c)
+            levels[c] = DisplayPipeline::levelsFor(s, c, image.dtype());
+        if (perChannel) {
+            if (int(ranges.size()) != image.channels())
+                throw py::value_error("levels: " + std::to_string(ranges.size()) + " pairs given for an image of " +
+                                      std::to_string(image.channels()) + " channels");
+            levels = ranges;
+        } else {
+            for (int c : colourChannels(image))
+                levels[c] = ranges[0];
+        }
+        s.levels = levels;
+        s.levelsLinked = !perChannel;
+    });
+}
+
+void autoLevels(const ViewerProxy &, const std::string &mode, double low, double high, bool perChannel)
+{
+    AutoLevelsOptions options;
+    if (mode == "minmax")
+        options.mode = AutoLevelsMode::MinMax;
+    else if (mode == "percentile")
+        options.mode = AutoLevelsMode::Percentile;
+    else
+        throw py::value_error("auto_levels: unknown mode '" + mode + "' (valid: 'minmax', 'percentile')");
+    if (!(low >= 0.0 && low < high && high <= 100.0))
+        throw py::value_error("auto_levels: need 0 <= low < high <= 100, got low=" + std::to_string(low) +
+                              ", high=" + std::to_string(high));
+    options.lowPercent = low;
+    options.highPercent = high;
+    options.linked = !perChannel;
+    onGui([&](Viewer &v) {
+        if (!v.current())
+            throw py::value_error("no image is open in the viewer");
+        v.autoLevels(options);
+    });
+}
+
+py::object colormap(const ViewerProxy &)
+{
+    const QString name = displayState().settings.colormap;
+    return name.isEmpty() ? py::object(py::none()) : py::object(py::str(name.toStdString()));
+}
+
+void setColormap(const ViewerProxy &, const py::object &value)
+{
+    const QString name = value.is_none() ? QString() : QString::fromStdString(py::str(value));
+    editDisplay([&](DisplaySettings &s, const Image &image) {
+        QString error;
+        if (!chooseColormap(s, image, name, &error))
+            throw py::value_error(error.toStdString());
+    });
+}
+
+py::object channel(const ViewerProxy &)
+{
+    const DisplayState state = displayState();
+    const std::vector<ChannelChoice> choices = channelChoices(state.image);
+    const int index = currentChannelChoice(state.image, state.settings);
+    if (choices.empty() || (state.settings.channel < 0 && state.image.channels() <= 4))
+        return py::none();
+    return py::str(choices[index].name.toStdString());
+}
+
+void setChannel(const ViewerProxy &, const py::object &value)
+{
+    const bool none = value.is_none();
+    const bool isIndex = !none && py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value);
+    const int index = isIndex ? value.cast<int>() : -1;
+    const QString name = (none || isIndex) ? QString() : QString::fromStdString(py::str(value));
+    editDisplay([&](DisplaySettings &s, const Image &image) {
+        const std::vector<ChannelChoice> choices = channelChoices(image);
+        QStringList valid;
+        for (const ChannelChoice &choice : choices)
+            valid << choice.name;
+        if (none) {
+            applyChannelChoice(s, choices.front());
+            return;
+        }
+        if (isIndex) {
+            if (index < 0 || index >= image.channels())
+                throw py::value_error("channel index " + std::to_string(index) + " is out of range: the image has " +
+                                      std::to_string(image.channels()) + " channels (0.." +
+                                      std::to_string(image.channels() - 1) + ")");
+            s.channel = index;
+            return;
+        }
+        for (const ChannelChoice &choice : choices) {
+            if (choice.name == name && !(choice.channel < 0 && choice.group.empty())) {
+                applyChannelChoice(s, choice);
+                return;
+            }
+        }
+        throw py::value_error("unknown channel '" + name.toStdString() + "' (valid: " +
+                              valid.mid(image.channels() <= 4 ? 1 : 0).join(QStringLiteral(", ")).toStdString() +
+                              ", an index, or None)");
+    });
+}
+
+std::shared_ptr<const OcioConfig> requireOcio(const char *what)
+{
+    QString error;
+    auto config = OcioConfig::fromEnvironment(&error);
+    if (!config)
+        throw py::value_error(std::string(what) + ": no OpenColorIO config (" +
+                              (error.isEmpty() ? std::string("set $OCIO to a config file") : error.toStdString()) + ")");
+    return config;
+}
+
+py::object displayView(const ViewerProxy &)
+{
+    const DisplaySettings s = displayState().settings;
+    if (s.viewTransform != ViewTransform::Ocio)
+        return py::none();
+    auto config = OcioConfig::fromEnvironment();
+    const QString display = !s.ocioDisplay.isEmpty() || !config ? s.ocioDisplay : config->defaultDisplay();
+    const QString view = !s.ocioView.isEmpty() || !config ? s.ocioView : config->defaultView(display);
+    return py::make_tuple(display.toStdString(), view.toStdString());
+}
+
+void setDisplayView(const ViewerProxy &, const py::object &value)
+{
+    if (value.is_none()) {
+        editDisplay([](DisplaySettings &s, const Image &) {
+            s.viewTransform = s.sceneLinear ? ViewTransform::SRGB : ViewTransform::None;
+            s.ocioDisplay.clear();
+            s.ocioView.clear();
+        });
+        return;
+    }
+    if (!py::isinstance<py::sequence>(value) || py::isinstance<py::str>(value) || py::len(value) != 2)
+        throw py::value_error("display_view must be a (display, view) pair or None, got " + std::string(py::repr(value)));
+    py::sequence pair = py::reinterpret_borrow<py::sequence>(value);
+    const QString display = QString::fromStdString(py::str(pair[0]));
+    const QString view = QString::fromStdString(py::str(pair[1]));
+    auto config = requireOcio("display_view");
+    if (!config->displays().contains(display))
+        throw py::value_error("unknown display '" + display.toStdString() + "' (valid: " +
+                              config->displays().join(QStringLiteral(", ")).toStdString() + ")");
+    if (!config->views(display).contains(view))
+        throw py::value_error("unknown view '" + view.toStdString() + "' for display '" + display.toStdString() +
+                              "' (valid: " + config->views(display).join(QStringLiteral(", ")).toStdString() + ")");
+    editDisplay([&](DisplaySettings &s, const Image &) {
+        s.viewTransform = ViewTransform::Ocio;
+        s.ocioDisplay = display;
+        s.ocioView = view;
+    });
+}
+
+py::object inputColorspace(const ViewerProxy &)
+{
+    const QString space = displayState().settings.inputColorspace;
+    return space.isEmpty() ? py::object(py::none()) : py::object(py::str(space.toStdString()));
+}
+
+void setInputColorspace(const ViewerProxy &, const py::object &value)
+{
+    QString space;
+    if (!value.is_none()) {
+        const QString name = QString::fromStdString(py::str(value));
+        auto config = requireOcio("input_colorspace");
+        space = config->findColorSpace(name);
+        if (space.isEmpty())
+            throw py::value_error("unknown colour space '" + name.toStdString() + "' (valid: " +
+                                  config->colorSpaces().join(QStringLiteral(", ")).toStdString() + ", or None)");
+    }
+    editDisplay([&](DisplaySettings &s, const Image &) { s.inputColorspace = space; });
+}
+
 std::string describe(const ViewerProxy &)
 {
     struct State {
@@ -248,6 +522,77 @@ std::string describe(const ViewerProxy &)
         text += ", showing '" + s.current.toStdString() + "'";
     text += s.fit ? ", zoom fit>" : ", zoom " + std::to_string(s.zoom) + ">";
     return text;
+}
+
+// --- Compare -----------------------------------------------------------------
+
+/// The open document showing `image`: the same view if there is one, else
+/// the first document on the same buffer (buffer identity).
+Document *documentShowing(const Viewer &v, const Image &image)
+{
+    Document *sameBuffer = nullptr;
+    for (Document *d : v.documents()) {
+        if (sameView(d->image(), image))
+            return d;
+        if (!sameBuffer && d->image().buffer() == image.buffer())
+            sameBuffer = d;
+    }
+    return sameBuffer;
+}
+
+void compare(const ViewerProxy &, const py::object &other, const std::string &modeName)
+{
+    if (other.is_none()) {
+        onGui([](Viewer &v) { CompareController::forViewer(&v)->end(v.current()); });
+        return;
+    }
+    importLivepix();
+    if (!py::isinstance(other, py::module_::import("livepix").attr("Image")))
+        throw py::type_error("compare() takes the Image of an open document (one of viewer.images) or None, not " +
+                             std::string(py::str(py::type::of(other).attr("__name__"))));
+    const Image image = other.cast<Image>();
+    const std::optional<CompareMode> mode = parseCompareMode(QString::fromStdString(modeName));
+    if (!mode || *mode == CompareMode::None)
+        throw py::value_error("unknown compare mode '" + modeName +
+                              "': use difference, absolute, squared, relative, split or blink");
+    onGui([&](Viewer &v) {
+        Document *reference = documentShowing(v, image);
+        if (!reference)
+            throw std::invalid_argument("this image is not open in the viewer: show it first (viewer.show(image))");
+        if (!v.current())
+            throw std::invalid_argument("no image is open in the viewer");
+        QString error;
+        if (!CompareController::forViewer(&v)->start(v.current(), reference, *mode, &error))
+            throw std::invalid_argument(error.toStdString());
+    });
+}
+
+py::dict metricsOfComparison(const ViewerProxy &)
+{
+    struct Pair {
+        Image a, b;
+    };
+    const Pair pair = onGui([](Viewer &v) {
+        Document *a = v.current();
+        Document *b = CompareController::forViewer(&v)->referenceOf(a);
+        return b ? Pair{a->image(), b->image()} : Pair{};
+    });
+    if (pair.b.isNull())
+        throw std::runtime_error("the current image is not compared: call viewer.compare(other) first");
+    CompareMetrics m;
+    {
+        py::gil_scoped_release release; // exact, on this thread, over the pixels as they are now
+        m = compareMetrics(pair.a, pair.b);
+    }
+    py::dict result;
+    result["mse"] = m.mse;
+    result["psnr"] = m.psnr;
+    result["max_abs"] = m.maxAbs;
+    result["differing"] = m.differing;
+    result["overlap"] = py::make_tuple(m.overlapWidth, m.overlapHeight);
+    result["channels"] = m.channels;
+    result["sizes_differ"] = m.sizesDiffer;
+    return result;
 }
 
 } // namespace
@@ -310,11 +655,42 @@ while code runs).)doc")
         .def_property(
             "exposure", [](const ViewerProxy &) { return onGui([](Viewer &v) { return v.exposure(); }); },
             [](const ViewerProxy &, double stops) { onGui([=](Viewer &v) { v.setExposure(stops); }); },
-            "Display exposure in stops (pixels are untouched).")
+            "Display exposure of the current image in stops (pixels are untouched).")
         .def_property(
             "gamma", [](const ViewerProxy &) { return onGui([](Viewer &v) { return v.gamma(); }); },
             [](const ViewerProxy &, double gamma) { onGui([=](Viewer &v) { v.setGamma(gamma); }); },
-            "Display gamma (pixels are untouched).")
+            "Display gamma of the current image (pixels are untouched).")
+        .def_property("levels", &levels, &setLevels,
+                      "Black and white points in stored units: a (low, high) pair for all colour channels, or a "
+                      "list of pairs, one per channel. Reads a pair when the colour channels share one range.")
+        .def("auto_levels", &autoLevels, py::arg("mode") = "minmax", py::arg("low") = 0.1, py::arg("high") = 99.9,
+             py::arg("per_channel") = false,
+             "Fits the levels to the shown channels' finite values: mode 'minmax' or 'percentile' (low/high "
+             "in percent), one range for the colour channels unless per_channel.")
+        .def_property("colormap", &colormap, &setColormap,
+                      "Colormap name for one shown channel (gray, viridis, magma, inferno, plasma, cividis, turbo, "
+                      "coolwarm), or None.")
+        .def_property("channel", &channel, &setChannel,
+                      "The shown channel (name or index; for many-channel images also a group such as "
+                      "'diffuse.RGB'), or None for all colour channels.")
+        .def_property("display_view", &displayView, &setDisplayView,
+                      "OpenColorIO (display, view) from the config in $OCIO, or None for the built-in transform.")
+        .def_property("input_colorspace", &inputColorspace, &setInputColorspace,
+                      "OpenColorIO colour space of the current image's values, or None for the file's "
+                      "oiio:ColorSpace (else the config's scene_linear).")
+        .def("compare", &compare, py::arg("other"), py::arg("mode") = "difference",
+             R"doc(Compares the current image with `other`, the Image of another open document
+(found by its buffer), in `mode`: "difference" (signed a - b), "absolute", "squared",
+"relative" (|a - b| / max(|b|, 1e-3)), "split" (a wipe with a draggable divider) or
+"blink" (B toggles). Difference modes are shown through the current image's levels
+and colormap, with defaults fitted to the difference. compare(None) ends comparing.
+Raises ValueError for an image that is not open or an unknown mode.)doc")
+        .def("compare_metrics", &metricsOfComparison,
+             R"doc(Error metrics of the current comparison, computed now in float64 on raw values over
+the overlap and the colour channels (alpha excluded): a dict with mse, psnr (peak: the
+dtype's maximum for integers, 1.0 for floats), max_abs, differing (pixels where any
+colour channel differs), overlap (width, height), channels and sizes_differ.
+Raises RuntimeError when the current image is not compared.)doc")
         .def("__repr__", &describe);
 
     m.attr("viewer") = ViewerProxy{};

@@ -24,6 +24,7 @@
 #include "viewer/resources.h"
 #include "viewer/startupsequence.h"
 #include "viewer/viewer.h"
+#include "widgets/histogramdock.h"
 
 namespace livepix::gui {
 
@@ -60,6 +61,8 @@ Application::Application(const QStringList &arguments, QObject *parent)
     m_viewer = std::make_unique<Viewer>();
     m_window = std::make_unique<MainWindow>(m_viewer.get());
     connect(qApp, &QCoreApplication::aboutToQuit, this, &Application::shutdown);
+    if (m_commandLine.isBatch()) // a batch screenshot shows the view at the window's full size
+        m_window->histogramDock()->hide();
 }
 
 Application::~Application()

@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "display/channelgroups.h"
+#include "viewer/comparecontroller.h"
+#include "viewer/comparemode.h"
 #include "viewer/document.h"
 #include "viewer/viewer.h"
 
@@ -41,7 +44,8 @@ Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(view
     setMouseTracking(true);
     setAcceptDrops(false); // the main window takes drops
     setToolTip(tr("Wheel: zoom at cursor · drag: pan · +/-: zoom · 1: 1:1 · F: fit\n"
-                  "[ ]: exposure · { }: gamma · R: reset exposure and gamma"));
+                  "[ ]: exposure · { }: gamma · R: reset exposure and gamma\n"
+                  "C / Shift+C: next / previous channel · L: auto levels (Shift+L: percentile)"));
     m_lastZoom = viewer->zoom();
     connect(viewer, &Viewer::currentChanged, this, &Canvas::onCurrentChanged);
     connect(viewer, &Viewer::viewSettingsChanged, this, &Canvas::onViewSettingsChanged);
@@ -168,11 +172,13 @@ void Canvas::onCurrentChanged(Document *document)
     m_shownScale = 0.0;
     if (document) {
         connect(document, &Document::imageReplaced, this, qOverload<>(&QWidget::update));
+        connect(document, &Document::displaySettingsChanged, this, qOverload<>(&QWidget::update));
         connect(document, &QObject::destroyed, this, [this, document] {
             if (m_document == document)
                 m_document = nullptr;
         });
     }
+    watchCompare(document);
     centerImage();
     m_lastHover = {-1, -1};
     update();
@@ -224,6 +230,13 @@ void Canvas::paintEvent(QPaintEvent *)
         Q_EMIT painted();
         return;
     }
+    if (paintCompare(painter)) {
+        m_shownScale = scale();
+        m_shownOrigin = origin();
+        ++m_paintCount;
+        Q_EMIT painted();
+        return;
+    }
 
     const double s = scale();
     const QPointF o = origin();
@@ -238,20 +251,7 @@ void Canvas::paintEvent(QPaintEvent *)
         painter.fillRect(r, background());
 
     if (!visible.isEmpty()) {
-        const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
-        const DisplayFrame frame =
-            // Device pixels decide the resolution the display copy needs.
-            m_pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), m_viewer->exposure(), m_viewer->gamma());
-        if (!frame.isNull()) {
-            const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
-            painter.setClipRect(visible);
-            if (image.alphaChannel() >= 0)
-                painter.fillRect(visible, QBrush(m_checker));
-            // Smooth when shrinking (except for draft frames); nearest-
-            // neighbour when magnifying so pixels stay square and exact.
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft);
-            painter.drawImage(target, frame.image, frame.source);
-        }
+        drawDocument(painter, image, visible);
         if (s >= GridScale) {
             painter.setClipRect(visible);
             painter.setRenderHint(QPainter::Antialiasing, false);
@@ -276,6 +276,26 @@ void Canvas::paintEvent(QPaintEvent *)
     Q_EMIT painted();
 }
 
+void Canvas::drawDocument(QPainter &painter, const Image &image, const QRectF &visible)
+{
+    drawLayer(painter, m_pipeline, image, m_document->displaySettings(), visible, scale(), origin());
+}
+
+void Canvas::cycleChannel(int delta)
+{
+    if (!m_document || m_document->image().isNull())
+        return;
+    const Image &image = m_document->image();
+    const std::vector<ChannelChoice> choices = channelChoices(image);
+    if (choices.empty())
+        return;
+    DisplaySettings settings = m_document->displaySettings();
+    const int n = int(choices.size());
+    const int next = ((currentChannelChoice(image, settings) + delta) % n + n) % n;
+    applyChannelChoice(settings, choices[next]);
+    m_document->setDisplaySettings(settings);
+}
+
 void Canvas::wheelEvent(QWheelEvent *event)
 {
     const double notches = event->angleDelta().y() / 120.0;
@@ -290,6 +310,8 @@ void Canvas::wheelEvent(QWheelEvent *event)
 
 void Canvas::mousePressEvent(QMouseEvent *event)
 {
+    if (compareMousePress(event))
+        return;
     if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
         m_dragging = true;
         m_dragLast = event->position().toPoint();
@@ -302,6 +324,8 @@ void Canvas::mousePressEvent(QMouseEvent *event)
 
 void Canvas::mouseMoveEvent(QMouseEvent *event)
 {
+    if (compareMouseMove(event))
+        return;
     if (m_dragging) {
         const QPoint pos = event->position().toPoint();
         panBy(pos - m_dragLast);
@@ -312,6 +336,11 @@ void Canvas::mouseMoveEvent(QMouseEvent *event)
 
 void Canvas::mouseReleaseEvent(QMouseEvent *event)
 {
+    if (m_draggingDivider) {
+        m_draggingDivider = false;
+        event->accept();
+        return;
+    }
     if (m_dragging) {
         m_dragging = false;
         unsetCursor();
@@ -332,6 +361,8 @@ void Canvas::mouseDoubleClickEvent(QMouseEvent *event)
 
 void Canvas::keyPressEvent(QKeyEvent *event)
 {
+    if (compareKeyPress(event))
+        return;
     const bool ctrl = event->modifiers() & Qt::ControlModifier;
     const double panStep = std::max(16.0, std::min(width(), height()) / 8.0);
     switch (event->key()) {
@@ -390,6 +421,24 @@ void Canvas::keyPressEvent(QKeyEvent *event)
         m_viewer->setExposure(0.0);
         m_viewer->setGamma(1.0);
         break;
+    case Qt::Key_C:
+        if (ctrl) {
+            QWidget::keyPressEvent(event);
+            return;
+        }
+        cycleChannel(event->modifiers() & Qt::ShiftModifier ? -1 : 1);
+        break;
+    case Qt::Key_L:
+        if (ctrl) {
+            QWidget::keyPressEvent(event);
+            return;
+        } else {
+            AutoLevelsOptions options;
+            options.mode = event->modifiers() & Qt::ShiftModifier ? AutoLevelsMode::Percentile : AutoLevelsMode::MinMax;
+            options.linked = m_viewer->displaySettings().levelsLinked;
+            m_viewer->autoLevels(options);
+        }
+        break;
     default:
         QWidget::keyPressEvent(event);
         return;
@@ -417,6 +466,220 @@ void Canvas::reportHover(const QPointF &widgetPos)
         return;
     m_lastHover = reported;
     Q_EMIT hoveredPixelChanged(reported, inside);
+}
+
+// --- Compare ------------------------------------------------------------
+
+namespace {
+
+constexpr double DividerGrabPx = 6.0; // how near the divider a press moves it
+
+/// Whole device pixels of `r` (what a layer paints without blending at its edges).
+QRect innerRect(const QRectF &r)
+{
+    return QRect(QPoint(int(std::ceil(r.left())), int(std::ceil(r.top()))),
+                 QPoint(int(std::floor(r.right())) - 1, int(std::floor(r.bottom())) - 1));
+}
+
+QRectF layerRect(const QSize &size, double scale, const QPointF &origin, const QRectF &clip)
+{
+    return QRectF(origin, QSizeF(size.width() * scale, size.height() * scale)).intersected(clip);
+}
+
+} // namespace
+
+Document *Canvas::compareReference() const
+{
+    return m_document ? CompareController::forViewer(m_viewer)->referenceOf(m_document) : nullptr;
+}
+
+void Canvas::watchCompare(Document *document)
+{
+    if (!document)
+        return;
+    connect(document, &Document::displaySettingsChanged, this, qOverload<>(&QWidget::update), Qt::UniqueConnection);
+    connect(CompareController::forViewer(m_viewer), &CompareController::comparisonChanged, this,
+            qOverload<>(&QWidget::update), Qt::UniqueConnection);
+}
+
+double Canvas::splitDividerX() const
+{
+    const double fraction = m_document ? m_document->displaySettings().splitPosition : 0.5;
+    return std::round(std::clamp(fraction, 0.0, 1.0) * width());
+}
+
+void Canvas::drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image &image,
+                       const DisplaySettings &settings, const QRectF &clip, double s, const QPointF &o)
+{
+    const QRectF visible = layerRect(QSize(image.width(), image.height()), s, o, clip);
+    if (visible.isEmpty())
+        return;
+    const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
+    // Device pixels decide the resolution the display copy needs.
+    const DisplayFrame frame = pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), settings);
+    if (frame.isNull())
+        return;
+    const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
+    painter.save();
+    painter.setClipRect(visible);
+    if (frame.image.hasAlphaChannel())
+        painter.fillRect(visible, QBrush(m_checker));
+    // Smooth when shrinking (except for draft frames); nearest-neighbour
+    // when magnifying so pixels stay square and exact.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft);
+    painter.drawImage(target, frame.image, frame.source);
+    painter.restore();
+}
+
+void Canvas::drawDifference(QPainter &painter, const Image &a, const Image &b, const DisplaySettings &settings,
+                            const QRectF &clip)
+{
+    const double s = scale();
+    const QPointF o = origin();
+    const QRect overlap = overlapRect(a, b);
+    const QRectF visible = layerRect(overlap.size(), s, o, clip);
+    if (visible.isEmpty())
+        return;
+    // The visible part of the overlap, on the pipeline's step grid, so the
+    // samples (and the cache) stay put while panning by less than a block.
+    const int step = DisplayPipeline::stepForScale(s * devicePixelRatioF());
+    const QRectF inImage((visible.topLeft() - o) / s, visible.size() / s);
+    const int x0 = int(std::floor(inImage.left())) / step * step;
+    const int y0 = int(std::floor(inImage.top())) / step * step;
+    const int x1 = std::min(overlap.width(), int(std::ceil(inImage.right())));
+    const int y1 = std::min(overlap.height(), int(std::ceil(inImage.bottom())));
+    const DifferenceCache::Result diff = m_differenceCache.difference(
+        a, b, *differenceModeOf(settings.compareMode), QRect(x0, y0, x1 - x0, y1 - y0), step);
+    if (diff.image.isNull())
+        return;
+    // The difference has one channel per compared colour channel (no alpha):
+    // the document's levels and channel apply to those.
+    DisplaySettings shown = settings;
+    if (shown.channel >= diff.image.channels())
+        shown.channel = -1;
+    if (!shown.levels.empty())
+        shown.levels.resize(diff.image.channels(), shown.levels.front());
+    // Each sample stands for a step x step block: draw the samples as an
+    // image of their own at `step` times the scale.
+    drawLayer(painter, m_comparePipeline, diff.image, shown, visible, s * diff.step,
+              o + QPointF(diff.region.topLeft()) * s);
+}
+
+void Canvas::drawSplitDivider(QPainter &painter, double column)
+{
+    const double x = column + 0.5; // the centre of the pixel column: a crisp 1-pixel line
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setPen(QPen(QColor(0, 0, 0, 160), 3));
+    painter.drawLine(QPointF(x, 0), QPointF(x, height()));
+    painter.setPen(QPen(Qt::white, 1));
+    painter.drawLine(QPointF(x, 0), QPointF(x, height()));
+    // A grip in the middle says the line can be dragged.
+    const QPointF c(x, height() / 2.0);
+    painter.setPen(QPen(QColor(0, 0, 0, 160), 1));
+    painter.setBrush(Qt::white);
+    painter.drawEllipse(c, 7.0, 7.0);
+    painter.setBrush(QColor(0x40, 0x40, 0x40));
+    painter.setPen(Qt::NoPen);
+    painter.drawPolygon(QPolygonF({c + QPointF(-5, 0), c + QPointF(-1.5, -3.5), c + QPointF(-1.5, 3.5)}));
+    painter.drawPolygon(QPolygonF({c + QPointF(5, 0), c + QPointF(1.5, -3.5), c + QPointF(1.5, 3.5)}));
+    painter.restore();
+}
+
+bool Canvas::paintCompare(QPainter &painter)
+{
+    Document *reference = compareReference();
+    if (!reference)
+        return false;
+    const DisplaySettings &settings = m_document->displaySettings();
+    const Image a = m_document->image();
+    const Image b = reference->image();
+    const double s = scale();
+    const QPointF o = origin();
+    const QRectF all(rect());
+
+    // What each part of the view shows: (image, clip) pairs, or the overlap.
+    struct Layer {
+        const Image *image;
+        DisplayPipeline *pipeline;
+        const DisplaySettings *settings;
+        QRectF clip;
+    };
+    std::vector<Layer> layers;
+    const double divider = splitDividerX();
+    switch (settings.compareMode) {
+    case CompareMode::Split:
+        layers.push_back({&a, &m_pipeline, &settings, QRectF(0, 0, divider, height())});
+        layers.push_back({&b, &m_comparePipeline, &reference->displaySettings(),
+                          QRectF(divider, 0, width() - divider, height())});
+        break;
+    case CompareMode::Blink:
+        if (settings.blinkShowsReference)
+            layers.push_back({&b, &m_comparePipeline, &reference->displaySettings(), all});
+        else
+            layers.push_back({&a, &m_pipeline, &settings, all});
+        break;
+    default:
+        break;
+    }
+
+    QRegion uncovered(rect());
+    if (layers.empty()) {
+        uncovered -= QRegion(innerRect(layerRect(overlapRect(a, b).size(), s, o, all)));
+    } else {
+        for (const Layer &layer : layers)
+            uncovered -= QRegion(innerRect(layerRect(QSize(layer.image->width(), layer.image->height()), s, o,
+                                                     layer.clip)));
+    }
+    for (const QRect &r : uncovered)
+        painter.fillRect(r, background());
+
+    if (layers.empty())
+        drawDifference(painter, a, b, settings, all);
+    for (const Layer &layer : layers)
+        drawLayer(painter, *layer.pipeline, *layer.image, *layer.settings, layer.clip, s, o);
+    if (settings.compareMode == CompareMode::Split)
+        drawSplitDivider(painter, divider);
+    return true;
+}
+
+bool Canvas::compareMousePress(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !compareReference() ||
+        m_document->displaySettings().compareMode != CompareMode::Split ||
+        std::abs(event->position().x() - splitDividerX()) > DividerGrabPx)
+        return false;
+    m_draggingDivider = true;
+    event->accept();
+    return true;
+}
+
+bool Canvas::compareMouseMove(QMouseEvent *event)
+{
+    const bool split = compareReference() && m_document->displaySettings().compareMode == CompareMode::Split;
+    if (m_draggingDivider && split && width() > 0) {
+        CompareController::forViewer(m_viewer)->setSplitPosition(m_document, event->position().x() / width());
+        reportHover(event->position());
+        return true;
+    }
+    if (!m_dragging) {
+        if (split && std::abs(event->position().x() - splitDividerX()) <= DividerGrabPx)
+            setCursor(Qt::SplitHCursor);
+        else if (cursor().shape() == Qt::SplitHCursor)
+            unsetCursor();
+    }
+    return false;
+}
+
+bool Canvas::compareKeyPress(QKeyEvent *event)
+{
+    // B toggles A/B in blink mode (Space is left for browsing folders).
+    if (event->key() != Qt::Key_B || event->modifiers() != Qt::NoModifier || !compareReference() ||
+        m_document->displaySettings().compareMode != CompareMode::Blink)
+        return false;
+    CompareController::forViewer(m_viewer)->toggleBlink(m_document);
+    event->accept();
+    return true;
 }
 
 } // namespace livepix::gui

@@ -7,7 +7,11 @@
 #include <QPointF>
 #include <QWidget>
 
+#include "viewer/comparedifference.h"
 #include "viewer/displaypipeline.h"
+#include "viewer/displaysettings.h"
+
+class QPainter;
 
 namespace livepix::gui {
 
@@ -21,7 +25,12 @@ class Viewer;
 ///
 /// Keys (when the canvas has focus): + / - zoom, 1 or Ctrl+0 actual size,
 /// F or 0 fit, arrows pan, [ and ] exposure -/+ 1/2 stop, { and } (Shift+[ ])
-/// gamma -/+ 0.1, R resets exposure and gamma.
+/// gamma -/+ 0.1, R resets exposure and gamma (all of the current document),
+/// C / Shift+C next / previous channel (channelChoices), L auto levels
+/// (min/max), Shift+L auto levels (percentile 0.1 / 99.9).
+///
+/// The document is drawn with its DisplaySettings (levels, colormap,
+/// channel...) through the DisplayPipeline, in drawDocument().
 ///
 /// Repaints on Viewer::pixelsChanged with update(), which Qt coalesces into
 /// at most one paint per event-loop pass however often the signal fires.
@@ -31,6 +40,14 @@ class Viewer;
 /// with nearest-neighbour sampling, about a third of the cost of a smooth
 /// downscale, so each edit reaches the screen sooner. RefineDelayMs after the
 /// last change one smooth frame follows. A single edit is never a draft.
+///
+/// Compare (DisplaySettings::compareMode of the current document, with
+/// another open document as reference B): split wipe (A left of a divider
+/// drawn over the view, B right; drag near the divider to move it), blink
+/// (B toggles A/B; Space stays free for folder browsing) and the difference
+/// modes (the difference image, sampled at display resolution by a
+/// DifferenceCache, shown through the document's levels and colormap). B is
+/// drawn top-left aligned with A, at A's zoom and pan.
 ///
 /// Threading: GUI thread only.
 class Canvas : public QWidget {
@@ -67,6 +84,10 @@ public:
     /// Ends draft frames now (e.g. before a screenshot); the next paint is smooth.
     void finishDraft();
     const DisplayPipeline &pipeline() const { return m_pipeline; }
+    /// The sampled difference drawn in a difference compare mode (tests read it).
+    const DifferenceCache &differenceCache() const { return m_differenceCache; }
+    /// Widget x of the split-wipe divider.
+    double splitDividerX() const;
 
     QSize sizeHint() const override { return {1024, 640}; }
 
@@ -99,6 +120,22 @@ private:
     void centerImage();
     void clampPan();
     void reportHover(const QPointF &widgetPos);
+    /// Draws the current document's pixels (display settings applied) into `visible` (widget coordinates).
+    void drawDocument(QPainter &painter, const Image &image, const QRectF &visible);
+    void cycleChannel(int delta);
+
+    // Compare drawing and interaction (kept apart from the single-image path).
+    Document *compareReference() const;
+    void watchCompare(Document *document);
+    bool paintCompare(QPainter &painter);
+    void drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image &image, const DisplaySettings &settings,
+                   const QRectF &clip, double scale, const QPointF &origin);
+    void drawDifference(QPainter &painter, const Image &a, const Image &b, const DisplaySettings &settings,
+                        const QRectF &clip);
+    void drawSplitDivider(QPainter &painter, double x);
+    bool compareMousePress(QMouseEvent *event);
+    bool compareMouseMove(QMouseEvent *event);
+    bool compareKeyPress(QKeyEvent *event);
 
     Viewer *m_viewer;
     Document *m_document = nullptr;
@@ -116,6 +153,9 @@ private:
     bool m_draft = false;
     QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
     QTimer m_refineTimer;             // single shot: the smooth frame after a stream
+    DisplayPipeline m_comparePipeline; // B (split, blink) or the difference image
+    DifferenceCache m_differenceCache;
+    bool m_draggingDivider = false;
 };
 
 } // namespace livepix::gui

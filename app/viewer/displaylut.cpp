@@ -4,14 +4,43 @@
 #include <cmath>
 #include <cstring>
 
+#include <livepix/autolevels.h>
+
 namespace livepix::gui {
+
+double DisplayLut::srgbEncode(double linear)
+{
+    return linear <= 0.0031308 ? 12.92 * linear : 1.055 * std::pow(linear, 1.0 / 2.4) - 0.055;
+}
+
+double DisplayLut::transfer(double value, const LutParams &p)
+{
+    if (std::isnan(value))
+        return 0.0;
+    const double x = value * std::exp2(p.exposure) + p.offset;
+    double u = std::clamp((x - p.lo) / (p.hi - p.lo), 0.0, 1.0);
+    if (std::isnan(u)) // hi == lo
+        u = x >= p.hi ? 1.0 : 0.0;
+    if (p.transfer == Transfer::SRGB)
+        u = srgbEncode(u);
+    return p.gamma == 1.0 ? u : std::pow(u, 1.0 / p.gamma);
+}
 
 double DisplayLut::transfer(double value, double exposure, double gamma)
 {
-    if (std::isnan(value) || value <= 0.0)
-        return 0.0;
-    const double scaled = std::min(1.0, value * std::exp2(exposure));
-    return gamma == 1.0 ? scaled : std::pow(scaled, 1.0 / gamma);
+    LutParams p;
+    p.exposure = exposure;
+    p.gamma = gamma;
+    return transfer(value, p);
+}
+
+SpecialValue DisplayLut::special(float value)
+{
+    if (std::isnan(value))
+        return SpecialValue::NaN;
+    if (std::isinf(value))
+        return value > 0 ? SpecialValue::PosInf : SpecialValue::NegInf;
+    return SpecialValue::None;
 }
 
 namespace {
@@ -25,22 +54,33 @@ std::uint8_t toByte(double unit)
 
 bool DisplayLut::build(DType type, double exposure, double gamma)
 {
-    if (m_built && type == m_type && exposure == m_exposure && gamma == m_gamma)
+    const LevelRange range = fullRange(type);
+    LutParams p;
+    p.lo = range.lo;
+    p.hi = range.hi;
+    p.exposure = exposure;
+    p.gamma = gamma;
+    return build(type, p);
+}
+
+bool DisplayLut::build(DType type, const LutParams &params)
+{
+    if (m_built && type == m_type && params == m_params)
         return false;
     m_type = type;
-    m_exposure = exposure;
-    m_gamma = gamma;
+    m_params = params;
     m_built = true;
+    const auto entry = [&params](double v) { return toByte(transfer(v, params)); };
     switch (type) {
     case DType::UInt8:
         m_table.resize(256);
         for (int i = 0; i < 256; ++i)
-            m_table[i] = toByte(transfer(i / 255.0, exposure, gamma));
+            m_table[i] = entry(i);
         break;
     case DType::UInt16:
         m_table.resize(65536);
         for (int i = 0; i < 65536; ++i)
-            m_table[i] = toByte(transfer(i / 65535.0, exposure, gamma));
+            m_table[i] = entry(i);
         break;
     case DType::Float16:
         m_table.resize(65536);
@@ -48,7 +88,7 @@ bool DisplayLut::build(DType type, double exposure, double gamma)
             float16 h;
             h.setBits(static_cast<unsigned short>(i));
             const float f = static_cast<float>(h);
-            m_table[i] = std::isinf(f) ? (f > 0 ? 255 : 0) : toByte(transfer(f, exposure, gamma));
+            m_table[i] = std::isinf(f) ? (f > 0 ? 255 : 0) : entry(f);
         }
         break;
     case DType::Float32: {
@@ -63,7 +103,7 @@ bool DisplayLut::build(DType type, double exposure, double gamma)
             if (infinite)
                 m_table[i] = (bits >> 31) ? 0 : 255;
             else
-                m_table[i] = toByte(transfer(f, exposure, gamma));
+                m_table[i] = entry(f);
         }
         break;
     }

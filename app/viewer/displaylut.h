@@ -7,19 +7,44 @@
 
 namespace livepix::gui {
 
+/// The per-component transfer a DisplayLut samples (see DisplayLut).
+enum class Transfer { Gamma, SRGB };
+
+struct LutParams {
+    double lo = 0.0;       // black point, stored units
+    double hi = 1.0;       // white point, stored units (hi > lo)
+    double exposure = 0.0; // stops
+    double offset = 0.0;   // added after exposure, stored units
+    double gamma = 1.0;
+    Transfer transfer = Transfer::Gamma;
+    bool operator==(const LutParams &o) const
+    {
+        return lo == o.lo && hi == o.hi && exposure == o.exposure && offset == o.offset && gamma == o.gamma &&
+               transfer == o.transfer;
+    }
+};
+
+/// NaN and infinities: drawn in fixed colours instead of through the table.
+enum class SpecialValue { None, NaN, PosInf, NegInf };
+
 /// Maps one stored component to an 8-bit display value with one table
 /// lookup, so converting a frame costs a load per component instead of a
 /// pow() per component.
 ///
-/// Colour transfer: out = 255 * clamp(v * 2^exposure, 0, 1)^(1/gamma), where
-/// v is the stored value for float types (NaN and negative values show as 0,
-/// +inf as 255) and the value scaled to [0, 1] for integer types (so a
-/// 12-bit camera image in uint16 can be brightened by 4 stops).
+/// Transfer (v the stored value: raw uint16 counts, raw floats):
+///   u    = clamp((v * 2^exposure + offset - lo) / (hi - lo), 0, 1)
+///   byte = round(255 * T(u) ^ (1 / gamma)),  T = identity or the sRGB OETF
+/// With exposure 0 and offset 0 this is the documented levels rule
+/// round(255 * clamp((v - lo)/(hi - lo), 0, 1)^(1/gamma)). NaN and +-Inf are
+/// not mapped by the table (the pipeline draws them in special colours);
+/// map() gives 0 for NaN and -Inf and 255 for +Inf.
 ///
 /// Table indices:
 ///  - float32: the top 18 bits of the IEEE pattern (sign, 8 exponent bits,
 ///    9 mantissa bits): 2^18 one-byte entries (256 KiB, fits in L2); the
-///    relative quantisation error (2^-10) is far below one 8-bit step.
+///    relative quantisation error (2^-10 of the value) is far below one
+///    8-bit step unless the levels span less than about 1/256 of their
+///    magnitude (e.g. 1000..1001), where neighbouring steps merge.
 ///  - float16: all 16 bits, 65536 entries.
 ///  - uint16: the value, 65536 entries.  uint8: the value, 256 entries.
 ///
@@ -29,26 +54,34 @@ class DisplayLut {
 public:
     static constexpr int Float32Shift = 14;
 
-    /// (Re)builds the table when type, exposure or gamma differ from the
-    /// current ones; returns true when it rebuilt.
+    /// (Re)builds the table when type or parameters differ from the current
+    /// ones; returns true when it rebuilt.
+    bool build(DType type, const LutParams &params);
+    /// The full range of the type (livepix::fullRange) as levels, with
+    /// `exposure` and `gamma`: integers scaled to [0, 1], floats as stored.
     bool build(DType type, double exposure, double gamma);
 
     DType type() const { return m_type; }
-    double exposure() const { return m_exposure; }
-    double gamma() const { return m_gamma; }
+    const LutParams &params() const { return m_params; }
+    double exposure() const { return m_params.exposure; }
+    double gamma() const { return m_params.gamma; }
     const std::uint8_t *table() const { return m_table.data(); }
 
     /// Lookup by stored component (for tests and the pixel path).
     std::uint8_t map(float value) const;
 
-    /// The exact transfer (no quantisation) the table samples.
+    /// The exact transfer (no quantisation) the table samples, in [0, 1].
+    static double transfer(double value, const LutParams &params);
+    /// The old exposure/gamma transfer on full-range floats (levels 0..1).
     static double transfer(double value, double exposure, double gamma);
+    /// The sRGB opto-electronic transfer (IEC 61966-2-1) of a linear value in [0, 1].
+    static double srgbEncode(double linear);
+    static SpecialValue special(float value);
 
 private:
     std::vector<std::uint8_t> m_table;
     DType m_type = DType::UInt8;
-    double m_exposure = 0.0;
-    double m_gamma = 1.0;
+    LutParams m_params;
     bool m_built = false;
 };
 

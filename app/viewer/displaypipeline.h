@@ -1,55 +1,104 @@
 #pragma once
-// DisplayPipeline: from an Image to something QPainter draws fast.
+// DisplayPipeline: from an Image and its DisplaySettings to something QPainter draws fast.
 #include <QImage>
 #include <QRectF>
+#include <QString>
 #include <QThreadPool>
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include <livepix/image.h>
 
 #include "viewer/displayframe.h"
 #include "viewer/displaylut.h"
+#include "viewer/displaysettings.h"
+
+namespace livepix {
+struct Colormap;
+}
 
 namespace livepix::gui {
 
+class OcioProcessor;
+
 /// Decides how an image is drawn and keeps the display cache.
 ///
-/// - Integer images Qt can wrap (see wrapImage) are drawn directly from
-///   their own memory at neutral exposure and gamma: no copy, no cache,
-///   always current.
-/// - Everything else (float images; integer images while exposure or gamma
-///   is set; 2 channels; RGB uint16; more than 4 channels, of which the
-///   first 3 or 4 are shown) is converted to 8-bit (premultiplied) ARGB32
-///   through DisplayLut. Only the visible part is converted, and only at
+/// frame(image, visible, scale, settings) is the one entry point: the canvas
+/// calls it for the current document, and compare modes call it for the
+/// reference or for a difference image with the same settings (same levels,
+/// colormap, channel), so every mode shows values the same way.
+///
+/// What settings do (DisplaySettings; DisplayLut has the exact formula):
+/// - levels (per image channel, stored units), exposure, offset, gamma and
+///   the view transform (none, sRGB, or an OpenColorIO display/view) map
+///   each shown component to a byte;
+/// - `channel` >= 0 shows that one channel as grey (alpha too); a
+///   `channelGroup` of 1, 3 or 4 indices shows those channels as grey, RGB
+///   or RGBA; otherwise the colour channels (1: grey, 2: grey + alpha,
+///   3+: the first three, plus alpha when named or fourth);
+/// - with one shown channel, `colormap` (a livepix::findColormap name)
+///   colours the byte; with several it is ignored;
+/// - NaN and +-Inf in a shown colour channel draw the whole pixel, opaque,
+///   in nanColour(), posInfColour() or negInfColour() (NaN first).
+///
+/// How:
+/// - Integer images Qt can wrap (see wrapImage) shown as stored (full-range
+///   levels, exposure 0, offset 0, gamma 1, no view transform, no colormap,
+///   all channels) are drawn directly from their own memory: no copy, no
+///   cache, always current.
+/// - Everything else is converted to 8-bit (premultiplied) ARGB32 through
+///   DisplayLut tables (one per distinct channel setting) and, with a
+///   colormap, a 256-entry palette; with OpenColorIO through float RGB and
+///   the OCIO CPU processor. Only the visible part is converted, and only at
 ///   about display resolution: when zoomed out the source is sampled every
 ///   `step` pixels, step being the largest power of two not above 1/scale
 ///   (a mip level picked per frame), and QPainter scales the remaining
 ///   factor (< 2) smoothly.
 ///
-/// The conversion is cached under (buffer, layout, alpha channel, revision, visible
-/// rectangle, step, exposure, gamma) and reused while none of them changes;
-/// Image::markChanged() (Viewer::pixelsMayHaveChanged) invalidates it.
+/// The conversion is cached under (buffer (weak), layout, revision, visible
+/// rectangle, step, and everything the settings decide) and reused while
+/// none of them changes; Image::markChanged() (Viewer::pixelsMayHaveChanged)
+/// invalidates it.
 ///
-/// Threading: GUI thread (one pipeline per canvas). The conversion itself
-/// fans out over row bands on a private thread pool and joins before
-/// frame() returns. Pixel bytes may be written by other threads meanwhile;
-/// a frame may then show a half-finished edit, the next frame shows more.
+/// Threading: GUI thread (one pipeline per canvas or per compared image).
+/// The conversion itself fans out over row bands on a private thread pool
+/// and joins before frame() returns. Pixel bytes may be written by other
+/// threads meanwhile; a frame may then show a half-finished edit, the next
+/// frame shows more.
 class DisplayPipeline {
 public:
     DisplayPipeline();
+    ~DisplayPipeline();
 
-    /// True if `image` is drawn straight from its memory (at exposure 0 and
-    /// gamma 1).
+    static QRgb nanColour() { return qRgb(255, 0, 255); }    // magenta
+    static QRgb posInfColour() { return qRgb(255, 160, 160); } // light red
+    static QRgb negInfColour() { return qRgb(64, 96, 255); }  // blue
+
+    /// True if `image` can be drawn straight from its memory (when shown as
+    /// stored; see the class comment).
     static bool drawsDirectly(const Image &image);
+    /// True if `settings` show `image` as stored, so drawsDirectly applies.
+    static bool showsAsStored(const Image &image, const DisplaySettings &settings);
     /// The mip step used at `scale` display pixels per image pixel.
     static int stepForScale(double scale);
+    /// The levels used for image channel `channel` (fullRange of the dtype
+    /// when settings has none for it).
+    static LevelRange levelsFor(const DisplaySettings &settings, int channel, DType type);
 
     /// What to draw for the part `visible` (image pixel coordinates; clipped
-    /// to the image) at `scale`.
+    /// to the image) at `scale`, shown with `settings`.
+    DisplayFrame frame(const Image &image, const QRectF &visible, double scale, const DisplaySettings &settings);
+    /// Levels at the dtype's full range with exposure and gamma (the
+    /// pre-levels behaviour, kept for callers with no document).
     DisplayFrame frame(const Image &image, const QRectF &visible, double scale, double exposure, double gamma);
 
+    /// Why the last frame fell back from OpenColorIO to the built-in sRGB
+    /// transform (empty when it did not).
+    QString colourError() const { return m_colourError; }
     /// How many times the cache was (re)built; tests read it.
     int conversions() const { return m_conversions; }
     /// Drops the cached conversion. (The cache never keeps a pixel buffer
@@ -57,27 +106,52 @@ public:
     /// a new buffer at a recycled address apart from the old one.)
     void clear();
 
+    /// Which source channel feeds R, G, B and A of the display (-1: none),
+    /// and whether the picture is one channel shown as grey.
+    struct ChannelMap {
+        int r = 0, g = 0, b = 0, a = -1;
+        bool grey() const { return r == g && g == b; }
+        bool operator==(const ChannelMap &o) const { return r == o.r && g == o.g && b == o.b && a == o.a; }
+    };
+    static ChannelMap channelMap(const Image &image, const DisplaySettings &settings);
+
 private:
+    /// Everything the settings decide about a conversion.
+    struct Plan {
+        ChannelMap map;
+        std::array<LutParams, 3> params; // for map.r, map.g, map.b
+        const Colormap *colormap = nullptr;
+        std::shared_ptr<const OcioProcessor> ocio;
+        std::string ocioId;
+        bool operator==(const Plan &o) const;
+    };
     struct Key {
         std::weak_ptr<PixelBuffer> buffer;
         std::size_t offset = 0;
         int width = 0, height = 0, channels = 0;
         DType dtype = DType::UInt8;
         std::ptrdiff_t xStride = 0, yStride = 0;
-        int alpha = -1;
         std::uint64_t revision = 0;
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0, step = 1;
-        double exposure = 0.0, gamma = 1.0;
+        Plan plan;
         bool operator==(const Key &o) const;
     };
 
+    Plan makePlan(const Image &image, const DisplaySettings &settings);
+    std::shared_ptr<const OcioProcessor> ocioProcessor(const Image &image, const DisplaySettings &settings);
     void convert(const Image &image, const Key &key);
+    void runBands(int rows, const std::function<void(int, int)> &work);
 
     Key m_key;
     bool m_valid = false;
     QImage m_cache;
-    DisplayLut m_colourLut;
+    std::array<DisplayLut, 3> m_colourLuts;
     DisplayLut m_alphaLut;
+    std::array<QRgb, 256> m_palette{};
+    QString m_colourError;
+    QString m_ocioRequest; // config, input, display, view of m_ocioProcessor
+    QString m_ocioError;
+    std::shared_ptr<const OcioProcessor> m_ocioProcessor;
     QThreadPool m_pool;
     int m_helpers = 0; // pool threads joining the GUI thread in a conversion
     int m_conversions = 0;

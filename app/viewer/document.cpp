@@ -2,6 +2,8 @@
 
 #include <livepix/contenthash.h>
 
+#include "display/displaydefaults.h"
+
 #include <utility>
 
 namespace livepix::gui {
@@ -13,7 +15,14 @@ Document::Document(Image image, QString name, QObject *parent)
 
 void Document::setImage(Image image)
 {
+    const bool sameLayout = image.channels() == m_image.channels() && image.dtype() == m_image.dtype();
     m_image = std::move(image);
+    if (m_hasDisplay && !sameLayout) {
+        DisplayDefaults defaults = displayDefaultsFromSettings();
+        defaults.exposure = m_display.exposure;
+        defaults.gamma = m_display.gamma;
+        setDisplaySettings(defaultDisplaySettings(m_image, defaults));
+    }
     Q_EMIT imageReplaced();
 }
 
@@ -45,6 +54,7 @@ void Document::markClean(std::uint64_t hash)
 void Document::setDisplaySettings(DisplaySettings settings)
 {
     m_display = std::move(settings);
+    m_hasDisplay = true;
     Q_EMIT displaySettingsChanged();
 }
 

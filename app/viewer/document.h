@@ -24,7 +24,9 @@ public:
 
     const Image &image() const { return m_image; }
     /// Replaces the handle (e.g. after undo swaps in a snapshot, or a Python
-    /// script assigns a new image). Emits imageReplaced().
+    /// script assigns a new image). Emits imageReplaced(). When the channel
+    /// count or dtype changes, the display settings go back to the defaults
+    /// for the new image (keeping exposure and gamma).
     void setImage(Image image);
 
     QString name() const { return m_name; }
@@ -48,6 +50,9 @@ public:
     const DisplaySettings &displaySettings() const { return m_display; }
     /// Replaces the display settings; emits displaySettingsChanged().
     void setDisplaySettings(DisplaySettings settings);
+    /// False until display settings were set (the Viewer then gives a new
+    /// document its defaults, see defaultDisplaySettings()).
+    bool hasDisplaySettings() const { return m_hasDisplay; }
 
 Q_SIGNALS:
     void imageReplaced();
@@ -66,6 +71,7 @@ private:
     bool m_modified = false;
     std::uint64_t m_cleanHash = 0;
     DisplaySettings m_display;
+    bool m_hasDisplay = false;
 };
 
 } // namespace livepix::gui

@@ -21,6 +21,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -28,13 +29,18 @@
 
 #include <livepix/imageio.h>
 
+#include "display/displaycontrols.h"
 #include "viewer/canvas.h"
+#include "viewer/comparecontroller.h"
+#include "viewer/comparemode.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
 #include "viewer/savejob.h"
 #include "viewer/pixelinfo.h"
 #include "viewer/resources.h"
 #include "viewer/viewer.h"
+#include "widgets/colorbar.h"
+#include "widgets/histogramdock.h"
 
 namespace livepix::gui {
 
@@ -79,13 +85,21 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
     m_tabs->setElideMode(Qt::ElideMiddle);
     m_tabs->setFocusPolicy(Qt::NoFocus);
     m_canvas = new Canvas(viewer, central);
+    // The colormap legend sits beside the canvas, never over the image.
+    m_colorBar = new ColorBar(central);
+    m_colorBar->hide();
+    auto *imageRow = new QHBoxLayout;
+    imageRow->setSpacing(0);
+    imageRow->addWidget(m_canvas, 1);
+    imageRow->addWidget(m_colorBar);
     layout->addWidget(m_tabs);
-    layout->addWidget(m_canvas, 1);
+    layout->addLayout(imageRow, 1);
     setCentralWidget(central);
 
     createActions();
     createToolBar();
     createStatusBar();
+    createDataViews();
 
     connect(m_tabs, &QTabBar::currentChanged, this, [this](int index) {
         if (m_syncingTabs || index < 0 || index >= m_viewer->documents().size())
@@ -187,6 +201,8 @@ void MainWindow::createActions()
         m_viewer->setExposure(0.0);
         m_viewer->setGamma(1.0);
     });
+    m_viewMenu->addSeparator();
+    new DisplayControls(m_viewer, m_viewMenu, m_colorBar, this); // levels, colormap, channel, colour
     m_viewMenu->addSeparator();
     QAction *next = m_viewMenu->addAction(tr("&Next Image"), this, [this] { cycleDocument(1); });
     next->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
@@ -598,6 +614,8 @@ void MainWindow::showKeys()
            "<tr><td><b>[</b> / <b>]</b></td><td>exposure -/+ 0.5 stop</td></tr>"
            "<tr><td><b>{</b> / <b>}</b> (Shift+[ ])</td><td>gamma -/+ 0.1</td></tr>"
            "<tr><td><b>R</b></td><td>reset exposure and gamma</td></tr>"
+           "<tr><td><b>C</b> / <b>Shift+C</b></td><td>next / previous channel</td></tr>"
+           "<tr><td><b>L</b> / <b>Shift+L</b></td><td>auto levels: min/max / percentile 0.1-99.9</td></tr>"
            "<tr><td>Ctrl+Tab</td><td>next image</td></tr>"
            "</table><p>The single keys work when the image has keyboard focus (click it).</p>"));
 }
@@ -665,6 +683,104 @@ void MainWindow::dropEvent(QDropEvent *event)
         return;
     event->acceptProposedAction();
     openFiles(paths); // returns at once: the loads run in the background
+}
+
+// --- Histogram and compare (View menu, status bar) ------------------------
+
+void MainWindow::createDataViews()
+{
+    m_histogramDock = new HistogramDock(m_viewer, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_histogramDock);
+    QAction *histogram = m_histogramDock->toggleViewAction();
+    histogram->setText(tr("&Histogram"));
+    histogram->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    m_histogramDock->setVisible(QSettings().value(QStringLiteral("histogram/visible"), false).toBool());
+    // Remember the user's choice (menu, shortcut or the dock's close button).
+    connect(histogram, &QAction::triggered, this,
+            [](bool shown) { QSettings().setValue(QStringLiteral("histogram/visible"), shown); });
+    m_viewMenu->addAction(histogram);
+
+    m_compareWithMenu = m_viewMenu->addMenu(tr("&Compare With"));
+    connect(m_compareWithMenu, &QMenu::aboutToShow, this, &MainWindow::fillCompareWithMenu);
+    m_compareModeMenu = m_viewMenu->addMenu(tr("Compare &Mode"));
+    connect(m_compareModeMenu, &QMenu::aboutToShow, this, &MainWindow::fillCompareModeMenu);
+    fillCompareWithMenu();
+    fillCompareModeMenu();
+
+    m_compareLabel = new QLabel(this);
+    m_compareLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_compareLabel->hide();
+    statusBar()->addPermanentWidget(m_compareLabel);
+    CompareController *compare = CompareController::forViewer(m_viewer);
+    auto showStatus = [this] {
+        const QString text = compareStatus();
+        m_compareLabel->setText(text);
+        m_compareLabel->setVisible(!text.isEmpty());
+    };
+    connect(compare, &CompareController::metricsChanged, this, showStatus);
+    connect(compare, &CompareController::comparisonChanged, this, showStatus);
+    connect(m_viewer, &Viewer::currentChanged, this, showStatus);
+}
+
+QString MainWindow::compareStatus() const { return CompareController::forViewer(m_viewer)->metricsText(); }
+
+void MainWindow::fillCompareWithMenu()
+{
+    m_compareWithMenu->clear();
+    Document *current = m_viewer->current();
+    CompareController *compare = CompareController::forViewer(m_viewer);
+    Document *reference = compare->referenceOf(current);
+    QAction *none = m_compareWithMenu->addAction(tr("&None"), this, [this, compare] {
+        compare->end(m_viewer->current());
+    });
+    none->setCheckable(true);
+    none->setChecked(!reference);
+    m_compareWithMenu->addSeparator();
+    for (Document *document : m_viewer->documents()) {
+        if (document == current)
+            continue;
+        QAction *action = m_compareWithMenu->addAction(document->name(), this, [this, compare, document] {
+            Document *a = m_viewer->current();
+            const CompareMode mode = a ? a->displaySettings().compareMode : CompareMode::None;
+            compare->start(a, document, mode == CompareMode::None ? CompareMode::Split : mode);
+        });
+        action->setCheckable(true);
+        action->setChecked(document == reference);
+    }
+    if (m_viewer->documents().size() < 2)
+        m_compareWithMenu->addAction(tr("(open another image to compare with)"))->setEnabled(false);
+}
+
+void MainWindow::fillCompareModeMenu()
+{
+    m_compareModeMenu->clear();
+    Document *current = m_viewer->current();
+    const CompareMode mode = current ? current->displaySettings().compareMode : CompareMode::None;
+    for (CompareMode m : compareModes()) {
+        QAction *action = m_compareModeMenu->addAction(compareModeTitle(m), this,
+                                                       [this, m] { chooseCompareMode(int(m)); });
+        action->setCheckable(true);
+        action->setChecked(m == mode && CompareController::forViewer(m_viewer)->referenceOf(current));
+        action->setEnabled(m_viewer->documents().size() >= 2);
+    }
+}
+
+void MainWindow::chooseCompareMode(int mode)
+{
+    Document *current = m_viewer->current();
+    CompareController *compare = CompareController::forViewer(m_viewer);
+    Document *reference = compare->referenceOf(current);
+    if (!reference) {
+        // No reference yet: the next open image.
+        const QList<Document *> documents = m_viewer->documents();
+        const int index = documents.indexOf(current);
+        if (index < 0 || documents.size() < 2)
+            return;
+        reference = documents.at((index + 1) % documents.size());
+    }
+    QString error;
+    if (!compare->start(current, reference, CompareMode(mode), &error))
+        statusBar()->showMessage(error, 5000);
 }
 
 } // namespace livepix::gui

@@ -17,9 +17,11 @@ class QToolButton;
 namespace livepix::gui {
 
 class Canvas;
+class ColorBar;
 class Document;
 class LoadJob;
 class SaveJob;
+class HistogramDock;
 class Viewer;
 
 /// The livepix window over a Viewer model: tabs for the open documents
@@ -43,6 +45,12 @@ public:
 
     Viewer *viewer() const { return m_viewer; }
     Canvas *canvas() const { return m_canvas; }
+    /// View > Histogram (hidden until asked for; remembered in QSettings).
+    HistogramDock *histogramDock() const { return m_histogramDock; }
+    /// Status-bar text of the current comparison (metrics), empty when none.
+    QString compareStatus() const;
+    /// The colormap legend beside the canvas (visible while a colormap is shown).
+    ColorBar *colorBar() const { return m_colorBar; }
 
     QMenu *fileMenu() const { return m_fileMenu; }
     QMenu *editMenu() const { return m_editMenu; }
@@ -90,6 +98,10 @@ private:
     void createActions();
     void createToolBar();
     void createStatusBar();
+    void createDataViews();
+    void fillCompareWithMenu();
+    void fillCompareModeMenu();
+    void chooseCompareMode(int mode);
     void rebuildTabs();
     void onCurrentChanged(Document *document);
     void updateTitle();
@@ -105,6 +117,7 @@ private:
 
     Viewer *m_viewer;
     Canvas *m_canvas;
+    ColorBar *m_colorBar = nullptr;
     QTabBar *m_tabs;
     Document *m_document = nullptr;
     QMenu *m_fileMenu = nullptr;
@@ -132,6 +145,10 @@ private:
     QList<QPointer<Document>> m_discardedOnQuit; // answered "Discard" in this quit
     QPoint m_hoverPixel{-1, -1};
     bool m_syncingTabs = false;
+    HistogramDock *m_histogramDock = nullptr;
+    QMenu *m_compareWithMenu = nullptr;
+    QMenu *m_compareModeMenu = nullptr;
+    QLabel *m_compareLabel = nullptr;
 };
 
 } // namespace livepix::gui

@@ -12,6 +12,8 @@
 
 #include <livepix/contenthash.h>
 
+#include "display/autolevelsfollower.h"
+#include "display/displaydefaults.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
 #include "viewer/savejob.h"
@@ -30,6 +32,8 @@ struct Viewer::Private {
     QThreadPool savePool;   // ...saves one at a time (see saveAsync)
     bool finishingLoads = false; // finishLoadedJobs() is on the stack
     QTimer modifiedCheck; // single shot: see pixelsMayHaveChanged()
+    AutoLevelsFollower *follower = nullptr;
+    QMetaObject::Connection currentSettings; // current document -> viewSettingsChanged
 };
 
 Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
@@ -38,6 +42,16 @@ Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
     d->modifiedCheck.setSingleShot(true);
     d->modifiedCheck.setInterval(ModifiedCheckDelayMs);
     connect(&d->modifiedCheck, &QTimer::timeout, this, &Viewer::checkForUnsavedEdits);
+    // New documents (open, show) get their display defaults before they become current.
+    connect(this, &Viewer::documentsChanged, this, &Viewer::initDisplaySettings);
+    connect(this, &Viewer::currentChanged, this, [this](Document *document) {
+        disconnect(d->currentSettings);
+        if (document)
+            d->currentSettings =
+                connect(document, &Document::displaySettingsChanged, this, &Viewer::viewSettingsChanged);
+        Q_EMIT viewSettingsChanged();
+    });
+    d->follower = new AutoLevelsFollower(this);
 }
 
 Viewer::~Viewer()
@@ -220,9 +234,37 @@ void Viewer::setZoom(double zoom)
 
 bool Viewer::fitToWindow() const { return d->zoom <= 0.0; }
 
-double Viewer::exposure() const { return d->exposure; }
+double Viewer::exposure() const { return displaySettings().exposure; }
 
 void Viewer::setExposure(double stops)
+{
+    if (!d->current)
+        return setDefaultExposure(stops);
+    DisplaySettings settings = d->current->displaySettings();
+    stops = std::clamp(stops, -32.0, 32.0);
+    if (stops == settings.exposure)
+        return;
+    settings.exposure = stops;
+    d->current->setDisplaySettings(settings);
+}
+
+double Viewer::gamma() const { return displaySettings().gamma; }
+
+void Viewer::setGamma(double gamma)
+{
+    if (!d->current)
+        return setDefaultGamma(gamma);
+    DisplaySettings settings = d->current->displaySettings();
+    gamma = std::clamp(gamma, 0.1, 10.0);
+    if (gamma == settings.gamma)
+        return;
+    settings.gamma = gamma;
+    d->current->setDisplaySettings(settings);
+}
+
+double Viewer::defaultExposure() const { return d->exposure; }
+
+void Viewer::setDefaultExposure(double stops)
 {
     stops = std::clamp(stops, -32.0, 32.0);
     if (stops == d->exposure)
@@ -231,15 +273,53 @@ void Viewer::setExposure(double stops)
     Q_EMIT viewSettingsChanged();
 }
 
-double Viewer::gamma() const { return d->gamma; }
+double Viewer::defaultGamma() const { return d->gamma; }
 
-void Viewer::setGamma(double gamma)
+void Viewer::setDefaultGamma(double gamma)
 {
     gamma = std::clamp(gamma, 0.1, 10.0);
     if (gamma == d->gamma)
         return;
     d->gamma = gamma;
     Q_EMIT viewSettingsChanged();
+}
+
+DisplaySettings Viewer::displaySettings() const
+{
+    if (d->current)
+        return d->current->displaySettings();
+    DisplaySettings settings;
+    settings.exposure = d->exposure;
+    settings.gamma = d->gamma;
+    return settings;
+}
+
+void Viewer::setDisplaySettings(const DisplaySettings &settings)
+{
+    if (d->current)
+        d->current->setDisplaySettings(settings);
+}
+
+void Viewer::autoLevels(const AutoLevelsOptions &options)
+{
+    d->follower->setOptions(options);
+    if (!d->current || d->current->image().isNull())
+        return;
+    DisplaySettings settings = d->current->displaySettings();
+    fitLevels(settings, d->current->image(), options);
+    d->current->setDisplaySettings(settings);
+}
+
+AutoLevelsFollower *Viewer::autoLevelsFollower() const { return d->follower; }
+
+void Viewer::initDisplaySettings()
+{
+    DisplayDefaults defaults = displayDefaultsFromSettings();
+    defaults.exposure = d->exposure;
+    defaults.gamma = d->gamma;
+    for (Document *document : std::as_const(d->documents))
+        if (!document->hasDisplaySettings())
+            document->setDisplaySettings(defaultDisplaySettings(document->image(), defaults));
 }
 
 void Viewer::pixelsMayHaveChanged()

@@ -4,11 +4,15 @@
 #include <QObject>
 #include <QString>
 
+#include <livepix/autolevels.h>
 #include <livepix/image.h>
 #include <livepix/imageio.h>
 
+#include "viewer/displaysettings.h"
+
 namespace livepix::gui {
 
+class AutoLevelsFollower;
 class Document;
 class LoadJob;
 class SaveJob;
@@ -80,12 +84,31 @@ public:
     double zoom() const;
     void setZoom(double zoom);
     bool fitToWindow() const;
-    /// Exposure in stops (multiplies linear values by 2^exposure) and display
-    /// gamma; both apply to how pixels are shown, never to the pixels.
+    /// Exposure in stops (multiplies values by 2^exposure) and display
+    /// gamma of the current document (Document::displaySettings); both apply
+    /// to how pixels are shown, never to the pixels. With no document they
+    /// read and set the defaults.
     double exposure() const;
     void setExposure(double stops);
     double gamma() const;
     void setGamma(double gamma);
+    /// Viewer-wide exposure and gamma: what new documents start with.
+    double defaultExposure() const;
+    void setDefaultExposure(double stops);
+    double defaultGamma() const;
+    void setDefaultGamma(double gamma);
+
+    /// The current document's display settings (defaults for a new
+    /// document when there is none).
+    DisplaySettings displaySettings() const;
+    /// Replaces the current document's display settings (no-op without one).
+    void setDisplaySettings(const DisplaySettings &settings);
+    /// Fits the current document's levels to its pixels now (see
+    /// fitLevels); remembers `options` for "auto while editing".
+    void autoLevels(const AutoLevelsOptions &options);
+    /// Re-fits levels as pixels change, for documents with
+    /// DisplaySettings::autoWhileEditing (throttled, sampled when large).
+    AutoLevelsFollower *autoLevelsFollower() const;
 
 public Q_SLOTS:
     /// THE one "pixels may have changed" path: bumps the revision of every
@@ -118,6 +141,7 @@ private:
     void finishLoadedJobs();
     void finishSaveJob(SaveJob *job);
     void emitJobsFinishedIfIdle();
+    void initDisplaySettings();
 
     struct Private;
     Private *d;

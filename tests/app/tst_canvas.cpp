@@ -153,9 +153,14 @@ void TestCanvas::floatImageShownThroughExposure()
         for (int x = 0; x < 4; ++x)
             for (int c = 0; c < 3; ++c)
                 image.at<float>(x, y, c) = 0.25f;
-    m_viewer->show(image, QStringLiteral("hdr"));
+    Document *document = m_viewer->show(image, QStringLiteral("hdr"));
     m_viewer->setZoom(1.0);
     const QPoint o = m_canvas->origin().toPoint();
+    // A constant image opens with levels centred on its value: mid grey.
+    QCOMPARE(m_canvas->grab().toImage().pixelColor(o + QPoint(2, 2)), QColor(128, 128, 128));
+    DisplaySettings settings = document->displaySettings();
+    settings.levels.assign(3, LevelRange{0.0, 1.0});
+    document->setDisplaySettings(settings);
     QCOMPARE(m_canvas->grab().toImage().pixelColor(o + QPoint(2, 2)), QColor(64, 64, 64));
     m_viewer->setExposure(1.0);
     QCOMPARE(m_canvas->grab().toImage().pixelColor(o + QPoint(2, 2)), QColor(128, 128, 128));

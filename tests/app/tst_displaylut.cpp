@@ -20,6 +20,9 @@ private Q_SLOTS:
     void matchesTransferEverywhere();
     void integersAreScaledToUnit();
     void rebuildsOnlyWhenNeeded();
+    void levelsInStoredUnits_data();
+    void levelsInStoredUnits();
+    void srgbTransfer();
 };
 
 void TestDisplayLut::floatValues_data()
@@ -115,6 +118,58 @@ void TestDisplayLut::rebuildsOnlyWhenNeeded()
     QVERIFY(lut.build(DType::UInt8, 1.0, 1.0));
     QVERIFY(!lut.build(DType::UInt8, 1.0, 1.0));
     QVERIFY(lut.build(DType::UInt8, 2.0, 1.5));
+}
+
+void TestDisplayLut::levelsInStoredUnits_data()
+{
+    QTest::addColumn<DType>("dtype");
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::addColumn<double>("gamma");
+    QTest::addColumn<double>("offset");
+    QTest::addColumn<float>("value");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("uint8 20..220 at 120") << DType::UInt8 << 20.0 << 220.0 << 1.0 << 0.0 << 120.0f << 128;
+    QTest::newRow("uint16 0..255 at 255") << DType::UInt16 << 0.0 << 255.0 << 1.0 << 0.0 << 255.0f << 255;
+    QTest::newRow("uint16 0..255 at 0") << DType::UInt16 << 0.0 << 255.0 << 1.0 << 0.0 << 0.0f << 0;
+    QTest::newRow("uint16 0..255 at 10000") << DType::UInt16 << 0.0 << 255.0 << 1.0 << 0.0 << 10000.0f << 255;
+    QTest::newRow("float16 -1..1 at 0") << DType::Float16 << -1.0 << 1.0 << 1.0 << 0.0 << 0.0f << 128;
+    QTest::newRow("float32 -1000..1000 at -500") << DType::Float32 << -1000.0 << 1000.0 << 1.0 << 0.0 << -500.0f << 64;
+    QTest::newRow("float32 gamma 2.2") << DType::Float32 << 0.0 << 10.0 << 2.2 << 0.0 << 2.0f << 123;
+    QTest::newRow("float32 offset") << DType::Float32 << 0.0 << 1.0 << 1.0 << 0.25 << 0.25f << 128;
+}
+
+void TestDisplayLut::levelsInStoredUnits()
+{
+    QFETCH(DType, dtype);
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    QFETCH(double, gamma);
+    QFETCH(double, offset);
+    QFETCH(float, value);
+    QFETCH(int, expected);
+    LutParams params;
+    params.lo = lo;
+    params.hi = hi;
+    params.gamma = gamma;
+    params.offset = offset;
+    const double unit = std::clamp((value + offset - lo) / (hi - lo), 0.0, 1.0);
+    QCOMPARE(int(std::lround(255.0 * std::pow(unit, 1.0 / gamma))), expected); // the documented rule
+    DisplayLut lut;
+    lut.build(dtype, params);
+    QCOMPARE(int(lut.map(value)), expected);
+}
+
+void TestDisplayLut::srgbTransfer()
+{
+    LutParams params;
+    params.transfer = Transfer::SRGB;
+    DisplayLut lut;
+    lut.build(DType::Float32, params);
+    QCOMPARE(int(lut.map(0.0f)), 0);
+    QCOMPARE(int(lut.map(1.0f)), 255);
+    QCOMPARE(int(lut.map(0.18f)), 118); // middle grey
+    QCOMPARE(int(lut.map(0.0031308f * 0.5f)), int(std::lround(255 * 12.92 * 0.0031308 * 0.5))); // the linear toe
 }
 
 QTEST_MAIN(TestDisplayLut)

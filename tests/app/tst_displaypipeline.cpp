@@ -2,8 +2,13 @@
 // conversion of the visible part for everything else.
 #include <QtTest>
 
+#include <cmath>
+#include <limits>
+
+#include <livepix/colormap.h>
 #include <livepix/image.h>
 
+#include "testocioconfig.h"
 #include "viewer/displaypipeline.h"
 
 using namespace livepix;
@@ -23,7 +28,34 @@ Image floatRamp(int width, int height, int channels = 4)
 
 QRectF all(const Image &image) { return QRectF(0, 0, image.width(), image.height()); }
 
+/// A 1x1 image of `type` holding `value` in every channel.
+Image onePixel(DType type, int channels, double value)
+{
+    Image image = Image::create(1, 1, channels, type);
+    for (int c = 0; c < channels; ++c) {
+        switch (type) {
+        case DType::UInt8: image.at<std::uint8_t>(0, 0, c) = std::uint8_t(value); break;
+        case DType::UInt16: image.at<std::uint16_t>(0, 0, c) = std::uint16_t(value); break;
+        case DType::Float16: image.at<float16>(0, 0, c) = float16(float(value)); break;
+        case DType::Float32: image.at<float>(0, 0, c) = float(value); break;
+        }
+    }
+    return image;
+}
+
+DisplaySettings withLevels(int channels, double lo, double hi, double gamma = 1.0)
+{
+    DisplaySettings settings;
+    settings.levels.assign(channels, LevelRange{lo, hi});
+    settings.gamma = gamma;
+    return settings;
+}
+
+QRgb rgbOf(const Colormap *map, int index) { return qRgb(map->rgb[index][0], map->rgb[index][1], map->rgb[index][2]); }
+
 } // namespace
+
+Q_DECLARE_METATYPE(livepix::DType)
 
 class TestDisplayPipeline : public QObject {
     Q_OBJECT
@@ -39,6 +71,21 @@ private Q_SLOTS:
     void tinyImageFarZoomedOutStaysInside();
     void cacheReusedUntilSomethingChanges();
     void newBufferAtSameAddressIsNotStale();
+    void levelsMapValuesToBytes_data();
+    void levelsMapValuesToBytes();
+    void perChannelLevels();
+    void uint8ShownAsStoredStaysDirect();
+    void colormapEndpoints_data();
+    void colormapEndpoints();
+    void specialValuesHaveTheirColours_data();
+    void specialValuesHaveTheirColours();
+    void oneChannelOfFiveAsGrey();
+    void alphaChannelAsGrey();
+    void channelGroupOfManyChannels();
+    void settingsChangeRebuildsTheCache();
+    void srgbViewTransform();
+    void ocioDisplayView_data();
+    void ocioDisplayView();
 };
 
 void TestDisplayPipeline::stepIsAPowerOfTwoBelowInverseScale_data()
@@ -233,6 +280,245 @@ void TestDisplayPipeline::newBufferAtSameAddressIsNotStale()
     const DisplayFrame frame = pipeline.frame(second, all(second), 1.0, 0.0, 1.0);
     QCOMPARE(pipeline.conversions(), 2);
     QCOMPARE(qRed(frame.image.pixel(40, 3)), 0);
+}
+
+void TestDisplayPipeline::levelsMapValuesToBytes_data()
+{
+    // byte = round(255 * clamp((v - lo) / (hi - lo), 0, 1) ^ (1 / gamma)), in stored units.
+    QTest::addColumn<DType>("dtype");
+    QTest::addColumn<double>("value");
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::addColumn<double>("gamma");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("uint8 mid") << DType::UInt8 << 100.0 << 50.0 << 150.0 << 1.0 << 128;
+    QTest::newRow("uint8 below") << DType::UInt8 << 10.0 << 50.0 << 150.0 << 1.0 << 0;
+    QTest::newRow("uint8 above") << DType::UInt8 << 200.0 << 50.0 << 150.0 << 1.0 << 255;
+    QTest::newRow("uint16 chessboard white") << DType::UInt16 << 255.0 << 0.0 << 255.0 << 1.0 << 255;
+    QTest::newRow("uint16 quarter") << DType::UInt16 << 1000.0 << 0.0 << 4000.0 << 1.0 << 64;
+    QTest::newRow("uint16 gamma 2") << DType::UInt16 << 1000.0 << 0.0 << 4000.0 << 2.0 << 128;
+    QTest::newRow("float16 signed") << DType::Float16 << 0.0 << -2.0 << 2.0 << 1.0 << 128;
+    QTest::newRow("float32 -1000..1000") << DType::Float32 << 500.0 << -1000.0 << 1000.0 << 1.0 << 191;
+    QTest::newRow("float32 small values") << DType::Float32 << 0.0015 << 0.0 << 0.002 << 1.0 << 191;
+    QTest::newRow("float32 gamma 0.5") << DType::Float32 << 0.5 << 0.0 << 1.0 << 0.5 << 64;
+}
+
+void TestDisplayPipeline::levelsMapValuesToBytes()
+{
+    QFETCH(DType, dtype);
+    QFETCH(double, value);
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    QFETCH(double, gamma);
+    QFETCH(int, expected);
+    const double unit = std::clamp((value - lo) / (hi - lo), 0.0, 1.0);
+    QCOMPARE(int(std::lround(255.0 * std::pow(unit, 1.0 / gamma))), expected); // the rule itself
+    const Image image = onePixel(dtype, 3, value);
+    DisplayPipeline pipeline;
+    const DisplayFrame frame = pipeline.frame(image, all(image), 1.0, withLevels(3, lo, hi, gamma));
+    QVERIFY(!frame.direct);
+    QCOMPARE(frame.image.pixel(0, 0), qRgb(expected, expected, expected));
+}
+
+void TestDisplayPipeline::perChannelLevels()
+{
+    const Image image = onePixel(DType::UInt16, 3, 1000.0);
+    DisplaySettings settings;
+    settings.levels = {{0, 1000}, {0, 2000}, {1000, 2000}};
+    settings.levelsLinked = false;
+    DisplayPipeline pipeline;
+    QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0), qRgb(255, 128, 0));
+}
+
+void TestDisplayPipeline::uint8ShownAsStoredStaysDirect()
+{
+    const Image image = onePixel(DType::UInt8, 4, 77.0);
+    DisplayPipeline pipeline;
+    DisplaySettings settings = withLevels(4, 0, 255);
+    QVERIFY(pipeline.frame(image, all(image), 1.0, settings).direct);
+    settings.levels[1] = {0, 100}; // any change leaves the zero-copy path
+    QVERIFY(!pipeline.frame(image, all(image), 1.0, settings).direct);
+    settings = withLevels(4, 0, 255);
+    settings.channel = 1;
+    QVERIFY(!pipeline.frame(image, all(image), 1.0, settings).direct);
+}
+
+void TestDisplayPipeline::colormapEndpoints_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const Colormap *map : colormaps())
+        QTest::newRow(map->name.data()) << QString::fromUtf8(map->name.data(), int(map->name.size()));
+}
+
+void TestDisplayPipeline::colormapEndpoints()
+{
+    QFETCH(QString, name);
+    const Colormap *map = findColormap(name.toStdString());
+    QVERIFY(map);
+    Image image = Image::create(3, 1, 1, DType::Float32);
+    image.at<float>(0, 0, 0) = -5.0f; // below lo: index 0
+    image.at<float>(1, 0, 0) = 5.0f;  // above hi: index 255
+    image.at<float>(2, 0, 0) = 0.5f;  // middle: index 128
+    DisplaySettings settings = withLevels(1, 0.0, 1.0);
+    settings.colormap = name;
+    DisplayPipeline pipeline;
+    const DisplayFrame frame = pipeline.frame(image, all(image), 1.0, settings);
+    QCOMPARE(frame.image.pixel(0, 0), rgbOf(map, 0));
+    QCOMPARE(frame.image.pixel(1, 0), rgbOf(map, 255));
+    QCOMPARE(frame.image.pixel(2, 0), rgbOf(map, 128));
+}
+
+void TestDisplayPipeline::specialValuesHaveTheirColours_data()
+{
+    QTest::addColumn<DType>("dtype");
+    QTest::addColumn<QString>("colormap");
+    for (DType t : {DType::Float32, DType::Float16})
+        for (const char *map : {"", "viridis"})
+            QTest::newRow(QByteArray(dtypeName(t)) + " " + map) << t << QString::fromLatin1(map);
+}
+
+void TestDisplayPipeline::specialValuesHaveTheirColours()
+{
+    QFETCH(DType, dtype);
+    QFETCH(QString, colormap);
+    const double specials[3] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity()};
+    const QRgb colours[3] = {DisplayPipeline::nanColour(), DisplayPipeline::posInfColour(),
+                             DisplayPipeline::negInfColour()};
+    DisplayPipeline pipeline;
+    for (int i = 0; i < 3; ++i) {
+        const int channels = colormap.isEmpty() ? 3 : 1;
+        Image image = onePixel(dtype, channels, 0.5);
+        // One channel special is enough (here the last shown one).
+        if (dtype == DType::Float32)
+            image.at<float>(0, 0, channels - 1) = float(specials[i]);
+        else
+            image.at<float16>(0, 0, channels - 1) = float16(float(specials[i]));
+        DisplaySettings settings = withLevels(channels, 0.0, 1.0);
+        settings.colormap = colormap;
+        QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0), colours[i]);
+    }
+    // The three colours differ from each other.
+    QVERIFY(colours[0] != colours[1] && colours[1] != colours[2] && colours[0] != colours[2]);
+}
+
+void TestDisplayPipeline::oneChannelOfFiveAsGrey()
+{
+    Image image = Image::create(1, 1, 5, DType::UInt16);
+    for (int c = 0; c < 5; ++c)
+        image.at<std::uint16_t>(0, 0, c) = std::uint16_t(100 * (c + 1)); // 100..500
+    DisplaySettings settings = withLevels(5, 0.0, 1000.0);
+    DisplayPipeline pipeline;
+    for (int c = 0; c < 5; ++c) {
+        settings.channel = c;
+        const int expected = int(std::lround(255.0 * (100.0 * (c + 1)) / 1000.0));
+        QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0),
+                 qRgb(expected, expected, expected));
+    }
+}
+
+void TestDisplayPipeline::alphaChannelAsGrey()
+{
+    Image image = onePixel(DType::UInt8, 4, 10.0);
+    image.at<std::uint8_t>(0, 0, 3) = 200;
+    DisplaySettings settings = withLevels(4, 0.0, 255.0);
+    settings.channel = 3;
+    DisplayPipeline pipeline;
+    const DisplayFrame frame = pipeline.frame(image, all(image), 1.0, settings);
+    QCOMPARE(frame.image.pixel(0, 0), qRgb(200, 200, 200)); // opaque grey, not blended
+    QVERIFY(!frame.image.hasAlphaChannel());
+}
+
+void TestDisplayPipeline::channelGroupOfManyChannels()
+{
+    Image image = Image::create(1, 1, 6, DType::Float32);
+    for (int c = 0; c < 6; ++c)
+        image.at<float>(0, 0, c) = float(c) / 5.0f;
+    DisplaySettings settings = withLevels(6, 0.0, 1.0);
+    settings.channelGroup = {3, 4, 5};
+    DisplayPipeline pipeline;
+    QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0), qRgb(153, 204, 255));
+}
+
+void TestDisplayPipeline::settingsChangeRebuildsTheCache()
+{
+    const Image image = floatRamp(64, 64, 3);
+    DisplayPipeline pipeline;
+    DisplaySettings settings = withLevels(3, 0.0, 1.0);
+    pipeline.frame(image, all(image), 1.0, settings);
+    pipeline.frame(image, all(image), 1.0, settings);
+    QCOMPARE(pipeline.conversions(), 1);
+    int expected = 1;
+    const auto changed = [&](const DisplaySettings &s) {
+        pipeline.frame(image, all(image), 1.0, s);
+        return pipeline.conversions() == ++expected;
+    };
+    DisplaySettings s = settings;
+    s.levels[0].hi = 0.5;
+    QVERIFY(changed(s));
+    s.colormap = QStringLiteral("magma");
+    pipeline.frame(image, all(image), 1.0, s);
+    QCOMPARE(pipeline.conversions(), expected); // a colormap with 3 channels shown changes nothing...
+    s.channel = 0;
+    QVERIFY(changed(s)); // ...one channel shown: the colormap applies
+    s.colormap = QStringLiteral("viridis");
+    QVERIFY(changed(s));
+    s.offset = 0.1;
+    QVERIFY(changed(s));
+    s.viewTransform = ViewTransform::SRGB;
+    QVERIFY(changed(s));
+    image.markChanged();
+    QVERIFY(changed(s));
+}
+
+void TestDisplayPipeline::srgbViewTransform()
+{
+    const Image image = onePixel(DType::Float32, 3, 0.18);
+    DisplaySettings settings = withLevels(3, 0.0, 1.0);
+    settings.viewTransform = ViewTransform::SRGB;
+    DisplayPipeline pipeline;
+    QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0), qRgb(118, 118, 118));
+    settings.exposure = 1.0; // 0.36 linear
+    const int expected = int(std::lround(255.0 * DisplayLut::srgbEncode(0.36)));
+    QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0), qRgb(expected, expected, expected));
+}
+
+void TestDisplayPipeline::ocioDisplayView_data()
+{
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("Standard from linear") << "Standard" << "linear" << 118;
+    QTest::newRow("Raw from linear") << "Raw" << "linear" << 46;
+    QTest::newRow("Standard, default input (scene_linear)") << "Standard" << "" << 118;
+    QTest::newRow("Raw from sRGB input") << "Raw" << "sRGB" << 7; // 0.18 sRGB-encoded is 0.0272 linear
+}
+
+void TestDisplayPipeline::ocioDisplayView()
+{
+    QFETCH(QString, view);
+    QFETCH(QString, input);
+    QFETCH(int, expected);
+    QTemporaryDir dir;
+    const QString config = writeTestOcioConfig(dir.path());
+    qputenv("OCIO", config.toLocal8Bit());
+    const Image image = onePixel(DType::Float32, 3, 0.18);
+    DisplaySettings settings = withLevels(3, 0.0, 1.0);
+    settings.viewTransform = ViewTransform::Ocio;
+    settings.ocioDisplay = QStringLiteral("sRGB");
+    settings.ocioView = view;
+    settings.inputColorspace = input;
+    DisplayPipeline pipeline;
+    const QRgb px = pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0);
+    QVERIFY2(pipeline.colourError().isEmpty(), qPrintable(pipeline.colourError()));
+    QCOMPARE(px, qRgb(expected, expected, expected));
+
+    // An unknown view falls back to the built-in sRGB transform and says why.
+    settings.ocioView = QStringLiteral("Nope");
+    QCOMPARE(pipeline.frame(image, all(image), 1.0, settings).image.pixel(0, 0), qRgb(118, 118, 118));
+    QVERIFY(pipeline.colourError().contains(QLatin1String("Nope")));
+    QVERIFY(pipeline.colourError().contains(QLatin1String("Standard, Raw")));
+    qunsetenv("OCIO");
 }
 
 QTEST_MAIN(TestDisplayPipeline)

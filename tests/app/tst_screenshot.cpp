@@ -3,6 +3,7 @@
 
 #include "livepixrun.h"
 
+#include <livepix/colormap.h>
 #include <livepix/image.h>
 #include <livepix/imageio.h>
 
@@ -18,6 +19,8 @@ private Q_SLOTS:
     void unknownOptionFails();
     void versionAndListPlugins();
     void filesLoadBeforeExecBlocksWhichRunInOrder();
+    void screenshotOfUint16ChessboardShowsSquares();
+    void screenshotWithLevelsAndColormap();
 
 private:
     LivepixRun run(const QStringList &args) { return runLivepix(m_binary, args, m_dir.path()); }
@@ -130,6 +133,57 @@ void TestScreenshot::filesLoadBeforeExecBlocksWhichRunInOrder()
     QVERIFY2(first >= 0 && then > first, qPrintable(r.out));
     QVERIFY(!QImage(out).isNull());
 #endif
+}
+
+void TestScreenshot::screenshotOfUint16ChessboardShowsSquares()
+{
+    // uint16 holding 0..255: opens with levels fitted to the data, not black.
+    const QString out = m_dir.filePath(QStringLiteral("chess.png"));
+    const LivepixRun r =
+        run({QStringLiteral("/usr/lib/python3/dist-packages/skimage/data/chessboard_GRAY_U16.tif"),
+             QStringLiteral("--screenshot"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage shot(out);
+    int black = 0, white = 0;
+    for (int y = 0; y < shot.height(); y += 5)
+        for (int x = 0; x < shot.width(); x += 5) {
+            const QRgb p = shot.pixel(x, y);
+            black += qGray(p) < 16;
+            white += qGray(p) > 239;
+        }
+    QVERIFY2(black > 500 && white > 500, qPrintable(QStringLiteral("%1 black, %2 white").arg(black).arg(white)));
+}
+
+void TestScreenshot::screenshotWithLevelsAndColormap()
+{
+    // Levels and colormap set from --exec show in the screenshot; the colour
+    // bar beside the canvas does not (the screenshot is the image view only).
+    Image ramp = Image::create(256, 64, 1, DType::Float32);
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 256; ++x)
+            ramp.at<float>(x, y, 0) = float(x);
+    const QString input = m_dir.filePath(QStringLiteral("ramp.tif"));
+    saveImage(ramp, input.toStdString());
+    const QString plain = m_dir.filePath(QStringLiteral("ramp-plain.png"));
+    QVERIFY(run({input, QStringLiteral("--screenshot"), plain}).exitCode == 0);
+    const QString out = m_dir.filePath(QStringLiteral("ramp-viridis.png"));
+    const LivepixRun r = run({input, QStringLiteral("--exec"),
+                              QStringLiteral("viewer.levels = (64, 192)\nviewer.colormap = 'viridis'"),
+                              QStringLiteral("--screenshot"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage shot(out);
+    // The legend takes room beside the canvas: the view (all a screenshot
+    // holds) is narrower by its width, at the same height.
+    QCOMPARE(shot.height(), QImage(plain).height());
+    QVERIFY(shot.width() < QImage(plain).width());
+    const Colormap *viridis = findColormap("viridis");
+    const auto colour = [viridis](int i) { return QColor(viridis->rgb[i][0], viridis->rgb[i][1], viridis->rgb[i][2]); };
+    const double scale = std::min(shot.width() / 256.0, shot.height() / 64.0);
+    const QPointF origin((shot.width() - 256 * scale) / 2.0, (shot.height() - 64 * scale) / 2.0);
+    const auto at = [&](double x) { return shot.pixelColor((origin + QPointF(x, 32) * scale).toPoint()); };
+    QCOMPARE(at(20.5), colour(0));    // below the black point
+    QCOMPARE(at(230.5), colour(255)); // above the white point
+    QCOMPARE(at(128.5), colour(int(std::lround(255.0 * (128 - 64) / 128.0))));
 }
 
 QTEST_MAIN(TestScreenshot)
