@@ -198,9 +198,10 @@ RecoveryEntry RecoveryStore::writeCheckpoint(const QString &id, const Image &sna
     entry.pid = QCoreApplication::applicationPid();
     entry.hash = hash;
 
-    // Another handle to the same pixels, with names that keep the channel
-    // order through EXR (see the class comment).
-    Image file = snapshot;
+    // Another image over the same pixels (a view has descriptive state of its
+    // own), with names that keep the channel order through EXR (see the class
+    // comment).
+    Image file = snapshot.view(0, 0, snapshot.width(), snapshot.height());
     std::vector<std::string> names;
     for (int c = 0; c < snapshot.channels(); ++c)
         names.push_back(QStringLiteral("c%1").arg(c, 4, 10, QLatin1Char('0')).toStdString());
@@ -209,7 +210,7 @@ RecoveryEntry RecoveryStore::writeCheckpoint(const QString &id, const Image &sna
         saveImage(file, nativePath(entry.imagePath), {{"compression", "zip"}});
     } catch (const ImageError &) {
         // Metadata the format cannot hold must not cost the pixels.
-        file.metadata() = Metadata();
+        file.setMetadata(Metadata());
         saveImage(file, nativePath(entry.imagePath), {{"compression", "zip"}});
     }
     if (const QString reason = writeSidecar(entry); !reason.isEmpty()) {

@@ -9,6 +9,7 @@
 #include <livepix/imageio.h>
 
 #include "display/displaydefaults.h"
+#include "openandwait.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/viewer.h"
@@ -79,7 +80,7 @@ void TestDisplayDefaults::init()
 Document *TestDisplayDefaults::open(const QString &path)
 {
     QString error;
-    Document *document = m_viewer->open(path, &error);
+    Document *document = livepix::gui::openAndWait(*m_viewer, path, &error);
     if (!document)
         qWarning("%s", qPrintable(error));
     return document;

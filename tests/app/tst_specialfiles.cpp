@@ -15,6 +15,7 @@
 #include "specialfiles.h"
 #include "watchdog.h"
 
+#include "openandwait.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
 #include "viewer/viewer.h"
@@ -66,7 +67,7 @@ void TestSpecialFiles::viewerOpenRefuses()
     QString error;
     {
         Watchdog watchdog(WatchdogSeconds, "Viewer::open(" + path.toStdString() + ")");
-        QVERIFY(!viewer.open(path, &error));
+        QVERIFY(!livepix::gui::openAndWait(viewer, path, &error));
     }
     QCOMPARE(error, path + QStringLiteral(": not a regular file: ") + kind);
     QVERIFY(viewer.documents().isEmpty());

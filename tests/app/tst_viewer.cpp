@@ -8,24 +8,10 @@
 #include "viewer/loadjob.h"
 #include "viewer/viewer.h"
 
+#include "openandwait.h"
+
 using namespace livepix;
 using namespace livepix::gui;
-
-namespace {
-
-/// Opens `path` and lets the event loop run until the job finished.
-Document *openAndWait(Viewer &viewer, const QString &path, QString *error = nullptr)
-{
-    LoadJob *job = viewer.openAsync(path);
-    QSignalSpy finished(job, &LoadJob::finished);
-    if (!finished.wait(20000))
-        return nullptr;
-    if (error)
-        *error = finished.first().at(1).toString();
-    return finished.first().first().value<Document *>();
-}
-
-} // namespace
 
 class TestViewer : public QObject {
     Q_OBJECT

@@ -8,6 +8,7 @@
 #include <livepix/imageio.h>
 
 #include "console/pythonruntime.h"
+#include "openandwait.h"
 #include "viewer/document.h"
 #include "viewer/mainwindow.h"
 #include "viewer/viewer.h"
@@ -105,7 +106,7 @@ void TestViewerImageState::consoleEditsAreSaved()
     QFETCH(DType, type);
     const QString path = m_dir.filePath(QStringLiteral("edited.") + extension);
     saveImage(Image::create(8, 6, 4, type), path.toStdString());
-    Document *document = m_viewer->open(path);
+    Document *document = livepix::gui::openAndWait(*m_viewer, path);
     QVERIFY(document);
 
     // Each line reads viewer.image anew: a new Python object every time.
@@ -125,7 +126,7 @@ void TestViewerImageState::secondHandleEditsAreSaved()
     // What viewerbinding hands to Python is a copy of the document's handle.
     const QString path = m_dir.filePath(QStringLiteral("handle.exr"));
     saveImage(Image::create(5, 4, 4, DType::Float16), path.toStdString());
-    Document *document = m_viewer->open(path);
+    Document *document = livepix::gui::openAndWait(*m_viewer, path);
     QVERIFY(document);
     Image handle = document->image();
     handle.setMetadataValue("Artist", "through a second handle");
@@ -142,7 +143,7 @@ void TestViewerImageState::viewsFromTheConsoleLeaveTheDocumentAlone()
     Image original = Image::create(8, 8, 3, DType::UInt8);
     original.setMetadataValue("Artist", "the file's");
     saveImage(original, path.toStdString());
-    Document *document = m_viewer->open(path);
+    Document *document = livepix::gui::openAndWait(*m_viewer, path);
     QVERIFY(document);
     run(QStringLiteral("crop = viewer.image.view(1, 1, 4, 4)\n"
                        "crop.metadata['Artist'] = 'the crop'\n"
