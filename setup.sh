@@ -23,13 +23,12 @@ PACKAGES=(
   qt6-base-dev libxkbcommon-dev libgl-dev
   libopenimageio-dev openimageio-tools
   pybind11-dev python3-dev python3-numpy python3-pil python3-pytest
-  python3-hypothesis       # property-based tests (tests/python/test_properties.py)
+  python3-hypothesis       # property-based tests (sizes, views, histogram, levels, metrics)
   nlohmann-json3-dev
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests
   imagemagick              # writes an interlaced PNG for the format tests
   libopencolorio-dev       # display/view transforms (app only)
-  python3-hypothesis       # property tests of histogram, levels and metrics against NumPy
 )
 BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)

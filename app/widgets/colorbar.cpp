@@ -13,6 +13,7 @@ namespace livepix::gui {
 namespace {
 constexpr int BarWidth = 16;
 constexpr int Margin = 6;
+constexpr int TickLength = 4;
 } // namespace
 
 ColorBar::ColorBar(QWidget *parent) : QWidget(parent)
@@ -58,7 +59,7 @@ QSize ColorBar::minimumSizeHint() const
     int text = 0;
     for (double t : {0.0, 0.5, 1.0})
         text = std::max(text, fm.horizontalAdvance(label(valueAt(t))));
-    return {Margin + BarWidth + Margin + std::max(text, fm.horizontalAdvance(QStringLiteral("-0.0000"))) + Margin,
+    return {Margin + BarWidth + TickLength + Margin + std::max(text, fm.horizontalAdvance(QStringLiteral("-0.0000"))) + Margin,
             3 * fm.height() + 2 * Margin};
 }
 
@@ -84,10 +85,11 @@ void ColorBar::paintEvent(QPaintEvent *)
     }
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawRect(bar.adjusted(0, 0, -1, -1));
-    const int textX = bar.right() + Margin;
+    // The tick, then a gap: a label right against its tick reads as a minus sign.
+    const int textX = bar.right() + TickLength + Margin;
     for (double t : {0.0, 0.5, 1.0}) {
         const int y = inside.bottom() - int(std::lround(t * span));
-        painter.drawLine(bar.right(), y, bar.right() + 3, y);
+        painter.drawLine(bar.right(), y, bar.right() + TickLength - 1, y);
         painter.drawText(QRect(textX, y - fm.height() / 2, width() - textX, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                          label(valueAt(t)));
     }
