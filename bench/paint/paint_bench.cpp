@@ -23,6 +23,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <cstdlib>
 #include <functional>
 #include <vector>
@@ -113,7 +115,21 @@ Image makeImage(DType type)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    const int runs = argc > 1 ? std::max(5, std::atoi(argv[1])) : 50;
+    // paint_bench [RUNS] [--json]: --json prints the medians as one JSON object, last.
+    int runs = 50;
+    bool json = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--json") == 0)
+            json = true;
+        else
+            runs = std::max(5, std::atoi(argv[i]));
+    }
+    std::string figures = "{\"bench\": \"paint\", \"runs\": " + std::to_string(runs);
+    const auto addFigure = [&figures](const std::string &key, double ms) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%.3f", ms);
+        figures += ", \"" + key + "\": " + value;
+    };
 
     Viewer viewer;
     Canvas canvas(&viewer);
@@ -183,6 +199,10 @@ int main(int argc, char **argv)
             std::printf("%-8s %-4s %8.2f %8.2f %8.2f %10.2f %12.2f  %d, %d\n", label,
                         zoom <= 0 ? "fit" : "1:1", floorMs, liveMs, cachedMs, liveMs / floorMs, cachedMs / floorMs,
                         c1 - c0, c2 - c1);
+            const std::string key = std::string(variant == 2 ? "f32_cmap" : label) + (zoom <= 0 ? "_fit" : "_1to1");
+            addFigure(key + "_floor_ms", floorMs);
+            addFigure(key + "_live_ms", liveMs);
+            addFigure(key + "_cached_ms", cachedMs);
             if (!DisplayPipeline::drawsDirectly(image)) {
                 // Of the live paint, how much is the 8-bit conversion itself.
                 DisplayPipeline pipeline;
@@ -196,5 +216,7 @@ int main(int argc, char **argv)
         viewer.close(viewer.current());
         floor.image = QImage();
     }
+    if (json)
+        std::printf("%s}\n", figures.c_str());
     return 0;
 }
