@@ -42,21 +42,12 @@
 using namespace livepix;
 using namespace livepix::gui;
 
+#include "benchsupport.h"
+
+using livepix::bench::median;
+using livepix::bench::timeMs;
+
 namespace {
-
-double median(std::vector<double> times)
-{
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
-
-double timeMs(const std::function<void()> &f)
-{
-    QElapsedTimer timer;
-    timer.start();
-    f();
-    return timer.nsecsElapsed() / 1e6;
-}
 
 Image makeImage(float shift)
 {
@@ -78,14 +69,7 @@ Image makeImage(float shift)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    int runs = 30;
-    bool json = false;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--json") == 0)
-            json = true;
-        else
-            runs = std::max(5, std::atoi(argv[i]));
-    }
+    const auto [runs, json] = bench::parseBenchArgs(argc, argv, 30);
 
     Viewer viewer;
     Canvas canvas(&viewer);

@@ -32,13 +32,12 @@
 
 using namespace livepix;
 
-namespace {
+#include "benchsupport.h"
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using livepix::bench::median;
+using livepix::bench::timeMs;
+
+namespace {
 
 double processCpuMs()
 {

@@ -31,6 +31,11 @@
 
 using namespace livepix::gui;
 
+#include "benchsupport.h"
+
+using livepix::bench::median;
+using livepix::bench::timeMs;
+
 namespace {
 
 qint64 nowNs()
@@ -38,15 +43,6 @@ qint64 nowNs()
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
-}
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0.0;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /// Records when each canvas paint starts (event filter) and ends (painted()).

@@ -36,6 +36,11 @@
 namespace fs = std::filesystem;
 using namespace livepix;
 
+#include "benchsupport.h"
+
+using livepix::bench::median;
+using livepix::bench::timeMs;
+
 namespace {
 
 // Smooth gradients plus a little noise: compresses like a photograph, not
@@ -67,13 +72,6 @@ double seconds(const std::function<void()> &work)
     const auto start = std::chrono::steady_clock::now();
     work();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 void oiioRead(const std::string &path)

@@ -40,6 +40,11 @@
 using namespace livepix;
 using namespace livepix::gui;
 
+#include "benchsupport.h"
+
+using livepix::bench::median;
+using livepix::bench::timeMs;
+
 namespace {
 
 /// The floor: nothing but drawImage.
@@ -61,20 +66,6 @@ protected:
         painter.drawImage(target, image, source);
     }
 };
-
-double median(std::vector<double> times)
-{
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
-
-double timeMs(const std::function<void()> &paint)
-{
-    QElapsedTimer timer;
-    timer.start();
-    paint();
-    return timer.nsecsElapsed() / 1e6;
-}
 
 double medianMs(int runs, const std::function<void()> &before, const std::function<void()> &paint)
 {
@@ -116,14 +107,7 @@ int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
     // paint_bench [RUNS] [--json]: --json prints the medians as one JSON object, last.
-    int runs = 50;
-    bool json = false;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--json") == 0)
-            json = true;
-        else
-            runs = std::max(5, std::atoi(argv[i]));
-    }
+    const auto [runs, json] = bench::parseBenchArgs(argc, argv, 50);
     std::string figures = "{\"bench\": \"paint\", \"runs\": " + std::to_string(runs);
     const auto addFigure = [&figures](const std::string &key, double ms) {
         char value[32];
