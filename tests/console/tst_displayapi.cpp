@@ -11,6 +11,7 @@
 #include <livepix/colormap.h>
 #include <livepix/image.h>
 
+#include "consolerun.h"
 #include "console/pythonruntime.h"
 #include "display/autolevelsfollower.h"
 #include "testocioconfig.h"
@@ -82,19 +83,10 @@ void TestDisplayApi::init()
 
 QString TestDisplayApi::run(const QString &code, bool mustSucceed)
 {
-    QString printed;
-    QMetaObject::Connection c = connect(m_runtime, &PythonRuntime::output, this,
-                                        [&](PythonRuntime::Stream stream, const QString &text) {
-                                            if (stream != PythonRuntime::Stream::Echo)
-                                                printed += text;
-                                        });
-    QString error;
-    const bool ok = m_runtime->runAndWait(code, false, &error);
-    QCoreApplication::processEvents();
-    disconnect(c);
+    const ConsoleRun r = runConsole(m_runtime, code);
     if (mustSucceed)
-        [&]() { QVERIFY2(ok, qPrintable(error + printed)); }();
-    return printed;
+        [&]() { QVERIFY2(r.ok, qPrintable(r.error + r.printed)); }();
+    return r.printed;
 }
 
 QRgb TestDisplayApi::canvasAt(double x, double y)

@@ -10,6 +10,7 @@
 #include <livepix/image.h>
 #include <livepix/pixelbuffer.h>
 
+#include "consolerun.h"
 #include "console/pythonruntime.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
@@ -86,21 +87,12 @@ void TestLiveView::init()
 
 QString TestLiveView::run(const QString &code, bool mustSucceed)
 {
-    QString printed;
-    QMetaObject::Connection c = connect(m_runtime, &PythonRuntime::output, this,
-                                        [&](PythonRuntime::Stream stream, const QString &text) {
-                                            if (stream != PythonRuntime::Stream::Echo)
-                                                printed += text;
-                                        });
-    QString error;
-    const bool ok = m_runtime->runAndWait(code, false, &error);
-    QCoreApplication::processEvents(); // output posted before the end
-    disconnect(c);
-    if (mustSucceed && !ok)
-        qWarning("%s", qPrintable(error));
+    const ConsoleRun r = runConsole(m_runtime, code);
+    if (mustSucceed && !r.ok)
+        qWarning("%s", qPrintable(r.error));
     if (mustSucceed)
-        [&]() { QVERIFY2(ok, qPrintable(error)); }();
-    return printed;
+        [&]() { QVERIFY2(r.ok, qPrintable(r.error)); }();
+    return r.printed;
 }
 
 QRgb TestLiveView::canvasCentre()
