@@ -231,10 +231,8 @@ bool DisplayPipeline::Plan::operator==(const Plan &o) const
 
 bool DisplayPipeline::Key::operator==(const Key &o) const
 {
-    return !buffer.expired() && !buffer.owner_before(o.buffer) && !o.buffer.owner_before(buffer) &&
-           offset == o.offset && width == o.width && height == o.height && channels == o.channels &&
-           dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && revision == o.revision &&
-           x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1 && step == o.step && plan == o.plan;
+    // A cache made for a buffer that is gone never matches, not even another null key.
+    return !image.buffer.expired() && image == o.image && x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1 && step == o.step && plan == o.plan;
 }
 
 DisplayPipeline::DisplayPipeline()
@@ -405,15 +403,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     }
 
     Key key;
-    key.buffer = image.buffer();
-    key.offset = image.offset();
-    key.width = image.width();
-    key.height = image.height();
-    key.channels = image.channels();
-    key.dtype = image.dtype();
-    key.xStride = image.xStride();
-    key.yStride = image.yStride();
-    key.revision = image.revision();
+    key.image = ImageKey(image);
     key.step = stepForScale(scale);
     // Align the converted region to the step grid so panning by less than a
     // block keeps the same samples (no shimmer) and the same cache.

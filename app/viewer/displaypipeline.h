@@ -16,6 +16,7 @@
 #include "viewer/displayframe.h"
 #include "viewer/displaylut.h"
 #include "viewer/displaysettings.h"
+#include "viewer/imagekey.h"
 
 namespace livepix {
 struct Colormap;
@@ -126,12 +127,7 @@ private:
         bool operator==(const Plan &o) const;
     };
     struct Key {
-        std::weak_ptr<PixelBuffer> buffer;
-        std::size_t offset = 0;
-        int width = 0, height = 0, channels = 0;
-        DType dtype = DType::UInt8;
-        std::ptrdiff_t xStride = 0, yStride = 0;
-        std::uint64_t revision = 0;
+        ImageKey image; // buffer identity, layout and revision
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0, step = 1;
         Plan plan;
         bool operator==(const Key &o) const;
