@@ -9,6 +9,8 @@
 
 namespace livepix {
 
+class WriteTracker;
+
 /// One 64-byte aligned, zero-filled allocation of pixel memory, always held
 /// through a std::shared_ptr (allocate() is the only way to make one). Images, crops, channel subsets, NumPy arrays, QImages and
 /// plugin views all keep a shared_ptr to it, so the memory lives until the last
@@ -30,9 +32,10 @@ public:
 
     /// Allocates `bytes` zero-filled bytes. Throws std::bad_alloc on failure,
     /// std::invalid_argument (naming the size) for more than PTRDIFF_MAX bytes.
-    /// Large buffers come straight from the kernel (anonymous mmap): already
-    /// zero, and pages are only committed when first written, so a loader
-    /// that fills the buffer pays for the memory once.
+    /// Buffers come straight from the kernel (anonymous mmap, whole pages):
+    /// already zero, pages are only committed when first written (a loader
+    /// that fills the buffer pays for the memory once), and no other data
+    /// shares their pages, so a WriteTracker may write-protect them.
     static std::shared_ptr<PixelBuffer> allocate(std::size_t bytes);
 
     ~PixelBuffer();
@@ -42,6 +45,15 @@ public:
     std::uint8_t *data() { return m_data; }
     const std::uint8_t *data() const { return m_data; }
     std::size_t size() const { return m_size; }
+    /// Bytes actually mapped: size() rounded up to whole pages.
+    std::size_t capacity() const { return m_mappedBytes; }
+
+    /// Starts tracking every write into this buffer (see WriteTracker) and
+    /// returns the tracker; later calls return the same one. It lives as
+    /// long as the buffer. Any thread.
+    WriteTracker &enableWriteTracking();
+    /// The tracker, or nullptr while writes are not tracked. Any thread.
+    WriteTracker *writeTracker() const { return m_tracker.load(std::memory_order_acquire); }
 
     std::uint64_t revision() const { return m_revision.load(std::memory_order_acquire); }
     /// Declares that the bytes may have changed; bumps revision().
@@ -56,8 +68,9 @@ private:
 
     std::uint8_t *m_data;
     std::size_t m_size;
-    std::size_t m_mappedBytes; // non-zero: the block came from mmap and is that long
+    std::size_t m_mappedBytes; // the mapping's length, whole pages
     std::atomic<std::uint64_t> m_revision{0};
+    std::atomic<WriteTracker *> m_tracker{nullptr}; // owned; deleted before the pages are unmapped
 };
 
 using PixelBufferPtr = std::shared_ptr<PixelBuffer>;

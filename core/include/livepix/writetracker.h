@@ -1,0 +1,115 @@
+#pragma once
+// WriteTracker: sees every write into one pixel buffer, whoever makes it.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "livepix/export.h"
+
+namespace livepix {
+
+class PixelBuffer;
+class WriteTracker;
+
+namespace detail {
+class ShadowMap;
+}
+
+/// The bytes one unit of work changed, as they were before it (or, after
+/// WriteTracker::swap(), as they were after it): page-sized runs kept in a
+/// sparse private mapping laid out like the buffer, so a step holds memory
+/// for the pages that changed and nothing else.
+///
+/// Threading: a plain value; one thread at a time.
+class LIVEPIX_API WriteStep {
+public:
+    struct Run {
+        std::size_t offset = 0; ///< from the buffer's first byte
+        std::size_t length = 0;
+    };
+
+    WriteStep();
+    ~WriteStep();
+    WriteStep(WriteStep &&) noexcept;
+    WriteStep &operator=(WriteStep &&) noexcept;
+
+    /// True when the unit changed no byte (rewriting equal values included)
+    /// and was tracked all along.
+    bool empty() const { return m_runs.empty() && m_notUndoable.empty(); }
+    /// Memory the step holds: the changed pages.
+    std::size_t bytes() const { return m_bytes; }
+    const std::vector<Run> &runs() const { return m_runs; }
+    /// Non-empty when the step cannot be undone (and why).
+    const std::string &notUndoableReason() const { return m_notUndoable; }
+
+private:
+    friend class WriteTracker;
+    std::shared_ptr<detail::ShadowMap> m_shadow;
+    std::vector<Run> m_runs;
+    std::size_t m_bytes = 0;
+    std::string m_notUndoable;
+    const WriteTracker *m_tracker = nullptr;
+};
+
+/// Tracks writes into one PixelBuffer by copy-on-first-write: the buffer is
+/// write-protected in chunks of at most 2 MiB (aligned to 2 MiB addresses, so
+/// huge pages stay whole and few mappings are split); the first write into a
+/// chunk faults, the SIGSEGV handler copies the chunk into a shadow mapping,
+/// makes the chunk writable and lets the write go on. takeChanges() compares
+/// the dirty chunks with their shadow page by page and keeps only the pages
+/// that differ. The writer can be anything in this process: NumPy on any
+/// thread, C++ plugins on pool threads, OpenImageIO, ctypes.
+///
+/// What it cannot see: system calls writing into protected memory get EFAULT
+/// instead of a fault (`f.readinto(row)` raises OSError "Bad address"); the
+/// write fails cleanly and nothing is corrupted. Write into an unprotected
+/// copy and assign, or call unprotectAll() first (then the unit is not
+/// undoable; takeChanges() says so).
+///
+/// Every first write into a chunk also bumps the buffer's revision, so views
+/// of writers nobody announces go stale for at most one rearm() period.
+///
+/// Threading: every member is safe from any thread. The fault path is
+/// lock-free; takeChanges(), rearm(), swap() and unprotectAll() briefly hold
+/// writers back (they spin in the handler) while they change protections.
+class LIVEPIX_API WriteTracker {
+public:
+    static constexpr std::size_t ChunkBytes = std::size_t(2) << 20;
+
+    /// Starts tracking `buffer` (which must come from PixelBuffer::allocate:
+    /// page aligned, whole pages of its own). Protects all of it.
+    explicit WriteTracker(PixelBuffer &buffer);
+    ~WriteTracker(); ///< unprotects the buffer
+    WriteTracker(const WriteTracker &) = delete;
+    WriteTracker &operator=(const WriteTracker &) = delete;
+
+    /// Ends the open unit: the pages changed since the last call, with their
+    /// earlier bytes. Re-protects what was written.
+    WriteStep takeChanges();
+    /// True when some chunk was written since the last takeChanges().
+    bool hasOpenWrites() const;
+    /// Number of write faults handled so far; a change means new writes.
+    std::uint64_t writeCount() const;
+    /// Write-protects the chunks written since the last rearm() again
+    /// (keeping their shadows), so that further writes into them are seen
+    /// (writeCount(), revision) without ending the unit.
+    void rearm();
+    /// Exchanges the step's bytes with the buffer's: applied to a step from
+    /// takeChanges() it undoes the unit; applied again, redoes it. Works while
+    /// a unit is open: the open unit does not count the swapped bytes as its
+    /// own change. Throws std::logic_error for a step of another tracker.
+    void swap(WriteStep &step);
+    /// Lifts the protection (for system calls that write into the buffer);
+    /// the open unit becomes not undoable. The next takeChanges() protects again.
+    void unprotectAll(const std::string &reason);
+
+    std::size_t chunkCount() const;
+
+private:
+    class Core;
+    std::unique_ptr<Core> m_core;
+};
+
+} // namespace livepix

@@ -1,0 +1,305 @@
+#include "livepix/writetracker.h"
+
+#include "livepix/pixelbuffer.h"
+#include "shadowmap.h"
+#include "writefault.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace livepix {
+
+namespace {
+
+// A chunk's life: Clean (protected, shadow unused) -> first write: Busy while
+// the handler copies it -> Dirty (writable, shadow holds the bytes from
+// before the unit). rearm(): Dirty -> Armed (protected again, shadow kept);
+// the next write: Armed -> Busy -> Dirty without copying.
+enum ChunkState : std::uint8_t { Clean, Busy, Dirty, Armed };
+
+std::size_t pageBytes()
+{
+    static const std::size_t bytes = std::size_t(::sysconf(_SC_PAGESIZE));
+    return bytes;
+}
+
+} // namespace
+
+WriteStep::WriteStep() = default;
+WriteStep::~WriteStep() = default;
+WriteStep::WriteStep(WriteStep &&) noexcept = default;
+WriteStep &WriteStep::operator=(WriteStep &&) noexcept = default;
+
+class WriteTracker::Core final : public detail::WriteFaultTarget {
+public:
+    Core(PixelBuffer &buffer);
+    ~Core();
+
+    bool onWriteFault(std::uintptr_t address) noexcept override;
+
+    // Holds fault handlers back (they spin) while protections change.
+    class Exclusive {
+    public:
+        explicit Exclusive(Core &core) : m_core(core), m_lock(core.m_exclusiveMutex)
+        {
+            m_core.m_locked.store(true, std::memory_order_seq_cst);
+            while (m_core.m_active.load(std::memory_order_seq_cst) != 0)
+                sched_yield();
+        }
+        ~Exclusive() { m_core.m_locked.store(false, std::memory_order_seq_cst); }
+
+    private:
+        Core &m_core;
+        std::lock_guard<std::mutex> m_lock;
+    };
+
+    std::uint8_t *chunkBegin(std::size_t i) const { return std::max(m_data, m_span + i * ChunkBytes); }
+    std::uint8_t *chunkEnd(std::size_t i) const { return std::min(m_data + m_mapped, m_span + (i + 1) * ChunkBytes); }
+    void protect(std::size_t i, int protection) const;
+    void collectChanges(std::size_t i, WriteStep &step) const;
+    void swapChunkPart(std::size_t i, std::size_t offset, std::size_t length, std::uint8_t *stored);
+
+    PixelBuffer &m_buffer;
+    std::uint8_t *m_data;
+    std::size_t m_mapped;
+    std::uint8_t *m_span; // m_data rounded down to a chunk boundary
+    std::size_t m_chunkCount;
+    std::unique_ptr<std::atomic<std::uint8_t>[]> m_states;
+    std::shared_ptr<detail::ShadowMap> m_shadow; // changed under Exclusive only
+    std::atomic<std::uint8_t *> m_shadowData;    // what the handler copies into
+    std::atomic<int> m_active{0};
+    std::atomic<bool> m_locked{false};
+    std::atomic<std::uint64_t> m_writeCount{0};
+    std::mutex m_exclusiveMutex;
+    std::string m_unprotectedReason; // under Exclusive; non-empty: nothing is protected
+    int m_slot = -1;
+};
+
+WriteTracker::Core::Core(PixelBuffer &buffer)
+    : m_buffer(buffer), m_data(buffer.data()), m_mapped(buffer.capacity())
+{
+    const auto address = reinterpret_cast<std::uintptr_t>(m_data);
+    if (address % pageBytes() != 0 || m_mapped % pageBytes() != 0)
+        throw std::invalid_argument("write tracking needs a page-aligned buffer of whole pages");
+    m_span = m_data - address % ChunkBytes;
+    m_chunkCount = (m_data + m_mapped - m_span + ChunkBytes - 1) / ChunkBytes;
+    m_states.reset(new std::atomic<std::uint8_t>[m_chunkCount]);
+    for (std::size_t i = 0; i < m_chunkCount; ++i)
+        m_states[i].store(Clean);
+    m_shadow = std::make_shared<detail::ShadowMap>(m_mapped);
+    m_shadowData.store(m_shadow->data());
+    m_slot = detail::registerWriteFaultRange(address, address + m_mapped, this);
+    if (::mprotect(m_data, m_mapped, PROT_READ) != 0) {
+        detail::unregisterWriteFaultRange(m_slot);
+        throw std::runtime_error("write tracking: cannot protect the pixel buffer");
+    }
+}
+
+WriteTracker::Core::~Core()
+{
+    detail::unregisterWriteFaultRange(m_slot);
+    ::mprotect(m_data, m_mapped, PROT_READ | PROT_WRITE);
+}
+
+// Runs in the SIGSEGV handler: atomics, memcpy, mprotect, sched_yield only.
+bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
+{
+    m_active.fetch_add(1, std::memory_order_seq_cst);
+    while (m_locked.load(std::memory_order_seq_cst)) {
+        m_active.fetch_sub(1, std::memory_order_seq_cst);
+        while (m_locked.load(std::memory_order_seq_cst))
+            sched_yield();
+        m_active.fetch_add(1, std::memory_order_seq_cst);
+    }
+    const std::size_t i = (address - reinterpret_cast<std::uintptr_t>(m_span)) / ChunkBytes;
+    std::atomic<std::uint8_t> &state = m_states[i];
+    bool retry = true;
+    for (;;) {
+        std::uint8_t seen = state.load(std::memory_order_acquire);
+        if (seen == Dirty)
+            break; // another thread opened it meanwhile
+        if (seen == Busy) {
+            sched_yield();
+            continue;
+        }
+        if (!state.compare_exchange_weak(seen, Busy, std::memory_order_acq_rel))
+            continue;
+        std::uint8_t *begin = chunkBegin(i);
+        const std::size_t length = std::size_t(chunkEnd(i) - begin);
+        if (seen == Clean)
+            std::memcpy(m_shadowData.load(std::memory_order_acquire) + (begin - m_data), begin, length);
+        if (::mprotect(begin, length, PROT_READ | PROT_WRITE) != 0) {
+            state.store(seen, std::memory_order_release);
+            retry = false; // let the chained handler report the crash
+            break;
+        }
+        state.store(Dirty, std::memory_order_release);
+        m_writeCount.fetch_add(1, std::memory_order_acq_rel);
+        m_buffer.markChanged();
+        break;
+    }
+    m_active.fetch_sub(1, std::memory_order_seq_cst);
+    return retry;
+}
+
+void WriteTracker::Core::protect(std::size_t i, int protection) const
+{
+    if (::mprotect(chunkBegin(i), std::size_t(chunkEnd(i) - chunkBegin(i)), protection) != 0)
+        throw std::runtime_error("write tracking: mprotect failed (too many mappings? see vm.max_map_count)");
+}
+
+// Compares chunk i with its shadow a page at a time: changed pages become
+// runs of the step, unchanged ones go back to the kernel.
+void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step) const
+{
+    const std::size_t page = pageBytes();
+    detail::ShadowMap &shadow = *m_shadow;
+    const std::size_t first = std::size_t(chunkBegin(i) - m_data);
+    const std::size_t last = std::size_t(chunkEnd(i) - m_data);
+    std::size_t unchangedFrom = first;
+    for (std::size_t offset = first; offset < last; offset += page) {
+        if (std::memcmp(m_data + offset, shadow.data() + offset, page) == 0)
+            continue;
+        shadow.release(unchangedFrom, offset - unchangedFrom);
+        unchangedFrom = offset + page;
+        if (!step.m_runs.empty() && step.m_runs.back().offset + step.m_runs.back().length == offset)
+            step.m_runs.back().length += page;
+        else
+            step.m_runs.push_back({offset, page});
+        step.m_bytes += page;
+    }
+    shadow.release(unchangedFrom, last - unchangedFrom);
+}
+
+// Swaps part of chunk i with `stored` while the chunk is open for writing
+// with a fresh baseline, so that writes racing with the swap are still seen
+// and the swap itself does not count as a change of the open unit.
+void WriteTracker::Core::swapChunkPart(std::size_t i, std::size_t offset, std::size_t length, std::uint8_t *stored)
+{
+    std::uint8_t *shadow = m_shadow->data();
+    const std::uint8_t state = m_states[i].load();
+    if (m_unprotectedReason.empty() && state != Dirty) {
+        if (state == Clean)
+            std::memcpy(shadow + (chunkBegin(i) - m_data), chunkBegin(i), std::size_t(chunkEnd(i) - chunkBegin(i)));
+        protect(i, PROT_READ | PROT_WRITE);
+        m_states[i].store(Dirty);
+    }
+    std::swap_ranges(m_data + offset, m_data + offset + length, stored + offset);
+    std::memcpy(shadow + offset, m_data + offset, length);
+}
+
+WriteTracker::WriteTracker(PixelBuffer &buffer) : m_core(std::make_unique<Core>(buffer)) {}
+
+WriteTracker::~WriteTracker() = default;
+
+std::uint64_t WriteTracker::writeCount() const
+{
+    return m_core->m_writeCount.load(std::memory_order_acquire);
+}
+
+std::size_t WriteTracker::chunkCount() const
+{
+    return m_core->m_chunkCount;
+}
+
+bool WriteTracker::hasOpenWrites() const
+{
+    for (std::size_t i = 0; i < m_core->m_chunkCount; ++i)
+        if (m_core->m_states[i].load(std::memory_order_acquire) != Clean)
+            return true;
+    return false;
+}
+
+WriteStep WriteTracker::takeChanges()
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core);
+    WriteStep step;
+    step.m_tracker = this;
+    if (!core.m_unprotectedReason.empty()) {
+        // Writes went unseen: there is no baseline to compare with.
+        step.m_notUndoable = std::move(core.m_unprotectedReason);
+        core.m_unprotectedReason.clear();
+        core.m_shadow->release(0, core.m_mapped);
+        if (::mprotect(core.m_data, core.m_mapped, PROT_READ) != 0)
+            throw std::runtime_error("write tracking: cannot protect the pixel buffer");
+        for (std::size_t i = 0; i < core.m_chunkCount; ++i)
+            core.m_states[i].store(Clean);
+        return step;
+    }
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
+        const std::uint8_t state = core.m_states[i].load();
+        if (state == Clean)
+            continue;
+        if (state == Dirty)
+            core.protect(i, PROT_READ);
+        core.collectChanges(i, step);
+        core.m_states[i].store(Clean);
+    }
+    if (!step.m_runs.empty()) {
+        // The changed pages stay where they are; the step takes the mapping.
+        step.m_shadow = std::move(core.m_shadow);
+        core.m_shadow = std::make_shared<detail::ShadowMap>(core.m_mapped);
+        core.m_shadowData.store(core.m_shadow->data(), std::memory_order_release);
+    }
+    return step;
+}
+
+void WriteTracker::rearm()
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core);
+    if (!core.m_unprotectedReason.empty())
+        return;
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
+        if (core.m_states[i].load() != Dirty)
+            continue;
+        core.protect(i, PROT_READ);
+        core.m_states[i].store(Armed);
+    }
+}
+
+void WriteTracker::swap(WriteStep &step)
+{
+    if (step.m_tracker != this)
+        throw std::logic_error("write tracking: the step belongs to another buffer");
+    if (!step.m_shadow)
+        return;
+    Core &core = *m_core;
+    {
+        Core::Exclusive exclusive(core);
+        const auto span = reinterpret_cast<std::uintptr_t>(core.m_span);
+        const auto data = reinterpret_cast<std::uintptr_t>(core.m_data);
+        for (const WriteStep::Run &run : step.m_runs) {
+            std::size_t offset = run.offset;
+            const std::size_t end = run.offset + run.length;
+            while (offset < end) {
+                const std::size_t i = (data + offset - span) / ChunkBytes;
+                const std::size_t part = std::min(end, std::size_t(core.chunkEnd(i) - core.m_data)) - offset;
+                core.swapChunkPart(i, offset, part, step.m_shadow->data());
+                offset += part;
+            }
+        }
+    }
+    core.m_buffer.markChanged();
+}
+
+void WriteTracker::unprotectAll(const std::string &reason)
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core);
+    if (::mprotect(core.m_data, core.m_mapped, PROT_READ | PROT_WRITE) != 0)
+        throw std::runtime_error("write tracking: cannot unprotect the pixel buffer");
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i)
+        core.m_states[i].store(Dirty);
+    core.m_unprotectedReason = reason.empty() ? std::string("the buffer was unprotected") : reason;
+}
+
+} // namespace livepix

@@ -1,0 +1,278 @@
+// WriteTracker: every write into a tracked buffer is seen, whoever makes it,
+// and a step restores the exact bytes; memory follows the change.
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
+
+#include <QtTest>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using livepix::PixelBuffer;
+using livepix::WriteStep;
+using livepix::WriteTracker;
+
+namespace {
+
+std::vector<std::uint8_t> bytesOf(const PixelBuffer &buffer)
+{
+    return std::vector<std::uint8_t>(buffer.data(), buffer.data() + buffer.size());
+}
+
+// Fills the buffer with a pattern before tracking starts.
+std::shared_ptr<PixelBuffer> patterned(std::size_t bytes, unsigned seed = 1)
+{
+    auto buffer = PixelBuffer::allocate(bytes);
+    std::mt19937 random(seed);
+    for (std::size_t i = 0; i < bytes; ++i)
+        buffer->data()[i] = std::uint8_t(random());
+    return buffer;
+}
+
+const std::size_t Page = std::size_t(::sysconf(_SC_PAGESIZE));
+
+} // namespace
+
+class TestWriteTracker : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void untouchedBufferGivesAnEmptyStep()
+    {
+        auto buffer = patterned(5 << 20);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        QCOMPARE(&buffer->enableWriteTracking(), &tracker);
+        QCOMPARE(buffer->writeTracker(), &tracker);
+        QVERIFY(!tracker.hasOpenWrites());
+        WriteStep step = tracker.takeChanges();
+        QVERIFY(step.empty());
+        QCOMPARE(step.bytes(), std::size_t(0));
+    }
+
+    void oneByteIsOnePageAndSwapsBothWays()
+    {
+        auto buffer = patterned(5 << 20);
+        const auto before = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        const auto revision = buffer->revision();
+        buffer->data()[3 << 20] ^= 0xff; // faults, is copied, goes on
+        QVERIFY(buffer->revision() > revision);
+        QCOMPARE(tracker.writeCount(), std::uint64_t(1));
+        QVERIFY(tracker.hasOpenWrites());
+        auto after = bytesOf(*buffer);
+        QVERIFY(after != before);
+
+        WriteStep step = tracker.takeChanges();
+        QVERIFY(!step.empty());
+        QCOMPARE(step.bytes(), Page);
+        QCOMPARE(int(step.runs().size()), 1);
+        QCOMPARE(step.runs()[0].offset, (std::size_t(3) << 20) / Page * Page);
+        QVERIFY(!tracker.hasOpenWrites());
+
+        tracker.swap(step); // undo
+        QVERIFY(bytesOf(*buffer) == before);
+        tracker.swap(step); // redo
+        QVERIFY(bytesOf(*buffer) == after);
+        // Undo and redo are not writes of a unit.
+        QVERIFY(tracker.takeChanges().empty());
+    }
+
+    void rewritingEqualValuesIsNoChange()
+    {
+        auto buffer = patterned(3 << 20);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        volatile std::uint8_t *bytes = buffer->data(); // the compiler must not drop x = x
+        for (std::size_t i = 0; i < buffer->size(); i += 4096)
+            bytes[i] = bytes[i];
+        QVERIFY(tracker.hasOpenWrites());
+        QVERIFY(tracker.writeCount() >= 2);
+        QVERIFY(tracker.takeChanges().empty());
+    }
+
+    void memoryFollowsTheChange()
+    {
+        // 64 MiB "image" of 8192-byte rows: one rewritten row holds about
+        // one row of memory, not a chunk and not the image.
+        const std::size_t row = 8192 * 4 + 64;
+        auto buffer = patterned(64 << 20);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::memset(buffer->data() + 1000 * row, 0, row);
+        WriteStep step = tracker.takeChanges();
+        QVERIFY2(step.bytes() >= row && step.bytes() <= row + 2 * Page, qPrintable(QString::number(step.bytes())));
+    }
+
+    void writesFromManyThreadsAreUndoneExactly()
+    {
+        auto buffer = patterned(17 << 20, 7);
+        const auto before = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t) {
+            threads.emplace_back([&, t] {
+                std::mt19937 random(t);
+                for (int n = 0; n < 20000; ++n)
+                    buffer->data()[random() % buffer->size()] = std::uint8_t(random());
+            });
+        }
+        for (auto &thread : threads)
+            thread.join();
+        WriteStep step = tracker.takeChanges();
+        QVERIFY(!step.empty());
+        tracker.swap(step);
+        QVERIFY(bytesOf(*buffer) == before);
+    }
+
+    // A writer never stops while units are closed and re-armed under it;
+    // undoing every step newest first must give back the first bytes.
+    void unitsClosedUnderARunningWriterUndoExactly()
+    {
+        auto buffer = patterned(9 << 20, 3);
+        const auto before = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::atomic<bool> stop{false};
+        std::thread writer([&] {
+            std::mt19937 random(42);
+            while (!stop.load())
+                buffer->data()[random() % buffer->size()] = std::uint8_t(random());
+        });
+        std::vector<WriteStep> steps;
+        for (int n = 0; n < 200; ++n) {
+            if (n % 3 == 0)
+                tracker.rearm();
+            else
+                steps.push_back(tracker.takeChanges());
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        stop = true;
+        writer.join();
+        steps.push_back(tracker.takeChanges());
+        for (auto it = steps.rbegin(); it != steps.rend(); ++it)
+            tracker.swap(*it);
+        QVERIFY(bytesOf(*buffer) == before);
+    }
+
+    void undoWhileAUnitIsOpenKeepsTheUnitsOwnWrites()
+    {
+        auto buffer = patterned(4 << 20);
+        const auto original = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        buffer->data()[10] = buffer->data()[10] + 1;
+        WriteStep first = tracker.takeChanges();
+        buffer->data()[3 << 20] = buffer->data()[3 << 20] + 1; // the open unit
+        const std::uint8_t secondValue = buffer->data()[3 << 20];
+        tracker.swap(first);
+        QCOMPARE(buffer->data()[10], original[10]);
+        QCOMPARE(buffer->data()[3 << 20], secondValue);
+        WriteStep second = tracker.takeChanges();
+        QCOMPARE(int(second.runs().size()), 1);
+        QCOMPARE(second.runs()[0].offset, (std::size_t(3) << 20) / Page * Page);
+        tracker.swap(second);
+        QVERIFY(bytesOf(*buffer) == original);
+    }
+
+    void rearmSeesFurtherWritesIntoAnOpenChunk()
+    {
+        auto buffer = patterned(1 << 20);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        buffer->data()[0] = 1;
+        buffer->data()[1] = 2; // same chunk, already open: not seen
+        QCOMPARE(tracker.writeCount(), std::uint64_t(1));
+        const auto revision = buffer->revision();
+        tracker.rearm();
+        buffer->data()[2] = 3;
+        QCOMPARE(tracker.writeCount(), std::uint64_t(2));
+        QVERIFY(buffer->revision() > revision);
+    }
+
+    void systemCallsFailCleanlyUnlessUnprotected()
+    {
+        auto buffer = patterned(2 << 20);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        const auto before = bytesOf(*buffer);
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        const char message[] = "kernel writes";
+        QCOMPARE(::write(fds[1], message, sizeof message), ssize_t(sizeof message));
+        errno = 0;
+        QCOMPARE(::read(fds[0], buffer->data() + 100, sizeof message), ssize_t(-1));
+        QCOMPARE(errno, EFAULT);
+        QVERIFY(bytesOf(*buffer) == before);
+
+        tracker.unprotectAll("read() into the buffer");
+        QCOMPARE(::read(fds[0], buffer->data() + 100, sizeof message), ssize_t(sizeof message));
+        QCOMPARE(std::memcmp(buffer->data() + 100, message, sizeof message), 0);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        WriteStep step = tracker.takeChanges();
+        QVERIFY(!step.empty());
+        QCOMPARE(QString::fromStdString(step.notUndoableReason()), QString("read() into the buffer"));
+        QCOMPARE(step.bytes(), std::size_t(0));
+        // Protected again: the next write is seen.
+        buffer->data()[5] ^= 1;
+        QVERIFY(!tracker.takeChanges().empty());
+    }
+
+    void stepOfAnotherBufferIsRefused()
+    {
+        auto a = patterned(1 << 20);
+        auto b = patterned(1 << 20);
+        a->enableWriteTracking();
+        a->data()[0] ^= 1;
+        WriteStep step = a->writeTracker()->takeChanges();
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, b->enableWriteTracking().swap(step));
+    }
+
+    void stepsOutliveTheirBuffer()
+    {
+        const auto live = PixelBuffer::liveCount();
+        WriteStep step;
+        {
+            auto buffer = patterned(3 << 20);
+            buffer->enableWriteTracking();
+            std::memset(buffer->data(), 0, 3 << 20);
+            step = buffer->writeTracker()->takeChanges();
+        }
+        QCOMPARE(PixelBuffer::liveCount(), live);
+        QVERIFY(step.bytes() > 0);
+        // The buffer's pages are unmapped; writing there again is an
+        // ordinary crash, not ours to handle (see foreignFaultsStillCrash).
+    }
+
+    // Faults that are not ours still reach whoever handled SIGSEGV before
+    // us, also when that handler was installed after ours (as Python's
+    // faulthandler is): starting to track again puts ours back on top.
+    void foreignFaultsReachThePreviousHandler()
+    {
+        void *guard = ::mmap(nullptr, Page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        QVERIFY(guard != MAP_FAILED);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            struct sigaction previous {};
+            previous.sa_handler = [](int) { ::_exit(42); };
+            sigemptyset(&previous.sa_mask);
+            ::sigaction(SIGSEGV, &previous, nullptr);
+            auto buffer = PixelBuffer::allocate(1 << 20);
+            buffer->enableWriteTracking();
+            buffer->data()[0] = 1; // ours: goes on
+            if (buffer->writeTracker()->writeCount() != 1)
+                ::_exit(3);
+            static_cast<volatile std::uint8_t *>(guard)[0] = 1; // not ours
+            ::_exit(0);
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 42, qPrintable(QString("status %1").arg(status)));
+        ::munmap(guard, Page);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestWriteTracker)
+#include "tst_writetracker.moc"
