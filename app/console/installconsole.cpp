@@ -106,14 +106,14 @@ PythonRuntime *installConsole(Application &app)
         });
     }
 
-    if (!cl.exec.isEmpty() || !cl.script.isEmpty()) {
-        // The --exec blocks, then the script: each is posted when the one
-        // before it completed (jobCompleted), and the first failure stops.
+    if (!cl.code.isEmpty()) {
+        // The --exec blocks and scripts in the order given: each is posted
+        // when the one before it completed (jobCompleted), each is its own
+        // unit of work (undo step), and the first failure stops.
         QList<Block> blocks;
-        for (const QString &code : cl.exec)
-            blocks.append({code, false, QStringLiteral("--exec")});
-        if (!cl.script.isEmpty())
-            blocks.append({cl.script, true, QStringLiteral("--script %1").arg(cl.script)});
+        for (const CommandLine::CodeStep &step : cl.code)
+            blocks.append({step.text, step.isFile,
+                           step.isFile ? QStringLiteral("--script %1").arg(step.text) : QStringLiteral("--exec")});
         app.addStartupHook([runtime, blocks, batch](Application::StartupHookDone done) {
             runBlocks(runtime, blocks, 0, batch, std::move(done));
         });

@@ -2,6 +2,9 @@
 // here: the GUI thread never touches the interpreter.
 #include "console/pythonruntime.h"
 
+#include "viewer/viewer.h"
+#include "viewer/workunits.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -123,7 +126,8 @@ void PythonRuntime::start()
         true);
 }
 
-quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker *)> job, bool counts)
+quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker *)> job, bool counts,
+                            const QString &unitLabel)
 {
     if (!m_started)
         start();
@@ -135,14 +139,21 @@ quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker 
         setBusy(true);
     }
     PythonWorker *worker = m_worker;
+    // Each request is one unit of work (one undo step per changed image),
+    // begun and ended on the worker so the next request's writes never mix in.
+    QPointer<WorkUnits> units = m_viewer && counts ? m_viewer->workUnits() : nullptr;
     QMetaObject::invokeMethod(
         worker,
-        [this, worker, job = std::move(job), counts, id]() {
+        [this, worker, job = std::move(job), counts, id, units, unitLabel]() {
             std::pair<bool, QString> result{false, QStringLiteral("livepix is closing")};
             if (!m_closing && !m_stopping) {
+                if (units)
+                    units->begin(unitLabel);
                 m_running = true;
                 result = job(worker);
                 m_running = false;
+                if (units)
+                    units->end();
             }
             if (counts)
                 QMetaObject::invokeMethod(
@@ -187,7 +198,7 @@ void PythonRuntime::submit(const QString &source)
                 QMetaObject::invokeMethod(this, &PythonRuntime::inputIncomplete, Qt::QueuedConnection);
             return std::make_pair(ok, error);
         },
-        true);
+        true, WorkUnits::labelForCode(source));
 }
 
 quint64 PythonRuntime::runSource(const QString &source, const QString &label)
@@ -198,7 +209,7 @@ quint64 PythonRuntime::runSource(const QString &source, const QString &label)
             bool ok = worker->runSource(source, label, &error);
             return std::make_pair(ok, error);
         },
-        true);
+        true, WorkUnits::labelForCode(source));
 }
 
 quint64 PythonRuntime::runFile(const QString &path)
@@ -209,7 +220,7 @@ quint64 PythonRuntime::runFile(const QString &path)
             bool ok = worker->runFile(path, &error);
             return std::make_pair(ok, error);
         },
-        true);
+        true, tr("Script %1").arg(QFileInfo(path).fileName()));
 }
 
 bool PythonRuntime::runAndWait(const QString &sourceOrPath, bool isFile, QString *error)

@@ -164,7 +164,7 @@ private:
         QString text;
     };
     using Job = std::function<std::pair<bool, QString>(PythonWorker *)>;
-    quint64 post(Job job, bool counts);
+    quint64 post(Job job, bool counts, const QString &unitLabel = QString());
     void jobFinished(quint64 id, bool ok, const QString &error);
     void setInterruptible(bool on, Qt::HANDLE workerThread, int signal);
     void drainOutput();

@@ -39,6 +39,7 @@
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
 #include "viewer/viewer.h"
+#include "viewer/workunits.h"
 
 namespace py = pybind11;
 
@@ -597,6 +598,42 @@ py::dict metricsOfComparison(const ViewerProxy &)
 
 } // namespace
 
+/// viewer.undo() / viewer.redo(): the code's own unit is closed first (its
+/// writes so far become a step, taken here on the worker so nothing of the
+/// code's later writes mixes in), then the GUI steps the current document.
+bool stepHistory(bool undo)
+{
+    Viewer *viewer = runtime()->viewer();
+    if (!viewer)
+        throw std::runtime_error("there is no viewer window");
+    {
+        py::gil_scoped_release release; // comparing pages takes a moment
+        viewer->workUnits()->cut();
+    }
+    return onGui([undo](Viewer &v) {
+        return (undo ? v.undo(true) : v.redo(true)) == Viewer::HistoryStep::Done;
+    });
+}
+
+py::list historyEntries(const ViewerProxy &)
+{
+    Viewer *viewer = runtime()->viewer();
+    if (viewer) {
+        py::gil_scoped_release release;
+        viewer->workUnits()->cut();
+    }
+    const auto entries = onGui([](Viewer &v) {
+        Document *document = v.current();
+        History *history = document ? document->history() : nullptr;
+        return history ? history->entries() : std::vector<History::Entry>();
+    });
+    importLivepix(); // livepix.HistoryEntry is registered by the livepix module
+    py::list out;
+    for (const auto &entry : entries)
+        out.append(py::cast(entry));
+    return out;
+}
+
 } // namespace livepix::gui
 
 using namespace livepix::gui;
@@ -691,6 +728,14 @@ the overlap and the colour channels (alpha excluded): a dict with mse, psnr (pea
 dtype's maximum for integers, 1.0 for floats), max_abs, differing (pixels where any
 colour channel differs), overlap (width, height), channels and sizes_differ.
 Raises RuntimeError when the current image is not compared.)doc")
+        .def("undo", [](const ViewerProxy &) { return stepHistory(true); },
+             "Undoes the last step of the current image (the code's writes so far are a step first, "
+             "so viewer.undo() right after a write takes that write back). False if there is none.")
+        .def("redo", [](const ViewerProxy &) { return stepHistory(false); },
+             "Redoes the step undo() took back. False if there is none.")
+        .def_property_readonly("history", &historyEntries,
+                               "Undo steps of the current image, oldest first: str(entry) is its label "
+                               "(the code, the filter and its values), entry.bytes the memory it holds.")
         .def("__repr__", &describe);
 
     m.attr("viewer") = ViewerProxy{};

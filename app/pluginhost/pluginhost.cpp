@@ -22,8 +22,10 @@
 #include "pluginhost/pluginsdialog.h"
 #include "viewer/application.h"
 #include "viewer/document.h"
+#include "viewer/historycontroller.h"
 #include "viewer/mainwindow.h"
 #include "viewer/viewer.h"
+#include "viewer/workunits.h"
 #ifdef LIVEPIX_HAVE_CONSOLE
 #include "console/pythonruntime.h"
 #endif
@@ -31,17 +33,15 @@
 namespace livepix::gui {
 
 namespace {
-QString mib(std::size_t bytes)
+// "Gaussian Blur (radius=2, sigma=1.5)": the step label of a run.
+QString runLabel(const QString &name, const ParamValues &values)
 {
-    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 0);
+    QStringList parts;
+    for (const auto &[key, value] : values.values())
+        parts << QString::fromStdString(key + "=" + values.toString(key));
+    return parts.isEmpty() ? name : name + QStringLiteral(" (") + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
 }
 } // namespace
-
-std::size_t PluginHost::undoBudgetFromSettings()
-{
-    const qint64 limit = QSettings().value(QStringLiteral("undo/memoryLimitMiB"), 1024).toLongLong();
-    return std::size_t(std::max<qint64>(0, limit)) * 1024 * 1024;
-}
 
 PluginHost::PluginHost(MainWindow *window, QObject *parent)
     : PluginHost(window, PluginCatalog::instance(), FilterRegistry::instance(), parent)
@@ -49,8 +49,7 @@ PluginHost::PluginHost(MainWindow *window, QObject *parent)
 }
 
 PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistry &registry, QObject *parent)
-    : QObject(parent), m_window(window), m_viewer(window->viewer()), m_catalog(catalog), m_registry(registry),
-      m_history(undoBudgetFromSettings())
+    : QObject(parent), m_window(window), m_viewer(window->viewer()), m_catalog(catalog), m_registry(registry)
 {
     // The progress bar moves with the live repaint (see LiveEdit).
     connect(m_viewer, &Viewer::pixelsChanged, this, [this] {
@@ -64,13 +63,8 @@ PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistr
         connect(python, &PythonRuntime::ready, this, [this] { requestLoad(false); });
 #endif
     requestLoad(false);
-    connect(m_viewer, &Viewer::currentChanged, this, [this](Document *document) {
-        watchDocument(document);
-        updateActions();
-    });
+    connect(m_viewer, &Viewer::currentChanged, this, &PluginHost::updateActions);
     connect(m_viewer, &Viewer::documentsChanged, this, &PluginHost::updateActions);
-    for (Document *document : m_viewer->documents())
-        watchDocument(document);
     updateActions();
 }
 
@@ -157,53 +151,8 @@ void PluginHost::onLoaded(const CatalogSnapshot &snapshot)
         requestLoad(std::exchange(m_queuedReload, false));
 }
 
-void PluginHost::watchDocument(Document *document)
-{
-    if (!document || document->property("livepix_undo_watched").toBool())
-        return;
-    document->setProperty("livepix_undo_watched", true);
-    // Undo steps refer to the document's buffer: when the document gets a
-    // new image or goes away, they no longer apply.
-    connect(document, &Document::imageReplaced, this, [this, document] {
-        m_history.clear(document);
-        updateActions();
-    });
-    connect(document, &QObject::destroyed, this, [this, document] {
-        m_history.clear(document);
-        updateActions();
-    });
-}
-
 void PluginHost::createMenus()
 {
-    QMenu *edit = m_window->editMenu();
-    m_undoAction = new QAction(tr("&Undo"), this);
-    m_undoAction->setObjectName(QStringLiteral("undo"));
-    m_undoAction->setShortcut(QKeySequence::Undo);
-    connect(m_undoAction, &QAction::triggered, this, &PluginHost::undo);
-    m_redoAction = new QAction(tr("&Redo"), this);
-    m_redoAction->setObjectName(QStringLiteral("redo"));
-    m_redoAction->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
-    connect(m_redoAction, &QAction::triggered, this, &PluginHost::redo);
-    QAction *first = edit->actions().isEmpty() ? nullptr : edit->actions().first();
-    edit->insertAction(first, m_undoAction);
-    edit->insertAction(first, m_redoAction);
-    if (first)
-        edit->insertSeparator(first);
-    // The undo memory bound is a setting the user can see and change.
-    QAction *limit = edit->addAction(tr("Undo &Memory Limit…"), this, [this] {
-        bool ok = false;
-        const int mib = QInputDialog::getInt(m_window, tr("Undo Memory Limit"),
-                                             tr("Memory kept for undoing filter runs (MiB):"),
-                                             int(m_history.budget() >> 20), 16, 1 << 20, 64, &ok);
-        if (!ok)
-            return;
-        QSettings().setValue(QStringLiteral("undo/memoryLimitMiB"), mib);
-        m_history.setBudget(std::size_t(mib) << 20);
-        updateActions();
-    });
-    limit->setObjectName(QStringLiteral("undoMemoryLimit"));
-
     connect(m_window->filtersMenu(), &QMenu::aboutToShow, this, [this] {
         // Shows what is known now; a load that may find more (Python
         // plugins, once Python is up) updates the menu when it is done.
@@ -290,12 +239,6 @@ void PluginHost::updateActions()
         auto filter = m_registry.find(name.toStdString());
         a->setEnabled(!busy && document && filter && filter->supports(document->image().dtype()));
     }
-    const std::string undoText = document ? m_history.undoText(document) : std::string();
-    const std::string redoText = document ? m_history.redoText(document) : std::string();
-    m_undoAction->setEnabled(!busy && !undoText.empty());
-    m_redoAction->setEnabled(!busy && !redoText.empty());
-    m_undoAction->setText(undoText.empty() ? tr("&Undo") : tr("&Undo %1").arg(QString::fromStdString(undoText)));
-    m_redoAction->setText(redoText.empty() ? tr("&Redo") : tr("&Redo %1").arg(QString::fromStdString(redoText)));
 }
 
 void PluginHost::reportSkipped()
@@ -307,16 +250,6 @@ void PluginHost::reportSkipped()
                          (r.manifest.name.empty() ? r.manifestPath : r.manifest.name).c_str(), r.reason.c_str());
 }
 
-bool PluginHost::confirm(const QString &question)
-{
-    if (m_confirm)
-        return m_confirm(question);
-    if (!m_interactive)
-        return true;
-    return QMessageBox::question(m_window, tr("livepix"), question, QMessageBox::Yes | QMessageBox::No,
-                                 QMessageBox::No) == QMessageBox::Yes;
-}
-
 void PluginHost::showError(const QString &message)
 {
     std::fprintf(stderr, "livepix: %s\n", qPrintable(message));
@@ -324,7 +257,7 @@ void PluginHost::showError(const QString &message)
         QMessageBox::warning(m_window, tr("livepix"), message);
 }
 
-std::shared_ptr<const Filter> PluginHost::prepare(const QString &name, bool *undoable)
+std::shared_ptr<const Filter> PluginHost::prepare(const QString &name)
 {
     if (m_job || m_dialog)
         return nullptr;
@@ -339,31 +272,24 @@ std::shared_ptr<const Filter> PluginHost::prepare(const QString &name, bool *und
         showError(tr("%1 does not support %2 images.").arg(name, QString::fromLatin1(dtypeName(image.dtype()))));
         return nullptr;
     }
-    *undoable = m_history.fits(image);
-    if (!*undoable &&
-        !confirm(tr("This image needs %1 MiB to undo, more than the undo limit of %2 MiB, so %3 cannot be "
-                    "undone. Run it anyway?")
-                     .arg(mib(UndoHistory::bytesFor(image)), mib(m_history.budget()), name)))
-        return nullptr;
     return filter;
 }
 
 bool PluginHost::triggerFilter(const QString &name)
 {
-    bool undoable = false;
-    auto filter = prepare(name, &undoable);
+    auto filter = prepare(name);
     if (!filter)
         return false;
     Document *document = m_viewer->current();
     if (filter->params().empty()) {
-        startRun(filter, {}, undoable ? document->image().copy() : Image(), undoable);
+        startRun(filter, {}, Image());
         return true;
     }
     // The dialog previews into the image itself, so it needs the original
-    // pixels to go back to, undoable or not.
+    // pixels to go back to. Its previews and the run are one unit of work.
+    beginUnit(name);
     m_dialogBefore = document->image().copy();
     m_dialogDocument = document;
-    m_dialogUndoable = undoable;
     m_dialog = new FilterDialog(filter, document->image(), m_dialogBefore, m_viewer, m_window);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_dialog, &QDialog::finished, this, &PluginHost::onDialogFinished);
@@ -379,42 +305,60 @@ void PluginHost::onDialogFinished(int result)
     Image before = std::move(m_dialogBefore);
     m_dialogBefore = Image();
     updateActions();
-    if (result != QDialog::Accepted || !dialog || !m_dialogDocument || m_dialogDocument != m_viewer->current())
-        return; // Cancel: the dialog has put the original pixels back
+    if (result != QDialog::Accepted || !dialog || !m_dialogDocument || m_dialogDocument != m_viewer->current()) {
+        endUnit(QString()); // Cancel: the dialog has put the original pixels back
+        return;
+    }
     const QString name = dialog->windowTitle();
     auto filter = m_registry.find(name.toStdString());
     if (dialog->previewIsCurrent() || !filter) {
         // The preview already is the result: record it, no second run.
-        finishRun(name, true, false, {}, m_dialogUndoable ? before : Image(), m_dialogUndoable);
-        if (m_dialogDocument)
-            m_dialogDocument->setModified(true);
+        m_runLabel = runLabel(name, dialog->values());
+        finishRun(name, true, false, {});
         return;
     }
-    startRun(filter, dialog->values(), m_dialogUndoable ? before : Image(), m_dialogUndoable);
+    startRun(filter, dialog->values(), before);
 }
 
 bool PluginHost::runFilter(const QString &name, const ParamValues &values)
 {
-    bool undoable = false;
-    auto filter = prepare(name, &undoable);
+    auto filter = prepare(name);
     if (!filter)
         return false;
-    startRun(filter, values, undoable ? m_viewer->current()->image().copy() : Image(), undoable);
+    startRun(filter, values, Image());
     return true;
 }
 
-void PluginHost::startRun(std::shared_ptr<const Filter> filter, const ParamValues &values, Image before,
-                          bool undoable)
+void PluginHost::beginUnit(const QString &label)
+{
+    if (m_unitOpen)
+        return;
+    m_unitOpen = true;
+    m_viewer->workUnits()->begin(label);
+}
+
+void PluginHost::endUnit(const QString &label)
+{
+    if (!m_unitOpen)
+        return;
+    m_unitOpen = false;
+    if (!label.isEmpty())
+        m_viewer->workUnits()->setLabel(label);
+    m_viewer->workUnits()->end();
+}
+
+void PluginHost::startRun(std::shared_ptr<const Filter> filter, const ParamValues &values, Image before)
 {
     Document *document = m_viewer->current();
     const QString name = QString::fromStdString(filter->name());
-    // Without an undo snapshot the run still takes a temporary one (inside
-    // runFilter), so a failure or cancel restores the pixels either way.
+    m_runLabel = runLabel(name, values);
+    beginUnit(m_runLabel);
+    // The run takes a temporary copy of the pixels (inside runFilter) unless
+    // it is given one, so a failure or cancel restores them either way.
     m_job = std::make_unique<FilterJob>(filter, document->image(), values, before);
     m_jobDocument = document;
-    m_jobUndoable = undoable;
-    connect(m_job.get(), &FilterJob::finished, this, [this, name, before, undoable](bool ok, bool cancelled, const QString &error) {
-        finishRun(name, ok, cancelled, error, before, undoable);
+    connect(m_job.get(), &FilterJob::finished, this, [this, name](bool ok, bool cancelled, const QString &error) {
+        finishRun(name, ok, cancelled, error);
     });
 
     m_progress = new QProgressDialog(tr("Running %1…").arg(name), tr("Cancel"), 0, 1000, m_window);
@@ -431,31 +375,26 @@ void PluginHost::startRun(std::shared_ptr<const Filter> filter, const ParamValue
     m_job->start();
 }
 
-void PluginHost::finishRun(const QString &name, bool ok, bool cancelled, const QString &error, const Image &before,
-                           bool undoable)
+void PluginHost::finishRun(const QString &name, bool ok, bool cancelled, const QString &error)
 {
     if (m_progress) {
         m_progress->disconnect(this);
         m_progress->deleteLater();
         m_progress = nullptr;
     }
-    Document *document = m_jobDocument ? m_jobDocument.data() : m_dialogDocument.data();
     m_job.reset();
     m_jobDocument = nullptr;
-    if (ok && document) {
-        if (undoable && !before.isNull())
-            m_history.push(document, name.toStdString(), document->image(), before);
-        document->setModified(true);
-    }
-    m_runEdit.release(); // the one final repaint
-    updateActions();
+    // The run's writes become one step labelled with its parameters; a
+    // failed or cancelled run put the pixels back, so it adds none.
     if (ok)
-        m_window->statusBar()->showMessage(undoable ? tr("%1 done").arg(name)
-                                                    : tr("%1 done (cannot be undone)").arg(name),
-                                           4000);
+        m_window->statusBar()->showMessage(tr("%1 done").arg(name), 4000);
     else if (cancelled)
         m_window->statusBar()->showMessage(tr("%1 cancelled; the image is unchanged").arg(name), 4000);
-    else
+    // After the message above: a step that cannot be kept says so instead.
+    endUnit(m_runLabel);
+    m_runEdit.release(); // the one final repaint
+    updateActions();
+    if (!ok && !cancelled)
         showError(tr("%1 failed: %2\nThe image is unchanged.").arg(name, error));
     Q_EMIT runFinished(name, ok, cancelled, error);
 }
@@ -481,23 +420,24 @@ void PluginHost::cancelRun()
         m_job->cancel();
 }
 
-bool PluginHost::undo() { return stepHistory(&UndoHistory::undo); }
-
-bool PluginHost::redo() { return stepHistory(&UndoHistory::redo); }
-
-bool PluginHost::stepHistory(Image (UndoHistory::*step)(const void *))
+bool PluginHost::undo()
 {
-    Document *document = m_viewer->current();
-    if (!document || m_job || m_dialog)
-        return false;
-    {
-        LiveEdit edit(m_viewer); // released below: one repaint
-        if ((m_history.*step)(document).isNull())
-            return false;
-    }
-    document->setModified(true);
-    updateActions();
-    return true;
+    return m_window->historyController()->undo();
+}
+
+bool PluginHost::redo()
+{
+    return m_window->historyController()->redo();
+}
+
+QAction *PluginHost::undoAction() const
+{
+    return m_window->historyController()->undoAction();
+}
+
+QAction *PluginHost::redoAction() const
+{
+    return m_window->historyController()->redoAction();
 }
 
 void PluginHost::reloadPlugins()

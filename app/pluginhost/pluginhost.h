@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "pluginhost/undohistory.h"
 #include "viewer/liveedit.h"
 
 class QAction;
@@ -36,9 +35,10 @@ class Viewer;
 
 /// Builds the Filters menu from the FilterRegistry, opens the parameter
 /// dialog (FilterDialog, with live preview), runs filters on a worker thread
-/// with a progress dialog and Cancel while the canvas repaints live, and
-/// keeps Edit > Undo / Redo (UndoHistory, bounded by the QSettings value
-/// "undo/memoryLimitMiB", default 1024). Plugins > Plugins… lists loaded and
+/// with a progress dialog and Cancel while the canvas repaints live. Each
+/// run (with its dialog's previews) is one unit of work (WorkUnits): its
+/// writes become one undo step labelled with the filter and its parameters
+/// (Edit > Undo is the window's HistoryController). Plugins > Plugins… lists loaded and
 /// skipped plugins; Plugins > Reload re-scans (changed Python plugins are
 /// re-imported).
 ///
@@ -67,19 +67,12 @@ public:
     ~PluginHost() override;
 
     /// When false, nothing modal is shown: errors only go to runFinished()
-    /// and stderr, and questions are answered by the confirm handler (tests).
+    /// and stderr (tests).
     void setInteractive(bool interactive) { m_interactive = interactive; }
-    using ConfirmHandler = std::function<bool(const QString &question)>;
-    void setConfirmHandler(ConfirmHandler handler) { m_confirm = std::move(handler); }
-
-    UndoHistory &undoHistory() { return m_history; }
-    /// The undo budget from QSettings ("undo/memoryLimitMiB").
-    static std::size_t undoBudgetFromSettings();
 
     /// What the Filters menu does: with parameters, opens the dialog (non-
     /// blocking; activeDialog() returns it) and runs on OK; without, runs.
-    /// Returns false when nothing was started (no image, unsupported dtype,
-    /// the user declined to run without undo).
+    /// Returns false when nothing was started (no image, unsupported dtype).
     bool triggerFilter(const QString &name);
     /// Runs `name` with `values` on the current image, no dialog.
     bool runFilter(const QString &name, const ParamValues &values = {});
@@ -91,8 +84,9 @@ public:
 
     bool undo();
     bool redo();
-    QAction *undoAction() const { return m_undoAction; }
-    QAction *redoAction() const { return m_redoAction; }
+    /// The window's Edit > Undo / Redo (HistoryController).
+    QAction *undoAction() const;
+    QAction *redoAction() const;
     QAction *reloadAction() const { return m_reloadAction; }
     /// The Filters menu's actions (rebuilt when the registry changed).
     QList<QAction *> filterActions();
@@ -126,29 +120,25 @@ private:
     /// for the Python loader).
     bool loadMayHelp() const;
     void onLoaded(const CatalogSnapshot &snapshot);
-    /// Undo or redo one step of the current document (step is UndoHistory::undo or ::redo).
-    bool stepHistory(Image (UndoHistory::*step)(const void *));
     void createMenus();
     void rebuildFiltersMenu();
     void updateActions();
     void reportSkipped();
-    bool confirm(const QString &question);
     void showError(const QString &message);
     /// Checks that a run can start; returns the filter or nullptr (with a message shown).
-    std::shared_ptr<const Filter> prepare(const QString &name, bool *undoable);
-    void startRun(std::shared_ptr<const Filter> filter, const ParamValues &values, Image before, bool undoable);
-    void finishRun(const QString &name, bool ok, bool cancelled, const QString &error, const Image &before,
-                   bool undoable);
+    std::shared_ptr<const Filter> prepare(const QString &name);
+    void startRun(std::shared_ptr<const Filter> filter, const ParamValues &values, Image before);
+    void finishRun(const QString &name, bool ok, bool cancelled, const QString &error);
     void onDialogFinished(int result);
-    void watchDocument(Document *document);
+    /// One unit of work at a time: a dialog's previews and its run share it.
+    void beginUnit(const QString &label);
+    void endUnit(const QString &label);
 
     MainWindow *m_window;
     Viewer *m_viewer;
     PluginCatalog &m_catalog;
     FilterRegistry &m_registry;
-    UndoHistory m_history;
     bool m_interactive = true;
-    ConfirmHandler m_confirm;
 
     std::uint64_t m_menuRevision = ~std::uint64_t(0);
     bool m_menuShowsLoading = false;
@@ -160,21 +150,19 @@ private:
     QFuture<CatalogSnapshot> m_poolLoad;
     std::vector<PluginRecord> m_records;
     std::vector<std::string> m_searchPaths;
-    QAction *m_undoAction = nullptr;
-    QAction *m_redoAction = nullptr;
     QAction *m_reloadAction = nullptr;
     QAction *m_pluginsAction = nullptr;
 
     std::unique_ptr<FilterJob> m_job;
     QPointer<Document> m_jobDocument;
-    bool m_jobUndoable = false;
+    bool m_unitOpen = false;
+    QString m_runLabel;
     QProgressDialog *m_progress = nullptr;
     LiveEdit m_runEdit; ///< held while a run writes
 
     QPointer<FilterDialog> m_dialog;
     QPointer<Document> m_dialogDocument;
     Image m_dialogBefore;
-    bool m_dialogUndoable = false;
     QPointer<PluginsDialog> m_pluginsDialog;
     std::set<QString> m_reported; ///< skipped plugins already printed to stderr
 };

@@ -51,6 +51,21 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.listRecovery = parser.isSet(listRecovery);
     result.recover = parser.isSet(recover);
     result.files = parser.positionalArguments();
+    // QCommandLineParser keeps each option's values in order, not the order
+    // between options: walk the arguments to interleave --exec and --script.
+    const QStringList scripts = parser.values(script);
+    int execIndex = 0;
+    int scriptIndex = 0;
+    for (const QString &argument : arguments.mid(1)) {
+        if (argument == QLatin1String("--"))
+            break;
+        const bool isExec = argument == QLatin1String("--exec") || argument.startsWith(QLatin1String("--exec="));
+        const bool isScript = argument == QLatin1String("--script") || argument.startsWith(QLatin1String("--script="));
+        if (isExec && execIndex < result.exec.size())
+            result.code.append({false, result.exec.at(execIndex++)});
+        else if (isScript && scriptIndex < scripts.size())
+            result.code.append({true, scripts.at(scriptIndex++)});
+    }
     if (parser.isSet(screenshot) && result.screenshot.isEmpty()) {
         result.ok = false;
         result.error = QStringLiteral("--screenshot needs a file name");

@@ -10,7 +10,14 @@ namespace livepix::gui {
 struct CommandLine {
     QStringList files;      ///< FILE arguments in order
     QStringList exec;       ///< --exec CODE, repeatable, in order
-    QString script;         ///< --script FILE.py
+    QString script;         ///< --script FILE.py (the last one given)
+    /// One --exec block or --script file; `code` has them all in the order
+    /// given on the command line (each runs as its own unit of work).
+    struct CodeStep {
+        bool isFile = false;
+        QString text; ///< the code, or the script's path
+    };
+    QList<CodeStep> code;
     QString screenshot;     ///< --screenshot OUT.png (batch run when set)
     bool listPlugins = false;
     bool listRecovery = false; ///< --list-recovery

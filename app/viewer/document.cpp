@@ -4,6 +4,10 @@
 
 #include "display/displaydefaults.h"
 
+#include <QSettings>
+
+#include <algorithm>
+
 #include <utility>
 
 namespace livepix::gui {
@@ -11,12 +15,54 @@ namespace livepix::gui {
 Document::Document(Image image, QString name, QObject *parent)
     : QObject(parent), m_image(std::move(image)), m_name(std::move(name))
 {
+    resetHistory();
+}
+
+Document::~Document() = default;
+
+std::shared_ptr<UndoBudget> Document::undoBudget()
+{
+    static const auto budget = [] {
+        const int mib = QSettings().value(QStringLiteral("undo/memoryLimitMiB"), 1024).toInt();
+        return std::make_shared<UndoBudget>(std::size_t(std::max(mib, 1)) << 20);
+    }();
+    return budget;
+}
+
+void Document::resetHistory()
+{
+    m_history.reset();
+    if (!m_image.isNull())
+        m_history = std::make_unique<History>(m_image.buffer(), undoBudget());
+}
+
+void Document::historyChanged()
+{
+    updateModified();
+    Q_EMIT historyUpdated();
+}
+
+void Document::updateModified()
+{
+    const bool modified = m_changedOutsideHistory || (m_history && !m_history->isClean());
+    if (modified == m_modified)
+        return;
+    m_modified = modified;
+    Q_EMIT modifiedChanged(modified);
 }
 
 void Document::setImage(Image image)
 {
     const bool sameLayout = image.channels() == m_image.channels() && image.dtype() == m_image.dtype();
+    const bool newBuffer = image.buffer() != m_image.buffer();
     m_image = std::move(image);
+    if (newBuffer) {
+        // Steps of the old buffer do not apply to the new one.
+        resetHistory();
+        m_changedOutsideHistory = true;
+        updateModified();
+        Q_EMIT historyUpdated();
+    }
     if (m_hasDisplay && !sameLayout) {
         DisplayDefaults defaults = displayDefaultsFromSettings();
         defaults.exposure = m_display.exposure;
@@ -51,6 +97,16 @@ void Document::markClean(std::uint64_t hash)
     Q_EMIT markedClean();
 }
 
+void Document::markCleanAt(std::uint64_t stateId, std::uint64_t hash)
+{
+    m_cleanHash = hash;
+    m_changedOutsideHistory = false;
+    if (m_history)
+        m_history->markCleanAt(stateId);
+    updateModified();
+    Q_EMIT markedClean();
+}
+
 void Document::setDisplaySettings(DisplaySettings settings)
 {
     m_display = std::move(settings);
@@ -60,10 +116,10 @@ void Document::setDisplaySettings(DisplaySettings settings)
 
 void Document::setModified(bool modified)
 {
-    if (modified == m_modified)
-        return;
-    m_modified = modified;
-    Q_EMIT modifiedChanged(modified);
+    m_changedOutsideHistory = modified;
+    if (!modified && m_history)
+        m_history->markClean();
+    updateModified();
 }
 
 } // namespace livepix::gui

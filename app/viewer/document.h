@@ -3,14 +3,22 @@
 #include <QObject>
 #include <QString>
 
+#include <livepix/history.h>
 #include <livepix/image.h>
+
+#include <memory>
 
 #include "viewer/displaysettings.h"
 
 namespace livepix::gui {
 
 /// One open image: the core Image handle plus what the window knows about it
-/// (display name, file path, unsaved changes).
+/// (display name, file path, unsaved changes) and its undo History. Every
+/// write into its pixels is tracked from the moment it exists (see
+/// WriteTracker); WorkUnits turns the writes into steps. The modified mark
+/// follows the pixels: it is set while the history is away from the saved
+/// state (undoing back to it clears the mark, redoing sets it again) or
+/// after a change that is not in the history (setModified(true)).
 ///
 /// Ownership: holds an Image handle, i.e. a shared reference to the pixel
 /// buffer; closing the document drops only this reference, so NumPy arrays or
@@ -21,6 +29,7 @@ class Document : public QObject {
     Q_OBJECT
 public:
     explicit Document(Image image, QString name, QObject *parent = nullptr);
+    ~Document() override;
 
     const Image &image() const { return m_image; }
     /// Replaces the handle (e.g. after undo swaps in a snapshot, or a Python
@@ -35,13 +44,29 @@ public:
     QString filePath() const { return m_filePath; }
     void setFilePath(const QString &path);
     bool isModified() const { return m_modified; }
+    /// true: the pixels changed outside the history (e.g. restored from a
+    /// checkpoint); false: take the current pixels as saved.
     void setModified(bool modified);
+
+    /// The undo steps of the current image; null for a null image. A new
+    /// image (setImage) starts a new history.
+    History *history() const { return m_history.get(); }
+    /// Call after the history changed (a step, undo, redo): updates the
+    /// modified mark and emits historyUpdated().
+    void historyChanged();
+    /// The one byte limit all documents' histories share (QSettings
+    /// "undo/memoryLimitMiB", default 1024, read when first used).
+    static std::shared_ptr<UndoBudget> undoBudget();
     /// Declares the pixels as saved (or as loaded): clears the modified mark
     /// and remembers a fingerprint of the pixels (livepix::contentHash), so
     /// that edits nobody announced (writes through NumPy) can be detected.
     void markClean();
     /// Same, with a fingerprint already taken (e.g. by the loader thread).
     void markClean(std::uint64_t hash);
+    /// The pixels of history state `stateId` (History::stateId(), taken
+    /// when a save's snapshot was made) are saved, with fingerprint `hash`.
+    /// If the pixels moved on since, the document stays modified.
+    void markCleanAt(std::uint64_t stateId, std::uint64_t hash);
     /// Fingerprint taken by markClean(); 0 when the document never was clean
     /// (e.g. an image made by viewer.show()).
     std::uint64_t cleanHash() const { return m_cleanHash; }
@@ -63,12 +88,19 @@ Q_SIGNALS:
     /// when the document was not modified (e.g. the first save of an image
     /// made by viewer.show()).
     void markedClean();
+    /// The history got a step, or was undone, redone or cleared.
+    void historyUpdated();
 
 private:
     Image m_image;
     QString m_name;
     QString m_filePath;
+    void resetHistory();
+    void updateModified();
+
+    std::unique_ptr<History> m_history;
     bool m_modified = false;
+    bool m_changedOutsideHistory = false;
     std::uint64_t m_cleanHash = 0;
     DisplaySettings m_display;
     bool m_hasDisplay = false;

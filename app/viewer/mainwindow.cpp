@@ -1,5 +1,7 @@
 #include "viewer/mainwindow.h"
 
+#include "viewer/historycontroller.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -699,6 +701,7 @@ void MainWindow::createDataViews()
     connect(histogram, &QAction::triggered, this,
             [](bool shown) { QSettings().setValue(QStringLiteral("histogram/visible"), shown); });
     m_viewMenu->addAction(histogram);
+    m_history = new HistoryController(this, m_viewer);
 
     m_compareWithMenu = m_viewMenu->addMenu(tr("&Compare With"));
     connect(m_compareWithMenu, &QMenu::aboutToShow, this, &MainWindow::fillCompareWithMenu);

@@ -22,6 +22,7 @@ class Document;
 class LoadJob;
 class SaveJob;
 class HistogramDock;
+class HistoryController;
 class Viewer;
 
 /// The livepix window over a Viewer model: tabs for the open documents
@@ -47,6 +48,8 @@ public:
     Canvas *canvas() const { return m_canvas; }
     /// View > Histogram (hidden until asked for; remembered in QSettings).
     HistogramDock *histogramDock() const { return m_histogramDock; }
+    /// Edit > Undo / Redo and the History panel.
+    HistoryController *historyController() const { return m_history; }
     /// Status-bar text of the current comparison (metrics), empty when none.
     QString compareStatus() const;
     /// The colormap legend beside the canvas (visible while a colormap is shown).
@@ -146,6 +149,7 @@ private:
     QPoint m_hoverPixel{-1, -1};
     bool m_syncingTabs = false;
     HistogramDock *m_histogramDock = nullptr;
+    HistoryController *m_history = nullptr;
     QMenu *m_compareWithMenu = nullptr;
     QMenu *m_compareModeMenu = nullptr;
     QLabel *m_compareLabel = nullptr;

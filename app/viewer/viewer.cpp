@@ -16,7 +16,9 @@
 #include "display/displaydefaults.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
+#include "viewer/backgroundwrites.h"
 #include "viewer/savejob.h"
+#include "viewer/workunits.h"
 
 namespace livepix::gui {
 
@@ -31,17 +33,17 @@ struct Viewer::Private {
     QThreadPool loadPool;   // loads run side by side...
     QThreadPool savePool;   // ...saves one at a time (see saveAsync)
     bool finishingLoads = false; // finishLoadedJobs() is on the stack
-    QTimer modifiedCheck; // single shot: see pixelsMayHaveChanged()
     AutoLevelsFollower *follower = nullptr;
+    WorkUnits *units = nullptr;
+    BackgroundWrites *background = nullptr;
     QMetaObject::Connection currentSettings; // current document -> viewSettingsChanged
 };
 
 Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
 {
     d->savePool.setMaxThreadCount(1);
-    d->modifiedCheck.setSingleShot(true);
-    d->modifiedCheck.setInterval(ModifiedCheckDelayMs);
-    connect(&d->modifiedCheck, &QTimer::timeout, this, &Viewer::checkForUnsavedEdits);
+    d->units = new WorkUnits(this);
+    d->background = new BackgroundWrites(this, d->units);
     // New documents (open, show) get their display defaults before they become current.
     connect(this, &Viewer::documentsChanged, this, &Viewer::initDisplaySettings);
     connect(this, &Viewer::currentChanged, this, [this](Document *document) {
@@ -52,6 +54,18 @@ Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
         Q_EMIT viewSettingsChanged();
     });
     d->follower = new AutoLevelsFollower(this);
+}
+
+WorkUnits *Viewer::workUnits() const { return d->units; }
+
+void Viewer::adopt(Document *document)
+{
+    d->documents.append(document);
+    d->units->track(document);
+    connect(document, &Document::imageReplaced, this, [this, document] {
+        d->units->untrack(document);
+        d->units->track(document);
+    });
 }
 
 Viewer::~Viewer()
@@ -105,7 +119,7 @@ void Viewer::finishLoadedJobs()
             document = new Document(loaded.image, info.fileName(), this);
             document->setFilePath(info.absoluteFilePath());
             document->markClean(loaded.hash);
-            d->documents.append(document);
+            adopt(document);
             d->zoom = 0.0; // a newly opened image starts fitted to the window
             Q_EMIT documentsChanged();
             Q_EMIT viewSettingsChanged();
@@ -124,7 +138,7 @@ Document *Viewer::show(const Image &image, const QString &name)
     if (image.isNull())
         return nullptr;
     auto *document = new Document(image, name, this);
-    d->documents.append(document);
+    adopt(document);
     d->zoom = 0.0;
     Q_EMIT documentsChanged();
     Q_EMIT viewSettingsChanged();
@@ -138,6 +152,7 @@ bool Viewer::close(Document *document)
     if (index < 0)
         return false;
     d->documents.removeAt(index);
+    d->units->untrack(document);
     if (d->current == document) {
         Document *next = nullptr;
         if (!d->documents.isEmpty())
@@ -165,7 +180,12 @@ SaveJob *Viewer::saveAsync(Document *document, const QString &path, const SaveOp
 {
     if (!document)
         return nullptr;
+    // The file gets the pixels of the history's current state: writes so
+    // far become their step first, so the clean mark can name that state.
+    d->units->cut();
+    const std::uint64_t state = document->history() ? document->history()->stateId() : 0;
     auto *job = new SaveJob(document, path, options, &d->savePool, this);
+    job->setProperty("livepix_history_state", QVariant::fromValue<quint64>(state));
     d->saves.append(job);
     connect(job, &SaveJob::progressChanged, this, [this, job](double progress) {
         Q_EMIT saveProgress(job->path(), progress);
@@ -184,10 +204,9 @@ void Viewer::finishSaveJob(SaveJob *job)
         const QFileInfo info(job->path());
         document->setFilePath(info.absoluteFilePath());
         document->setName(info.fileName());
-        document->markClean(job->hash());
-        // Pixels written while the save ran are not in the file: check now,
-        // so the modified mark comes back if the live pixels differ.
-        checkForUnsavedEdits();
+        // Pixels written while the save ran are not in the file: they are
+        // (or will be) later steps, so the document stays modified.
+        document->markCleanAt(job->property("livepix_history_state").toULongLong(), job->hash());
     }
     Q_EMIT saveFinished(job->path(), job->succeeded());
     job->finish();
@@ -322,33 +341,50 @@ void Viewer::initDisplaySettings()
             document->setDisplaySettings(defaultDisplaySettings(document->image(), defaults));
 }
 
+Viewer::HistoryStep Viewer::jumpTo(Document *document, std::size_t position, bool fromCode)
+{
+    d->units->drain();
+    if (!fromCode && d->units->isOpen())
+        return HistoryStep::Busy;
+    d->units->commitBackground();
+    History *history = document && d->documents.contains(document) ? document->history() : nullptr;
+    if (!history || history->position() == position || position > history->count())
+        return HistoryStep::NothingToDo;
+    history->jumpTo(position);
+    document->historyChanged();
+    pixelsMayHaveChanged();
+    return HistoryStep::Done;
+}
+
+Viewer::HistoryStep Viewer::undo(bool fromCode)
+{
+    d->units->drain();
+    if (!fromCode && d->units->isOpen())
+        return HistoryStep::Busy;
+    d->units->commitBackground(); // writes not yet in a step are what undo takes back first
+    History *history = d->current ? d->current->history() : nullptr;
+    if (!history || !history->canUndo())
+        return HistoryStep::NothingToDo;
+    return jumpTo(d->current, history->position() - 1, fromCode);
+}
+
+Viewer::HistoryStep Viewer::redo(bool fromCode)
+{
+    d->units->drain();
+    if (!fromCode && d->units->isOpen())
+        return HistoryStep::Busy;
+    d->units->commitBackground();
+    History *history = d->current ? d->current->history() : nullptr;
+    if (!history || !history->canRedo())
+        return HistoryStep::NothingToDo;
+    return jumpTo(d->current, history->position() + 1, fromCode);
+}
+
 void Viewer::pixelsMayHaveChanged()
 {
     for (Document *document : std::as_const(d->documents))
         document->image().markChanged();
-    // Writes through NumPy are invisible to C++: once the changes pause,
-    // compare each clean document's pixels with its saved fingerprint.
-    d->modifiedCheck.start();
     Q_EMIT pixelsChanged();
-}
-
-void Viewer::checkForUnsavedEdits()
-{
-    for (Document *document : std::as_const(d->documents)) {
-        if (document->isModified() || document->cleanHash() == 0)
-            continue;
-        // Hash a handle (not the Document) on a pool thread; the watcher
-        // dies with the Viewer, the task only holds the buffer reference.
-        auto *watcher = new QFutureWatcher<std::uint64_t>(this);
-        QPointer<Document> guard(document);
-        const std::uint64_t clean = document->cleanHash();
-        connect(watcher, &QFutureWatcherBase::finished, this, [watcher, guard, clean] {
-            if (guard && !guard->isModified() && guard->cleanHash() == clean && watcher->result() != clean)
-                guard->setModified(true);
-            watcher->deleteLater();
-        });
-        watcher->setFuture(QtConcurrent::run([image = document->image()] { return contentHash(image); }));
-    }
 }
 
 } // namespace livepix::gui

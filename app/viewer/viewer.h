@@ -16,6 +16,7 @@ class AutoLevelsFollower;
 class Document;
 class LoadJob;
 class SaveJob;
+class WorkUnits;
 
 /// The model behind the main window and behind the Python `viewer` object:
 /// which images are open, which one is shown, and how (zoom, exposure, gamma).
@@ -27,8 +28,6 @@ class SaveJob;
 class Viewer : public QObject {
     Q_OBJECT
 public:
-    static constexpr int ModifiedCheckDelayMs = 250;
-
     explicit Viewer(QObject *parent = nullptr);
     ~Viewer() override;
 
@@ -110,13 +109,27 @@ public:
     /// DisplaySettings::autoWhileEditing (throttled, sampled when large).
     AutoLevelsFollower *autoLevelsFollower() const;
 
+    /// Units of work and their undo steps (see WorkUnits).
+    WorkUnits *workUnits() const;
+
+    enum class HistoryStep { Done, NothingToDo, Busy };
+    /// Undoes / redoes one step of the current document. Steps waiting to
+    /// be recorded are recorded first, and open writes outside any unit
+    /// become their own step. From the GUI (fromCode false) this is refused
+    /// (Busy) while a unit of work (code, a filter) is open; code calling
+    /// viewer.undo() has closed its unit first (WorkUnits::cut()).
+    HistoryStep undo(bool fromCode = false);
+    HistoryStep redo(bool fromCode = false);
+    /// Undoes or redoes until `position` steps of `document` are applied.
+    HistoryStep jumpTo(Document *document, std::size_t position, bool fromCode = false);
+
 public Q_SLOTS:
     /// THE one "pixels may have changed" path: bumps the revision of every
     /// open image (so caches rebuild) and asks the views to repaint. Called
-    /// after every console statement, script, filter run, and on a timer while
-    /// Python or a filter is running. ModifiedCheckDelayMs after the last
-    /// call, documents whose pixels differ from their saved fingerprint
-    /// (Document::markClean) get the modified mark.
+    /// after every console statement, script, filter run, on a timer while
+    /// Python or a filter is running, and when the write tracker sees
+    /// writers nobody announced (BackgroundWrites). The modified mark comes
+    /// from each document's History (see WorkUnits).
     void pixelsMayHaveChanged();
 
 Q_SIGNALS:
@@ -137,7 +150,8 @@ Q_SIGNALS:
     void jobsFinished();
 
 private:
-    void checkForUnsavedEdits();
+    /// Adds a new document to the list and to the tracked ones.
+    void adopt(Document *document);
     void finishLoadedJobs();
     void finishSaveJob(SaveJob *job);
     void emitJobsFinishedIfIdle();

@@ -28,6 +28,8 @@ void bindIO(py::module_ &m, ImageClass &cls);
 /// livepix.histogram, statistics, auto_levels, colormaps, colormap,
 /// compare_metrics, difference (core/python/databindings.cpp).
 void bindData(py::module_ &m);
+/// livepix.History, HistoryEntry, set_undo_limit (historybindings.cpp).
+void bindHistory(py::module_ &m);
 #ifdef LIVEPIX_PYTHON_FILTERS
 /// livepix.filters and @livepix.filter (core/python/filterbindings.cpp).
 void bindFilters(py::module_ &m);

@@ -20,6 +20,7 @@ PYBIND11_MODULE(_livepix, m)
     bindDlpack(image);
     bindIO(m, image);
     bindData(m);
+    bindHistory(m);
 
     // ---- Filters: the plugins work binds livepix.filters here. ----
 #ifdef LIVEPIX_PYTHON_FILTERS

@@ -33,6 +33,7 @@ History::History(PixelBufferPtr buffer, std::shared_ptr<UndoBudget> budget)
 {
     if (!m_budget)
         throw std::invalid_argument("History needs an UndoBudget");
+    m_baseState = m_clean = ++m_budget->m_sequence;
     m_budget->m_histories.push_back(this);
 }
 
@@ -45,8 +46,14 @@ History::~History()
 
 History::Commit History::commit(const std::string &label)
 {
+    return record(m_tracker.takeChanges(), label);
+}
+
+History::Commit History::record(WriteStep change, const std::string &label)
+{
     m_problem.clear();
-    WriteStep change = m_tracker.takeChanges();
+    if (!m_tracker.owns(change))
+        throw std::logic_error("History::record: the changes belong to another buffer");
     if (change.empty())
         return Commit::NoChange;
     // Redo steps describe pixels that no longer follow from these.
@@ -54,15 +61,13 @@ History::Commit History::commit(const std::string &label)
         m_budget->m_used -= m_entries.back().entry.bytes;
         m_entries.pop_back();
     }
-    if (m_clean && *m_clean > m_position)
-        m_clean.reset();
     if (!change.notUndoableReason().empty() || change.bytes() > m_budget->limit()) {
         m_problem = !change.notUndoableReason().empty()
             ? "\"" + label + "\" cannot be undone: " + change.notUndoableReason()
             : "\"" + label + "\" cannot be undone: it changed " + std::to_string(change.bytes() >> 20)
                 + " MiB, more than the undo limit of " + std::to_string(m_budget->limit() >> 20) + " MiB";
         dropAll();
-        m_clean.reset();
+        m_baseState = ++m_budget->m_sequence; // a state nobody saved
         return Commit::NotUndoable;
     }
     const std::size_t bytes = change.bytes();
@@ -126,33 +131,26 @@ void History::dropOldest()
 {
     if (m_entries.empty())
         return;
-    m_budget->m_used -= m_entries.front().entry.bytes;
-    m_entries.erase(m_entries.begin());
-    if (m_position > 0) {
-        --m_position;
-    } else {
+    if (m_position == 0) {
         // Only redo steps were left and the oldest went: the rest no
         // longer start from the current pixels.
         dropAll();
         return;
     }
-    if (m_clean) {
-        if (*m_clean == 0)
-            m_clean.reset();
-        else
-            --*m_clean;
-    }
+    m_budget->m_used -= m_entries.front().entry.bytes;
+    m_baseState = m_entries.front().sequence; // the state after it is the oldest now
+    m_entries.erase(m_entries.begin());
+    --m_position;
 }
 
-// The clean mark survives only if it is the current state.
 void History::dropAll()
 {
-    const bool clean = isClean();
+    const std::uint64_t current = stateId();
     for (const Step &step : m_entries)
         m_budget->m_used -= step.entry.bytes;
     m_entries.clear();
     m_position = 0;
-    m_clean = clean ? std::optional<std::size_t>(0) : std::nullopt;
+    m_baseState = current;
 }
 
 } // namespace livepix

@@ -24,6 +24,9 @@ namespace {
 // the next write: Armed -> Busy -> Dirty without copying.
 enum ChunkState : std::uint8_t { Clean, Busy, Dirty, Armed };
 
+std::atomic<int> g_notifyFd{-1};
+std::atomic<std::uint64_t> g_nextTrackerId{1};
+
 std::size_t pageBytes()
 {
     static const std::size_t bytes = std::size_t(::sysconf(_SC_PAGESIZE));
@@ -77,6 +80,7 @@ public:
     std::atomic<int> m_active{0};
     std::atomic<bool> m_locked{false};
     std::atomic<std::uint64_t> m_writeCount{0};
+    const std::uint64_t m_id = g_nextTrackerId.fetch_add(1);
     std::mutex m_exclusiveMutex;
     std::string m_unprotectedReason; // under Exclusive; non-empty: nothing is protected
     int m_slot = -1;
@@ -104,8 +108,10 @@ WriteTracker::Core::Core(PixelBuffer &buffer)
 
 WriteTracker::Core::~Core()
 {
-    detail::unregisterWriteFaultRange(m_slot);
+    // Writable first: a write racing with this must not fault once the
+    // range is no longer ours (it would reach the chained handler).
     ::mprotect(m_data, m_mapped, PROT_READ | PROT_WRITE);
+    detail::unregisterWriteFaultRange(m_slot);
 }
 
 // Runs in the SIGSEGV handler: atomics, memcpy, mprotect, sched_yield only.
@@ -143,6 +149,10 @@ bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
         state.store(Dirty, std::memory_order_release);
         m_writeCount.fetch_add(1, std::memory_order_acq_rel);
         m_buffer.markChanged();
+        if (const int fd = g_notifyFd.load(std::memory_order_acquire); fd >= 0) {
+            const std::uint64_t one = 1;
+            [[maybe_unused]] const ssize_t written = ::write(fd, &one, sizeof one); // a full eventfd only means "awake already"
+        }
         break;
     }
     m_active.fetch_sub(1, std::memory_order_seq_cst);
@@ -199,9 +209,24 @@ WriteTracker::WriteTracker(PixelBuffer &buffer) : m_core(std::make_unique<Core>(
 
 WriteTracker::~WriteTracker() = default;
 
+void WriteTracker::ensureFaultHandler()
+{
+    detail::ensureWriteFaultHandler();
+}
+
+void WriteTracker::setWriteNotifyFd(int fd)
+{
+    g_notifyFd.store(fd, std::memory_order_release);
+}
+
 std::uint64_t WriteTracker::writeCount() const
 {
     return m_core->m_writeCount.load(std::memory_order_acquire);
+}
+
+std::uint64_t WriteTracker::id() const
+{
+    return m_core->m_id;
 }
 
 std::size_t WriteTracker::chunkCount() const
@@ -222,7 +247,7 @@ WriteStep WriteTracker::takeChanges()
     Core &core = *m_core;
     Core::Exclusive exclusive(core);
     WriteStep step;
-    step.m_tracker = this;
+    step.m_tracker = core.m_id;
     if (!core.m_unprotectedReason.empty()) {
         // Writes went unseen: there is no baseline to compare with.
         step.m_notUndoable = std::move(core.m_unprotectedReason);
@@ -268,7 +293,7 @@ void WriteTracker::rearm()
 
 void WriteTracker::swap(WriteStep &step)
 {
-    if (step.m_tracker != this)
+    if (step.m_tracker != m_core->m_id)
         throw std::logic_error("write tracking: the step belongs to another buffer");
     if (!step.m_shadow)
         return;
@@ -286,6 +311,14 @@ void WriteTracker::swap(WriteStep &step)
                 core.swapChunkPart(i, offset, part, step.m_shadow->data());
                 offset += part;
             }
+        }
+        // Protect the opened chunks again, so writes after the swap are
+        // seen at once (their shadows keep the baseline).
+        for (std::size_t i = 0; i < core.m_chunkCount && core.m_unprotectedReason.empty(); ++i) {
+            if (core.m_states[i].load() != Dirty)
+                continue;
+            core.protect(i, PROT_READ);
+            core.m_states[i].store(Armed);
         }
     }
     core.m_buffer.markChanged();

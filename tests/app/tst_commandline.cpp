@@ -11,6 +11,7 @@ private Q_SLOTS:
     void parse_data();
     void parse();
     void helpMentionsEveryOption();
+    void execAndScriptKeepTheirOrder();
 };
 
 void TestCommandLine::parse_data()
@@ -71,6 +72,21 @@ void TestCommandLine::parse()
     QCOMPARE(cl.screenshot, screenshot);
     QCOMPARE(cl.isBatch(), !screenshot.isEmpty());
     QCOMPARE(cl.listPlugins, listPlugins);
+}
+
+void TestCommandLine::execAndScriptKeepTheirOrder()
+{
+    const CommandLine cl = CommandLine::parse({"livepix", "--exec", "a = 1", "--script", "s.py", "img.png",
+                                               "--exec=b = 2", "--script=t.py"});
+    QVERIFY(cl.ok);
+    QCOMPARE(cl.code.size(), 4);
+    const QStringList texts{cl.code[0].text, cl.code[1].text, cl.code[2].text, cl.code[3].text};
+    QCOMPARE(texts, QStringList({"a = 1", "s.py", "b = 2", "t.py"}));
+    QCOMPARE(cl.code[0].isFile, false);
+    QCOMPARE(cl.code[1].isFile, true);
+    QCOMPARE(cl.code[2].isFile, false);
+    QCOMPARE(cl.code[3].isFile, true);
+    QCOMPARE(cl.files, QStringList({"img.png"}));
 }
 
 void TestCommandLine::helpMentionsEveryOption()

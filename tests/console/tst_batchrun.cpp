@@ -16,6 +16,8 @@ private Q_SLOTS:
     void execErrorExitsNonZeroWithTraceback();
     void execsRunInOrderInOneNamespace();
     void scriptRunsAfterExec();
+    void execAndScriptRunInTheOrderGiven();
+    void eachExecIsItsOwnUndoStep();
     void missingScriptFails();
     void startupScript_data();
     void startupScript();
@@ -116,6 +118,39 @@ void TestBatchRun::scriptRunsAfterExec()
     QVERIFY2(r.out.contains(QStringLiteral("script paint.py 3\n")), qPrintable(r.out));
     const QImage shot = QImage(m_shot).convertToFormat(QImage::Format_RGB32);
     QCOMPARE(shot.pixel(shot.width() / 2, shot.height() / 2), qRgb(0, 0, 0));
+}
+
+void TestBatchRun::execAndScriptRunInTheOrderGiven()
+{
+    const QString script = m_dir.filePath(QStringLiteral("order.py"));
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("order.append('script')\n");
+    f.close();
+    const LivepixRun r = run({m_image, QStringLiteral("--exec"), QStringLiteral("order = ['exec1']"),
+                                 QStringLiteral("--script"), script, QStringLiteral("--exec"),
+                                 QStringLiteral("order.append('exec2'); print('order', order)"),
+                                 QStringLiteral("--screenshot"), m_shot});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("order ['exec1', 'script', 'exec2']\n")), qPrintable(r.out));
+}
+
+// DESIGN.md's example: the second block undoes the first, so the
+// screenshot shows the untouched (white) image.
+void TestBatchRun::eachExecIsItsOwnUndoStep()
+{
+    const LivepixRun r = run({m_image, QStringLiteral("--exec"),
+                                 QStringLiteral("a = np.asarray(viewer.image); a[:100] = 0"),
+                                 QStringLiteral("--exec"), QStringLiteral("viewer.undo()"),
+                                 QStringLiteral("--exec"),
+                                 QStringLiteral("print('steps', [str(e) for e in viewer.history], a.min())"),
+                                 QStringLiteral("--screenshot"), m_shot});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("steps ['a = np.asarray(viewer.image); a[:100] = 0'] 255\n")),
+             qPrintable(r.out));
+    const QImage shot = QImage(m_shot).convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(shot.pixel(shot.width() / 2, shot.height() / 2), qRgb(255, 255, 255));
+    QCOMPARE(shot.pixel(shot.width() / 2, shot.height() / 4), qRgb(255, 255, 255));
 }
 
 void TestBatchRun::missingScriptFails()

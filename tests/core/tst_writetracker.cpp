@@ -230,6 +230,29 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::logic_error, b->enableWriteTracking().swap(step));
     }
 
+    // A step whose buffer died is refused by a new tracker, also one that
+    // the allocator placed at the very same address.
+    void stepOfADeadBufferIsRefused()
+    {
+        WriteStep step;
+        std::uintptr_t firstTracker = 0;
+        {
+            auto a = patterned(8 << 20);
+            firstTracker = reinterpret_cast<std::uintptr_t>(&a->enableWriteTracking());
+            std::memset(a->data() + (6 << 20), 0xaa, 1 << 20);
+            step = a->writeTracker()->takeChanges();
+        }
+        for (int attempt = 0; attempt < 4; ++attempt) {
+            auto b = PixelBuffer::allocate(8 << 20);
+            WriteTracker &tracker = b->enableWriteTracking();
+            QVERIFY(!tracker.owns(step));
+            QVERIFY_THROWS_EXCEPTION(std::logic_error, tracker.swap(step));
+            QCOMPARE(int(b->data()[6 << 20]), 0);
+            if (reinterpret_cast<std::uintptr_t>(&tracker) == firstTracker)
+                break; // the case that mattered was covered
+        }
+    }
+
     void stepsOutliveTheirBuffer()
     {
         const auto live = PixelBuffer::liveCount();

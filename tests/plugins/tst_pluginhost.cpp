@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTest>
 #include <QThread>
 #include <QTreeWidget>
@@ -27,6 +28,7 @@
 #include "pluginhost/pluginsdialog.h"
 #include "testimages.h"
 #include "viewer/document.h"
+#include "viewer/historycontroller.h"
 #include "viewer/mainwindow.h"
 #include "viewer/viewer.h"
 
@@ -43,8 +45,7 @@ private Q_SLOTS:
     void runRepaintsLiveAndOnceAtTheEnd();
     void exceptionLeavesTheImage();
     void cancelLeavesTheImage();
-    void tooLargeToUndoAsksFirst_data();
-    void tooLargeToUndoAsksFirst();
+    void tooLargeToUndoRunsAndSaysSo();
     void dialogIsBuiltFromParams();
     void dialogPreviewAndCancel();
     void dialogOkKeepsThePreviewAsOneUndoStep();
@@ -64,7 +65,6 @@ private:
     std::unique_ptr<Viewer> m_viewer;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<PluginHost> m_host;
-    QStringList m_questions;
 };
 
 void TestPluginHost::init()
@@ -76,7 +76,6 @@ void TestPluginHost::init()
     m_window = std::make_unique<MainWindow>(m_viewer.get());
     m_host = std::make_unique<PluginHost>(m_window.get(), *m_catalog, *m_registry);
     m_host->setInteractive(false);
-    m_questions.clear();
     // The first load is a job off the GUI thread.
     QTRY_VERIFY(!m_host->isLoadingPlugins());
 }
@@ -109,12 +108,10 @@ void TestPluginHost::undoMemoryLimitIsASetting()
         dialog->accept();
     });
     action->trigger();
-    QCOMPARE(m_host->undoHistory().budget(), std::size_t(64) << 20);
+    QCOMPARE(Document::undoBudget()->limit(), std::size_t(64) << 20);
     QCOMPARE(QSettings().value(QStringLiteral("undo/memoryLimitMiB")).toInt(), 64);
-    QCOMPARE(PluginHost::undoBudgetFromSettings(), std::size_t(64) << 20);
-    if (saved.isValid())
-        QSettings().setValue(QStringLiteral("undo/memoryLimitMiB"), saved);
-    else
+    HistoryController::setLimitMiB(saved.isValid() ? saved.toInt() : 1024);
+    if (!saved.isValid())
         QSettings().remove(QStringLiteral("undo/memoryLimitMiB"));
 }
 
@@ -245,35 +242,21 @@ void TestPluginHost::cancelLeavesTheImage()
     QVERIFY(!m_host->undoAction()->isEnabled());
 }
 
-void TestPluginHost::tooLargeToUndoAsksFirst_data()
+void TestPluginHost::tooLargeToUndoRunsAndSaysSo()
 {
-    QTest::addColumn<bool>("answer");
-    QTest::newRow("declined") << false;
-    QTest::newRow("run anyway") << true;
-}
-
-void TestPluginHost::tooLargeToUndoAsksFirst()
-{
-    QFETCH(bool, answer);
-    Document *document = showPattern(40, 30, 4); // 4800 bytes
+    Document *document = showPattern(40, 30, 4); // 4800 bytes: two pages
     const Image original = document->image().copy();
-    m_host->undoHistory().setBudget(4000);
-    m_host->setConfirmHandler([&](const QString &question) {
-        m_questions << question;
-        return answer;
-    });
+    const std::size_t limit = Document::undoBudget()->limit();
+    Document::undoBudget()->setLimit(4000);
     QSignalSpy spy(m_host.get(), &PluginHost::runFinished);
-    QCOMPARE(m_host->runFilter("Invert"), answer);
-    QCOMPARE(m_questions.size(), 1);
-    QVERIFY2(m_questions[0].contains("cannot be undone"), qPrintable(m_questions[0]));
-    if (!answer) {
-        QVERIFY(testimages::samePixels(document->image(), original));
-        return;
-    }
+    QVERIFY(m_host->runFilter("Invert"));
     QVERIFY(waitForRun(spy));
+    Document::undoBudget()->setLimit(limit);
     QVERIFY(!testimages::samePixels(document->image(), original));
+    QVERIFY(document->isModified());
     QVERIFY(!m_host->undoAction()->isEnabled());
-    QCOMPARE(m_host->undoHistory().usedBytes(), std::size_t(0));
+    const QString message = m_window->statusBar()->currentMessage();
+    QVERIFY2(message.contains("\"Invert\" cannot be undone") && message.contains("undo limit"), qPrintable(message));
 }
 
 void TestPluginHost::dialogIsBuiltFromParams()
@@ -339,7 +322,10 @@ void TestPluginHost::dialogOkKeepsThePreviewAsOneUndoStep()
     dialog->accept();
     QVERIFY(waitForRun(spy));
     QCOMPARE(int(image.at<std::uint8_t>(1, 1, 3)), 11);
-    QCOMPARE(m_host->undoAction()->text(), QString("&Undo Test Fill"));
+    // Labelled with the filter and the values it ran with.
+    QVERIFY2(m_host->undoAction()->text().startsWith("&Undo Test Fill (") &&
+                 m_host->undoAction()->text().contains("value=11"),
+             qPrintable(m_host->undoAction()->text()));
     QVERIFY(m_host->undo());
     QVERIFY(testimages::samePixels(image, original));
 

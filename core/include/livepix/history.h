@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,11 +68,16 @@ public:
     History(const History &) = delete;
     History &operator=(const History &) = delete;
 
-    /// Ends the open unit of work. Drops the redo steps when it changed pixels.
+    /// Ends the open unit of work: record(tracker().takeChanges(), label).
     Commit commit(const std::string &label);
+    /// Adds a unit's changes (taken from this history's tracker, maybe on
+    /// another thread) as a step. Drops the redo steps when it changed pixels.
+    /// Throws std::logic_error for changes of another buffer.
+    Commit record(WriteStep change, const std::string &label);
     /// True while writes are waiting for a commit().
     bool hasOpenWrites() const { return m_tracker.hasOpenWrites(); }
     WriteTracker &tracker() { return m_tracker; }
+    const PixelBufferPtr &buffer() const { return m_buffer; }
 
     bool canUndo() const { return m_position > 0; }
     bool canRedo() const { return m_position < m_entries.size(); }
@@ -90,10 +94,15 @@ public:
     std::size_t count() const { return m_entries.size(); }
     std::size_t bytes() const;
 
+    /// Identifies the current state of the pixels: each step's state has its
+    /// own id, never reused, so a state that was dropped never comes back.
+    std::uint64_t stateId() const { return m_position ? m_entries[m_position - 1].sequence : m_baseState; }
     /// The pixels equal the saved ones (no open writes counted).
-    bool isClean() const { return m_clean && *m_clean == m_position; }
+    bool isClean() const { return m_clean == stateId(); }
     /// The current pixels are what was saved.
-    void markClean() { m_clean = m_position; }
+    void markClean() { m_clean = stateId(); }
+    /// The pixels of state `id` (a stateId() taken earlier) were saved.
+    void markCleanAt(std::uint64_t id) { m_clean = id; }
     /// Why the last commit() could not add a step, or empty.
     const std::string &lastProblem() const { return m_problem; }
     /// Drops every step (the pixels stay as they are).
@@ -114,9 +123,10 @@ private:
     std::shared_ptr<UndoBudget> m_budget;
     std::vector<Step> m_entries;
     std::size_t m_position = 0;
-    // Steps applied when the pixels were saved; none when that state can no
-    // longer be reached. Starts clean: a new document equals its file.
-    std::optional<std::size_t> m_clean = 0;
+    // State ids: m_baseState is the state before the oldest kept step; the
+    // saved state's id is m_clean. Starts clean: a document equals its file.
+    std::uint64_t m_baseState;
+    std::uint64_t m_clean;
     std::string m_problem;
 };
 

@@ -50,7 +50,7 @@ private:
     std::vector<Run> m_runs;
     std::size_t m_bytes = 0;
     std::string m_notUndoable;
-    const WriteTracker *m_tracker = nullptr;
+    std::uint64_t m_tracker = 0; ///< WriteTracker::id() of its tracker; 0: none
 };
 
 /// Tracks writes into one PixelBuffer by copy-on-first-write: the buffer is
@@ -106,6 +106,20 @@ public:
     void unprotectAll(const std::string &reason);
 
     std::size_t chunkCount() const;
+    /// True when `step` came from this tracker (an empty default step too).
+    bool owns(const WriteStep &step) const { return !step.m_tracker || step.m_tracker == id(); }
+    /// Process-unique, never reused (a new tracker at the address of a dead
+    /// one is still another tracker, so its steps are refused).
+    std::uint64_t id() const;
+
+    /// Process-wide: after a write fault opens a chunk, 8 bytes (a uint64
+    /// 1) are written to `fd` (an eventfd; -1 for none), so that a thread
+    /// can sleep until writers nobody announced show up. Any thread.
+    static void setWriteNotifyFd(int fd);
+    /// Puts the fault handler back on top if another SIGSEGV handler was
+    /// installed since (e.g. faulthandler.enable() in the console); cheap,
+    /// callers do it when a unit of work starts. Any thread.
+    static void ensureFaultHandler();
 
 private:
     class Core;

@@ -11,12 +11,15 @@ See docs/PYTHON.md for the full reference.
 
 from ._livepix import Image, ImageError, open, readable_extensions, writable_extensions, _live_buffers
 from ._livepix import histogram, statistics, auto_levels, colormaps, colormap, compare_metrics, difference
+from ._livepix import History, HistoryEntry, set_undo_limit
 from ._metadata import Metadata
 from . import filters
 from .filters import filter
 
 # Show the public home of the type (livepix.Image, not livepix._livepix.Image).
 Image.__module__ = __name__
+History.__module__ = __name__
+HistoryEntry.__module__ = __name__
 
 __all__ = [
     "Image",
@@ -32,6 +35,9 @@ __all__ = [
     "colormap",
     "compare_metrics",
     "difference",
+    "History",
+    "HistoryEntry",
+    "set_undo_limit",
     "filters",
     "filter",
 ]
