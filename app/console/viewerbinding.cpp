@@ -356,12 +356,7 @@ void setLevels(const ViewerProxy &, const py::object &value)
 void autoLevels(const ViewerProxy &, const std::string &mode, double low, double high, bool perChannel)
 {
     AutoLevelsOptions options;
-    if (mode == "minmax")
-        options.mode = AutoLevelsMode::MinMax;
-    else if (mode == "percentile")
-        options.mode = AutoLevelsMode::Percentile;
-    else
-        throw py::value_error("auto_levels: unknown mode '" + mode + "' (valid: 'minmax', 'percentile')");
+    options.mode = parseAutoLevelsMode(mode); // std::invalid_argument reaches Python as ValueError
     if (!(low >= 0.0 && low < high && high <= 100.0))
         throw py::value_error("auto_levels: need 0 <= low < high <= 100, got low=" + std::to_string(low) +
                               ", high=" + std::to_string(high));

@@ -1,6 +1,7 @@
 #include "display/autolevelsfollower.h"
 
 #include "display/displaydefaults.h"
+#include "viewer/comparecontroller.h"
 #include "viewer/document.h"
 #include "viewer/viewer.h"
 
@@ -32,13 +33,17 @@ void AutoLevelsFollower::fit()
     Document *document = m_viewer->current();
     if (!document || document->image().isNull() || !document->displaySettings().autoWhileEditing)
         return;
-    const Image &image = document->image();
+    // What the canvas shows: in a difference compare mode, the difference
+    // (already sampled to about the budget when the images are large).
+    const Image values = CompareController::forViewer(m_viewer)->levelsSource(document, PixelBudget);
+    if (values.isNull())
+        return;
     AutoLevelsOptions options = m_options;
-    if (std::size_t(image.width()) * image.height() > PixelBudget)
+    if (std::size_t(values.width()) * values.height() > PixelBudget)
         options.pixelBudget = PixelBudget;
     options.linked = document->displaySettings().levelsLinked;
     DisplaySettings settings = document->displaySettings();
-    fitLevels(settings, image, options);
+    fitLevels(settings, values, options);
     m_lastFit.restart();
     ++m_fits;
     if (settings.levels != document->displaySettings().levels)

@@ -73,6 +73,17 @@ Document *CompareController::referenceOf(const Document *document) const
     return reference;
 }
 
+Image CompareController::levelsSource(const Document *document, std::size_t pixelBudget) const
+{
+    if (!document)
+        return {};
+    const Document *reference = referenceOf(document);
+    const std::optional<DifferenceMode> mode = differenceModeOf(document->displaySettings().compareMode);
+    if (!reference || !mode)
+        return document->image();
+    return overlapDifference(document->image(), reference->image(), *mode, pixelBudget);
+}
+
 void CompareController::watch(Document *document)
 {
     if (m_saved.contains(document))
@@ -233,10 +244,7 @@ CompareController::Result CompareController::compute(const Image &a, const Image
     }
     // The relative difference has no closed form from the metrics: take its
     // maximum over a regular sample.
-    const QRect overlap = overlapRect(a, b);
-    const double pixels = double(overlap.width()) * overlap.height();
-    const int step = std::max(1, int(std::ceil(std::sqrt(pixels / RelativeSamplePixels))));
-    const Image diff = differenceImage(sampledRegion(a, overlap, step), sampledRegion(b, overlap, step), *mode);
+    const Image diff = overlapDifference(a, b, *mode, RelativeSamplePixels);
     for (const ChannelStats &stats : computeHistogram(diff).stats)
         if (stats.finite > 0)
             result.differenceMax = std::max(result.differenceMax, stats.max);

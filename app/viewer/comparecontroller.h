@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QString>
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -67,6 +68,12 @@ public:
     QString metricsText() const;
     /// How many metric jobs finished (tests and benchmarks read it).
     int metricsComputations() const { return m_computations; }
+
+    /// The values `document`'s levels apply to, which auto levels fit: in a
+    /// difference mode the difference with its reference over the overlap
+    /// (sampled to about pixelBudget pixels when that is > 0; null when the
+    /// images do not overlap), otherwise the document's own image.
+    Image levelsSource(const Document *document, std::size_t pixelBudget = 0) const;
 
     /// Default levels of a difference mode whose largest value is `maxValue`.
     static LevelRange defaultDifferenceLevels(DifferenceMode mode, double maxValue);

@@ -1,6 +1,7 @@
 #include "viewer/comparedifference.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace livepix::gui {
 
@@ -36,6 +37,20 @@ QRect overlapRect(const Image &a, const Image &b)
     if (a.isNull() || b.isNull())
         return {};
     return QRect(0, 0, std::min(a.width(), b.width()), std::min(a.height(), b.height()));
+}
+
+Image overlapDifference(const Image &a, const Image &b, DifferenceMode mode, std::size_t pixelBudget, int *step)
+{
+    const QRect overlap = overlapRect(a, b);
+    const double pixels = double(overlap.width()) * overlap.height();
+    int gridStep = 1;
+    if (pixelBudget > 0 && pixels > double(pixelBudget))
+        gridStep = int(std::ceil(std::sqrt(pixels / double(pixelBudget))));
+    if (step)
+        *step = gridStep;
+    if (overlap.isEmpty())
+        return {};
+    return differenceImage(sampledRegion(a, overlap, gridStep), sampledRegion(b, overlap, gridStep), mode);
 }
 
 void DifferenceCache::clear()

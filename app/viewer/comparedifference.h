@@ -2,6 +2,8 @@
 // Difference images for display: sampled to the view, cached by both images' revisions.
 #include <QRect>
 
+#include <cstddef>
+
 #include <livepix/comparison.h>
 #include <livepix/image.h>
 
@@ -17,6 +19,17 @@ Image sampledRegion(const Image &image, const QRect &region, int step);
 
 /// The rectangle (top-left aligned) both images cover.
 QRect overlapRect(const Image &a, const Image &b);
+
+/// The difference of `a` and `b` over their whole overlap: the values a
+/// difference compare mode shows (livepix::differenceImage, float32, one
+/// channel per compared colour channel). With pixelBudget > 0 and a larger
+/// overlap, the inputs are first sampled on a regular grid of about that
+/// many pixels (differencing all of a huge overlap would cost more than what
+/// the caller does with it); *step, when given, receives the grid step (1:
+/// every pixel). Null when the images do not overlap.
+/// Threading: any thread (reads a and b only).
+Image overlapDifference(const Image &a, const Image &b, DifferenceMode mode, std::size_t pixelBudget = 0,
+                        int *step = nullptr);
 
 /// The difference of two images over part of their overlap, sampled every
 /// `step` pixels, for the canvas: computed with livepix::differenceImage

@@ -14,6 +14,7 @@
 
 #include "display/autolevelsfollower.h"
 #include "display/displaydefaults.h"
+#include "viewer/comparecontroller.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
 #include "viewer/backgroundwrites.h"
@@ -324,8 +325,12 @@ void Viewer::autoLevels(const AutoLevelsOptions &options)
     d->follower->setOptions(options);
     if (!d->current || d->current->image().isNull())
         return;
+    // Fit what the canvas shows: in a difference compare mode, the difference.
+    const Image values = CompareController::forViewer(this)->levelsSource(d->current);
+    if (values.isNull())
+        return;
     DisplaySettings settings = d->current->displaySettings();
-    fitLevels(settings, d->current->image(), options);
+    fitLevels(settings, values, options);
     d->current->setDisplaySettings(settings);
 }
 

@@ -59,14 +59,8 @@ HistogramDock::Data HistogramDock::compute(const Image &a, const Image &b, std::
         data.dtype = a.dtype();
         return data;
     }
-    // Sample the inputs before differencing: the difference of a huge
-    // image would cost more than its histogram.
-    const QRect overlap = overlapRect(a, b);
-    const double pixels = double(overlap.width()) * overlap.height();
     int step = 1;
-    if (pixelBudget > 0 && pixels > double(pixelBudget))
-        step = int(std::ceil(std::sqrt(pixels / double(pixelBudget))));
-    const Image diff = differenceImage(sampledRegion(a, overlap, step), sampledRegion(b, overlap, step), *mode);
+    const Image diff = overlapDifference(a, b, *mode, pixelBudget, &step);
     options.pixelBudget = 0;
     data.histogram = computeHistogram(diff, options);
     data.histogram.sampled = data.histogram.sampled || step > 1;

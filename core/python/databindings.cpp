@@ -77,12 +77,7 @@ py::list autoLevelsOf(py::handle object, const std::string &mode, double low, do
 {
     const Image image = imageArgument(object);
     AutoLevelsOptions options;
-    if (mode == "minmax")
-        options.mode = AutoLevelsMode::MinMax;
-    else if (mode == "percentile")
-        options.mode = AutoLevelsMode::Percentile;
-    else
-        throw py::value_error("auto_levels mode must be \"minmax\" or \"percentile\", not \"" + mode + "\"");
+    options.mode = parseAutoLevelsMode(mode); // std::invalid_argument reaches Python as ValueError
     options.lowPercent = low;
     options.highPercent = high;
     options.linked = linked;

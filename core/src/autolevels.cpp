@@ -228,6 +228,25 @@ Fit fitGroup(const Image &image, const std::vector<int> &group, const AutoLevels
 
 } // namespace
 
+AutoLevelsMode parseAutoLevelsMode(std::string_view name)
+{
+    for (const AutoLevelsMode mode : {AutoLevelsMode::MinMax, AutoLevelsMode::Percentile})
+        if (name == autoLevelsModeName(mode))
+            return mode;
+    throw std::invalid_argument("auto levels mode \"" + std::string(name) + "\" is not one of \"" +
+                                std::string(autoLevelsModeName(AutoLevelsMode::MinMax)) + "\", \"" +
+                                std::string(autoLevelsModeName(AutoLevelsMode::Percentile)) + "\"");
+}
+
+std::string_view autoLevelsModeName(AutoLevelsMode mode)
+{
+    switch (mode) {
+    case AutoLevelsMode::MinMax: return "minmax";
+    case AutoLevelsMode::Percentile: break;
+    }
+    return "percentile";
+}
+
 LevelRange fullRange(DType type)
 {
     switch (type) {

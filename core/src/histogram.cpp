@@ -5,8 +5,10 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "histogrambins.h"
+#include "histogramrows.h"
 #include "pixelwalk.h"
 #include "valuecounts.h"
 
@@ -15,8 +17,10 @@ namespace livepix {
 namespace {
 
 using detail::BinFinder;
+using detail::GridRows;
 using detail::PixelGrid;
 using detail::RowBands;
+using detail::RowStats;
 
 // Below this many grid pixels a 16-bit image is walked value by value:
 // clearing and reading 65536 counters per channel would cost more.
@@ -52,6 +56,17 @@ struct StatsAccumulator {
         counts.posInf += o.counts.posInf;
         counts.negInf += o.counts.negInf;
     }
+    /// Adds channel c of what one thread's row passes gathered.
+    void merge(const RowStats &o, int c)
+    {
+        min = std::min(min, o.min[c]);
+        max = std::max(max, o.max[c]);
+        sum += o.sum[c];
+        counts.nan += o.nan[c];
+        counts.posInf += o.posInf[c];
+        counts.negInf += o.negInf[c];
+        counts.finite += o.values[c] - o.nan[c] - o.posInf[c] - o.negInf[c];
+    }
     ChannelStats result() const
     {
         ChannelStats stats = counts;
@@ -84,25 +99,43 @@ bool countsCodes(const Image &image, const PixelGrid &grid)
            (image.dtype() == DType::UInt8 || grid.pixels() >= MinPixelsToCount16);
 }
 
+/// Calls pass(group, first) for the image, or, when it has more channels
+/// than a row pass takes, for views of consecutive groups of its channels
+/// (first: the group's first channel). Stops at the first pass returning false.
+template <typename Pass> bool forChannelGroups(const Image &image, Pass &&pass)
+{
+    const int channels = image.channels();
+    if (channels <= detail::MaxRowChannels)
+        return pass(image, 0);
+    for (int first = 0; first < channels; first += detail::MaxRowChannels)
+        if (!pass(image.channelView(first, std::min(detail::MaxRowChannels, channels - first)), first))
+            return false;
+    return true;
+}
+
 /// Statistics of every channel by walking the values (multi-threaded).
 /// Returns false when cancelled.
 bool walkStats(const Image &image, const PixelGrid &grid, std::vector<StatsAccumulator> &out,
                const std::atomic<bool> *cancel)
 {
-    const auto channels = static_cast<std::size_t>(image.channels());
-    const RowBands bands(grid.rows, grid.cols * channels);
-    std::vector<StatsAccumulator> partial(static_cast<std::size_t>(bands.threads()) * channels);
-    const bool done = detail::withComponentType(image.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        return detail::walkComponents(image, grid, bands, [&](int thread, int c, const std::uint8_t *p) {
-            partial[static_cast<std::size_t>(thread) * channels + static_cast<std::size_t>(c)].add(
-                detail::componentAt<T>(p));
-        }, cancel);
+    out.assign(static_cast<std::size_t>(image.channels()), {});
+    return forChannelGroups(image, [&](const Image &group, int first) {
+        const RowBands bands(grid.rows, grid.cols * static_cast<std::size_t>(group.channels()));
+        const GridRows rows(group, grid);
+        std::vector<RowStats> partial(static_cast<std::size_t>(bands.threads()));
+        const bool done = detail::withRowKernel(group, [&](auto tag, auto kernelChannels) {
+            using T = decltype(tag);
+            constexpr int C = decltype(kernelChannels)::value;
+            return bands.run([&](int thread, int begin, int end) {
+                for (int j = begin; j < end; ++j)
+                    detail::statsOfRow<T, C>(rows.row(j), grid.cols, rows.xStep, partial[std::size_t(thread)]);
+            }, cancel);
+        });
+        for (const RowStats &p : partial)
+            for (int c = 0; c < group.channels(); ++c)
+                out[static_cast<std::size_t>(first + c)].merge(p, c);
+        return done;
     });
-    out.assign(channels, {});
-    for (std::size_t i = 0; i < partial.size(); ++i)
-        out[i % channels].merge(partial[i]);
-    return done;
 }
 
 /// Statistics from counted codes (exact, no second pass).
@@ -147,36 +180,50 @@ std::vector<std::vector<double>> edgesFor(const std::vector<StatsAccumulator> &s
 bool walkBins(const Image &image, const PixelGrid &grid, Histogram &result, std::vector<StatsAccumulator> *stats,
               const std::atomic<bool> *cancel)
 {
-    const auto channels = static_cast<std::size_t>(image.channels());
-    const auto bins = static_cast<std::size_t>(result.bins);
-    std::vector<BinFinder> finders;
-    for (const auto &e : result.edges)
-        finders.emplace_back(e);
-    const RowBands bands(grid.rows, grid.cols * channels);
-    const auto threads = static_cast<std::size_t>(bands.threads());
-    std::vector<std::uint64_t> counts(threads * channels * bins);
-    std::vector<StatsAccumulator> partial(stats ? threads * channels : 0);
-    const bool done = detail::withComponentType(image.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        return detail::walkComponents(image, grid, bands, [&](int thread, int c, const std::uint8_t *p) {
-            const double v = detail::componentAt<T>(p);
-            const std::size_t slot = static_cast<std::size_t>(thread) * channels + static_cast<std::size_t>(c);
-            if (stats)
-                partial[slot].add(v);
-            const int bin = finders[static_cast<std::size_t>(c)](v);
-            if (bin >= 0)
-                ++counts[slot * bins + static_cast<std::size_t>(bin)];
-        }, cancel);
+    const int bins = result.bins;
+    if (stats)
+        stats->assign(static_cast<std::size_t>(image.channels()), {});
+    return forChannelGroups(image, [&](const Image &group, int first) {
+        const int channels = group.channels();
+        std::vector<BinFinder> finders;
+        for (int c = 0; c < channels; ++c)
+            finders.emplace_back(result.edges[static_cast<std::size_t>(first + c)]);
+        const RowBands bands(grid.rows, grid.cols * static_cast<std::size_t>(channels));
+        const GridRows rows(group, grid);
+        const std::size_t perThread = std::size_t(detail::SubHistograms) * std::size_t(channels) * std::size_t(bins);
+        std::vector<std::uint64_t> counts(static_cast<std::size_t>(bands.threads()) * perThread);
+        std::vector<RowStats> partial(static_cast<std::size_t>(bands.threads()));
+        bool sameEdges = true;
+        for (int c = 1; c < channels; ++c)
+            sameEdges = sameEdges && result.edges[std::size_t(first + c)] == result.edges[std::size_t(first)];
+        const bool done = detail::withRowKernel(group, [&](auto tag, auto kernelChannels) {
+            using T = decltype(tag);
+            constexpr int C = decltype(kernelChannels)::value;
+            return bands.run([&](int thread, int begin, int end) {
+                std::uint64_t *own = counts.data() + static_cast<std::size_t>(thread) * perThread;
+                for (int j = begin; j < end; ++j) {
+                    // The row is in cache for the second loop.
+                    if (stats)
+                        detail::statsOfRow<T, C>(rows.row(j), grid.cols, rows.xStep, partial[std::size_t(thread)]);
+                    if constexpr (std::is_same_v<T, float>)
+                        if (sameEdges) {
+                            detail::binFloatRow<C>(rows.row(j), grid.cols, rows.xStep, finders.front(), bins, own);
+                            continue;
+                        }
+                    detail::binRow<T, C>(rows.row(j), grid.cols, rows.xStep, finders.data(), bins, own);
+                }
+            }, cancel);
+        });
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            const std::size_t c = i / static_cast<std::size_t>(bins) % static_cast<std::size_t>(channels);
+            result.counts[static_cast<std::size_t>(first) + c][i % static_cast<std::size_t>(bins)] += counts[i];
+        }
+        if (stats)
+            for (const RowStats &p : partial)
+                for (int c = 0; c < channels; ++c)
+                    (*stats)[static_cast<std::size_t>(first + c)].merge(p, c);
+        return done;
     });
-    for (std::size_t slot = 0; slot < threads * channels; ++slot)
-        for (std::size_t b = 0; b < bins; ++b)
-            result.counts[slot % channels][b] += counts[slot * bins + b];
-    if (stats) {
-        stats->assign(channels, {});
-        for (std::size_t slot = 0; slot < partial.size(); ++slot)
-            (*stats)[slot % channels].merge(partial[slot]);
-    }
-    return done;
 }
 
 Histogram cancelledHistogram(Histogram result)

@@ -9,6 +9,7 @@
 #include <livepix/colormap.h>
 #include <livepix/image.h>
 
+#include "display/autolevelsfollower.h"
 #include "viewer/canvas.h"
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
@@ -73,6 +74,9 @@ private Q_SLOTS:
     void signedDifferenceDefaultsToSymmetricDivergingLevels();
     void userLevelsStayAndAreRestoredAfterwards();
     void differenceShownThroughLevels();
+    void autoLevelsFitTheShownDifference_data();
+    void autoLevelsFitTheShownDifference();
+    void autoWhileEditingFollowsTheDifference();
     void metricsAreComputedAndFollowEdits();
     void differentSizesCompareTheOverlap();
     void closingTheReferenceEndsTheComparison();
@@ -283,6 +287,69 @@ void TestCompare::differenceShownThroughLevels()
     for (int i = 126; i <= 129; ++i)
         nearMiddle = nearMiddle || mid == QColor(map->rgb[i][0], map->rgb[i][1], map->rgb[i][2]);
     QVERIFY2(nearMiddle, qPrintable(mid.name()));
+}
+
+void TestCompare::autoLevelsFitTheShownDifference_data()
+{
+    QTest::addColumn<CompareMode>("mode");
+    for (CompareMode mode : {CompareMode::Difference, CompareMode::Absolute, CompareMode::Squared,
+                             CompareMode::Relative})
+        QTest::addRow("%s", qPrintable(compareModeName(mode))) << mode;
+}
+
+void TestCompare::autoLevelsFitTheShownDifference()
+{
+    QFETCH(CompareMode, mode);
+    // A's values lie in 10..16 and its alpha is 100; a - b runs from -0.5 to
+    // 0.45, so levels fitted to A itself would be far from the difference's.
+    auto base = [](int x, int, int c) { return c == 3 ? 100.0 : 10.0 + 0.25 * x + c; };
+    auto delta = [](int x, int y, int) { return -0.5 + 0.05 * ((x + y) % 20); };
+    const Image ia = filled(20, 10, 4, DType::Float32, base);
+    const Image ib = filled(20, 10, 4, DType::Float32, [&](int x, int y, int c) {
+        return c == 3 ? 100.0 : base(x, y, c) - delta(x, y, c);
+    });
+    Document *b = m_viewer->show(ib, QStringLiteral("B"));
+    Document *a = m_viewer->show(ia, QStringLiteral("A"));
+    QVERIFY(controller()->start(a, b, mode));
+    double lo = INFINITY, hi = -INFINITY; // of the colour channels of the float32 difference
+    for (int y = 0; y < 10; ++y)
+        for (int x = 0; x < 20; ++x)
+            for (int c = 0; c < 3; ++c) {
+                const double d = float(expectedDifference(mode, ia.valueAt(x, y, c), ib.valueAt(x, y, c)));
+                lo = std::min(lo, d);
+                hi = std::max(hi, d);
+            }
+
+    m_viewer->autoLevels(AutoLevelsOptions{}); // what L, the dock's button and viewer.auto_levels() call
+    const std::vector<LevelRange> levels = a->displaySettings().levels;
+    QVERIFY(!levels.empty());
+    for (const LevelRange &range : levels) {
+        QVERIFY2(std::abs(range.lo - lo) <= 1e-6 * std::max(1.0, std::abs(lo)) &&
+                     std::abs(range.hi - hi) <= 1e-6 * std::max(1.0, std::abs(hi)),
+                 qPrintable(QStringLiteral("levels %1..%2, difference %3..%4")
+                                .arg(range.lo).arg(range.hi).arg(lo).arg(hi)));
+    }
+}
+
+void TestCompare::autoWhileEditingFollowsTheDifference()
+{
+    const Image ia = filled(20, 10, 3, DType::Float32, [](int x, int, int) { return 50.0 + x; });
+    const Image ib = filled(20, 10, 3, DType::Float32, [](int x, int, int) { return 50.0 + x - 0.125; });
+    Document *b = m_viewer->show(ib, QStringLiteral("B"));
+    Document *a = m_viewer->show(ia, QStringLiteral("A"));
+    QVERIFY(controller()->start(a, b, CompareMode::Absolute));
+    DisplaySettings s = a->displaySettings();
+    s.autoWhileEditing = true;
+    a->setDisplaySettings(s);
+    // |a - b| is 0.125 everywhere but one pixel, edited to differ by 2 and then 4.
+    const int fits = m_viewer->autoLevelsFollower()->fits();
+    ia.at<float>(3, 4, 1) = float(ib.valueAt(3, 4, 1) + 2.0);
+    m_viewer->pixelsMayHaveChanged();
+    QTRY_VERIFY(m_viewer->autoLevelsFollower()->fits() > fits);
+    QTRY_COMPARE(a->displaySettings().levels.front(), (LevelRange{0.125, 2.0}));
+    ia.at<float>(3, 4, 1) = float(ib.valueAt(3, 4, 1) + 4.0);
+    m_viewer->pixelsMayHaveChanged();
+    QTRY_COMPARE(a->displaySettings().levels.front(), (LevelRange{0.125, 4.0}));
 }
 
 void TestCompare::metricsAreComputedAndFollowEdits()

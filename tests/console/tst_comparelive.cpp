@@ -32,6 +32,8 @@ private Q_SLOTS:
     void metricsEqualNumPy();
     void differenceViewEqualsNumPy_data();
     void differenceViewEqualsNumPy();
+    void autoLevelsFitTheDifference_data();
+    void autoLevelsFitTheDifference();
     void errorsAreClear_data();
     void errorsAreClear();
     void consoleEditsUpdateMetricsAndView();
@@ -174,6 +176,37 @@ void TestCompareLive::differenceViewEqualsNumPy()
         for (int x = 0; x < 40; ++x)
             for (int c = 0; c < 3; ++c)
                 QCOMPARE(shown.at<float>(x, y, c), expected[(y * 40 + x) * 3 + c]);
+}
+
+void TestCompareLive::autoLevelsFitTheDifference_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("formula");
+    QTest::addColumn<QString>("call");
+    QTest::newRow("difference") << "difference" << "A - B" << "viewer.auto_levels()";
+    QTest::newRow("absolute") << "absolute" << "np.abs(A - B)" << "viewer.auto_levels()";
+    QTest::newRow("squared") << "squared" << "(A - B) ** 2" << "viewer.auto_levels()";
+    QTest::newRow("relative") << "relative" << "np.abs(A - B) / np.maximum(np.abs(B), 1e-3)"
+                              << "viewer.auto_levels()";
+    // Percentiles 0 and 100 (NumPy's "lower" / "higher") are the minimum and maximum.
+    QTest::newRow("absolute percentile") << "absolute" << "np.abs(A - B)"
+                                         << "viewer.auto_levels(mode='percentile', low=0, high=100)";
+}
+
+void TestCompareLive::autoLevelsFitTheDifference()
+{
+    QFETCH(QString, mode);
+    QFETCH(QString, formula);
+    QFETCH(QString, call);
+    // b's own values span 0..255; the difference with a is what the levels must fit.
+    const QString out = run(QStringLiteral("viewer.compare(a, mode='%1')\n%3\n"
+                                           "A = np.asarray(b)[..., :3].astype(np.float64)\n"
+                                           "B = np.asarray(a)[..., :3].astype(np.float64)\n"
+                                           "d = (%2).astype(np.float32)\n"
+                                           "lo, hi = viewer.levels\n"
+                                           "print(lo == d.min(), hi == d.max(), lo, hi, d.min(), d.max())\n")
+                                .arg(mode, formula, call));
+    QVERIFY2(out.startsWith(QLatin1String("True True ")), qPrintable(out));
 }
 
 void TestCompareLive::errorsAreClear_data()

@@ -21,6 +21,9 @@ private Q_SLOTS:
     void chosenChannelsAndSampling();
     void fullRangeOfEachType();
     void badOptionsAreErrors();
+    void modeNamesRoundTrip();
+    void unknownModeNameIsAnError_data();
+    void unknownModeNameIsAnError();
 };
 
 namespace {
@@ -178,6 +181,38 @@ void TestAutoLevels::badOptionsAreErrors()
     options.channels = {3};
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, autoLevels(image, options));
     QVERIFY(autoLevels(Image()).empty());
+}
+
+void TestAutoLevels::modeNamesRoundTrip()
+{
+    QCOMPARE(parseAutoLevelsMode("minmax"), AutoLevelsMode::MinMax);
+    QCOMPARE(parseAutoLevelsMode("percentile"), AutoLevelsMode::Percentile);
+    for (const AutoLevelsMode mode : {AutoLevelsMode::MinMax, AutoLevelsMode::Percentile})
+        QCOMPARE(parseAutoLevelsMode(autoLevelsModeName(mode)), mode);
+}
+
+void TestAutoLevels::unknownModeNameIsAnError_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("other word") << "median";
+    QTest::newRow("empty") << "";
+    QTest::newRow("case differs") << "MinMax"; // names are exact, as Python's keywords are
+    QTest::newRow("padded") << " percentile";
+}
+
+void TestAutoLevels::unknownModeNameIsAnError()
+{
+    QFETCH(QString, name);
+    const std::string bad = name.toStdString();
+    try {
+        parseAutoLevelsMode(bad);
+        QFAIL("no exception");
+    } catch (const std::invalid_argument &e) {
+        const std::string message = e.what();
+        QVERIFY2(message.find('"' + bad + '"') != std::string::npos, e.what());
+        QVERIFY2(message.find("\"minmax\"") != std::string::npos, e.what());
+        QVERIFY2(message.find("\"percentile\"") != std::string::npos, e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAutoLevels)

@@ -185,3 +185,45 @@ def test_any_float_data_equals_numpy(array, bins, given_range):
        bins=st.integers(1, 70000))
 def test_any_uint16_data_equals_numpy(array, bins):
     assert_numpy_equal(array, array, bins)
+
+
+def values_around_edges(first, last, bins):
+    """float32 values on, just below and just above every float64 bin edge
+    NumPy makes for (first, last, bins): where a shortcut in the binning
+    (the estimate (v - first) * norm alone) and NumPy's corrections could
+    part."""
+    edges = np.linspace(first, last, bins + 1)
+    on = edges.astype(np.float32)
+    near = [on, np.nextafter(on, np.float32(np.inf)), np.nextafter(on, np.float32(-np.inf))]
+    values = np.concatenate(near)
+    return values[np.isfinite(values)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=st.floats(-1e7, 1e7, width=32),
+    span=st.one_of(st.floats(1e-3, 1e7), st.floats(1e-30, 1e-3)),
+    bins=st.integers(1, 2000),
+    channels=st.sampled_from([1, 3, 4]),
+)
+def test_values_on_and_beside_every_edge_equal_numpy(first, span, bins, channels):
+    values = values_around_edges(first, first + span, bins)
+    # Enough values for the vector and chunked paths (several chunks of
+    # 1024), in every channel position.
+    values = np.resize(values, max(values.size, 3000) // channels * channels)
+    array = values.reshape(1, -1, channels)
+    assert_numpy_equal(array, array, bins, (first, first + span))
+    assert_numpy_equal(array, array, bins)
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 4])
+def test_large_float_images_equal_numpy_on_every_path(channels):
+    array = noisy((300, 1100, 5), np.float32, seed=channels, special=True)
+    # Interleaved rows, read where they lie; NaN and Inf among the values.
+    interleaved = np.ascontiguousarray(array[..., :channels])
+    assert_numpy_equal(interleaved, interleaved, 256)
+    # A given range: statistics and bins in one pass.
+    assert_numpy_equal(interleaved, interleaved, 64, (-500.0, 800.0))
+    # A channel subset: rows gathered a chunk at a time.
+    subset = livepix.Image.from_array(array).channel_view(1, channels)
+    assert_numpy_equal(subset, array[..., 1:1 + channels], 97)

@@ -1,5 +1,6 @@
 #pragma once
 // Levels (black and white points) fitted to an image's data.
+#include <string_view>
 #include <vector>
 
 #include "livepix/export.h"
@@ -16,6 +17,15 @@ struct LevelRange {
 };
 
 enum class AutoLevelsMode { MinMax, Percentile };
+
+/// The mode a name stands for: "minmax" or "percentile" (the names
+/// Python's auto_levels takes, in the console and in the livepix module).
+/// Throws std::invalid_argument naming the bad value and the accepted names
+/// (pybind11 turns it into ValueError). Thread safety: any thread.
+LIVEPIX_API AutoLevelsMode parseAutoLevelsMode(std::string_view name);
+
+/// The name parseAutoLevelsMode() accepts for `mode`.
+LIVEPIX_API std::string_view autoLevelsModeName(AutoLevelsMode mode);
 
 struct AutoLevelsOptions {
     AutoLevelsMode mode = AutoLevelsMode::MinMax;
