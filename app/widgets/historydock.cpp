@@ -15,7 +15,9 @@ QString formatBytes(std::size_t bytes)
         return QObject::tr("%1 bytes").arg(bytes);
     if (bytes < (std::size_t(1) << 20))
         return QObject::tr("%1 KiB").arg((bytes + 1023) / 1024);
-    return QObject::tr("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
+    if (bytes < (std::size_t(1) << 30))
+        return QObject::tr("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
+    return QObject::tr("%1 GiB").arg(double(bytes) / double(1 << 30), 0, 'f', 1);
 }
 
 HistoryDock::HistoryDock(Viewer *viewer, QWidget *parent)
@@ -28,6 +30,11 @@ HistoryDock::HistoryDock(Viewer *viewer, QWidget *parent)
     m_list = new QListWidget(body);
     m_list->setObjectName(QStringLiteral("historyList"));
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Long cells are elided in the middle so the memory at the end stays
+    // visible; the tooltip has the whole label.
+    m_list->setTextElideMode(Qt::ElideMiddle);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_list->setWordWrap(false);
     m_footer = new QLabel(body);
     m_footer->setObjectName(QStringLiteral("historyFooter"));
     layout->addWidget(m_list);

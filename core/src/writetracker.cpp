@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 
@@ -25,6 +26,9 @@ namespace {
 enum ChunkState : std::uint8_t { Clean, Busy, Dirty, Armed };
 
 std::atomic<int> g_notifyFd{-1};
+// How much of a tracker's shadow stays committed between units. Units that
+// dirty more than this hand the shadow's pages to their step instead.
+constexpr std::size_t WorkspaceBytes = std::size_t(64) << 20;
 std::atomic<std::uint64_t> g_nextTrackerId{1};
 
 std::size_t pageBytes()
@@ -66,7 +70,10 @@ public:
     std::uint8_t *chunkBegin(std::size_t i) const { return std::max(m_data, m_span + i * ChunkBytes); }
     std::uint8_t *chunkEnd(std::size_t i) const { return std::min(m_data + m_mapped, m_span + (i + 1) * ChunkBytes); }
     void protect(std::size_t i, int protection) const;
-    void collectChanges(std::size_t i, WriteStep &step) const;
+    void collectChanges(std::size_t i, WriteStep &step, bool release) const;
+    void keepResident(std::size_t i);
+    void trimResident();
+    void forgetResident();
     void swapChunkPart(std::size_t i, std::size_t offset, std::size_t length, std::uint8_t *stored);
 
     PixelBuffer &m_buffer;
@@ -83,6 +90,11 @@ public:
     const std::uint64_t m_id = g_nextTrackerId.fetch_add(1);
     std::mutex m_exclusiveMutex;
     std::string m_unprotectedReason; // under Exclusive; non-empty: nothing is protected
+    // Chunks of m_shadow whose pages stay committed between units, oldest
+    // first (under Exclusive): a fault into them copies into warm memory
+    // instead of fresh pages, which cost far more than the copy itself.
+    std::deque<std::size_t> m_resident;
+    std::vector<bool> m_isResident;
     int m_slot = -1;
 };
 
@@ -95,6 +107,7 @@ WriteTracker::Core::Core(PixelBuffer &buffer)
     m_span = m_data - address % ChunkBytes;
     m_chunkCount = (m_data + m_mapped - m_span + ChunkBytes - 1) / ChunkBytes;
     m_states.reset(new std::atomic<std::uint8_t>[m_chunkCount]);
+    m_isResident.assign(m_chunkCount, false);
     for (std::size_t i = 0; i < m_chunkCount; ++i)
         m_states[i].store(Clean);
     m_shadow = std::make_shared<detail::ShadowMap>(m_mapped);
@@ -166,8 +179,8 @@ void WriteTracker::Core::protect(std::size_t i, int protection) const
 }
 
 // Compares chunk i with its shadow a page at a time: changed pages become
-// runs of the step, unchanged ones go back to the kernel.
-void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step) const
+// runs of the step; with `release`, unchanged ones go back to the kernel.
+void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool release) const
 {
     const std::size_t page = pageBytes();
     detail::ShadowMap &shadow = *m_shadow;
@@ -177,7 +190,8 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step) const
     for (std::size_t offset = first; offset < last; offset += page) {
         if (std::memcmp(m_data + offset, shadow.data() + offset, page) == 0)
             continue;
-        shadow.release(unchangedFrom, offset - unchangedFrom);
+        if (release)
+            shadow.release(unchangedFrom, offset - unchangedFrom);
         unchangedFrom = offset + page;
         if (!step.m_runs.empty() && step.m_runs.back().offset + step.m_runs.back().length == offset)
             step.m_runs.back().length += page;
@@ -185,7 +199,36 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step) const
             step.m_runs.push_back({offset, page});
         step.m_bytes += page;
     }
-    shadow.release(unchangedFrom, last - unchangedFrom);
+    if (release)
+        shadow.release(unchangedFrom, last - unchangedFrom);
+}
+
+// Keeps chunk i's shadow pages committed.
+void WriteTracker::Core::keepResident(std::size_t i)
+{
+    if (!m_isResident[i]) {
+        m_isResident[i] = true;
+        m_resident.push_back(i);
+    }
+}
+
+// Releases the oldest resident chunks beyond WorkspaceBytes. Only when every
+// chunk is Clean (end of takeChanges): an open chunk's shadow is its baseline.
+void WriteTracker::Core::trimResident()
+{
+    while (m_resident.size() * ChunkBytes > WorkspaceBytes) {
+        const std::size_t oldest = m_resident.front();
+        m_resident.pop_front();
+        m_isResident[oldest] = false;
+        m_shadow->release(std::size_t(chunkBegin(oldest) - m_data), std::size_t(chunkEnd(oldest) - chunkBegin(oldest)));
+    }
+}
+
+void WriteTracker::Core::forgetResident()
+{
+    for (std::size_t i : m_resident)
+        m_isResident[i] = false;
+    m_resident.clear();
 }
 
 // Swaps part of chunk i with `stored` while the chunk is open for writing
@@ -196,8 +239,10 @@ void WriteTracker::Core::swapChunkPart(std::size_t i, std::size_t offset, std::s
     std::uint8_t *shadow = m_shadow->data();
     const std::uint8_t state = m_states[i].load();
     if (m_unprotectedReason.empty() && state != Dirty) {
-        if (state == Clean)
+        if (state == Clean) {
             std::memcpy(shadow + (chunkBegin(i) - m_data), chunkBegin(i), std::size_t(chunkEnd(i) - chunkBegin(i)));
+            keepResident(i);
+        }
         protect(i, PROT_READ | PROT_WRITE);
         m_states[i].store(Dirty);
     }
@@ -253,27 +298,52 @@ WriteStep WriteTracker::takeChanges()
         step.m_notUndoable = std::move(core.m_unprotectedReason);
         core.m_unprotectedReason.clear();
         core.m_shadow->release(0, core.m_mapped);
+        core.forgetResident();
         if (::mprotect(core.m_data, core.m_mapped, PROT_READ) != 0)
             throw std::runtime_error("write tracking: cannot protect the pixel buffer");
         for (std::size_t i = 0; i < core.m_chunkCount; ++i)
             core.m_states[i].store(Clean);
         return step;
     }
-    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
-        const std::uint8_t state = core.m_states[i].load();
-        if (state == Clean)
-            continue;
-        if (state == Dirty)
+    std::vector<std::size_t> dirty;
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i)
+        if (core.m_states[i].load() != Clean)
+            dirty.push_back(i);
+    // Small units copy their changed pages out and keep the shadow warm;
+    // large ones give the shadow's pages to the step (no second copy).
+    const bool large = dirty.size() * ChunkBytes > WorkspaceBytes;
+    for (std::size_t i : dirty) {
+        if (core.m_states[i].load() == Dirty)
             core.protect(i, PROT_READ);
-        core.collectChanges(i, step);
+        core.collectChanges(i, step, large);
         core.m_states[i].store(Clean);
     }
-    if (!step.m_runs.empty()) {
-        // The changed pages stay where they are; the step takes the mapping.
-        step.m_shadow = std::move(core.m_shadow);
-        core.m_shadow = std::make_shared<detail::ShadowMap>(core.m_mapped);
-        core.m_shadowData.store(core.m_shadow->data(), std::memory_order_release);
+    if (large) {
+        // The step takes the shadow: warm pages of chunks this unit did not
+        // write would be memory it holds for nothing.
+        std::vector<bool> written(core.m_chunkCount, false);
+        for (std::size_t i : dirty)
+            written[i] = true;
+        for (std::size_t i : core.m_resident)
+            if (!written[i])
+                core.m_shadow->release(std::size_t(core.chunkBegin(i) - core.m_data),
+                                       std::size_t(core.chunkEnd(i) - core.chunkBegin(i)));
+        core.forgetResident();
+        if (!step.m_runs.empty()) {
+            step.m_shadow = std::move(core.m_shadow);
+            core.m_shadow = std::make_shared<detail::ShadowMap>(core.m_mapped);
+            core.m_shadowData.store(core.m_shadow->data(), std::memory_order_release);
+        }
+        return step;
     }
+    if (!step.m_runs.empty()) {
+        step.m_shadow = std::make_shared<detail::ShadowMap>(core.m_mapped);
+        for (const WriteStep::Run &run : step.m_runs)
+            std::memcpy(step.m_shadow->data() + run.offset, core.m_shadow->data() + run.offset, run.length);
+    }
+    for (std::size_t i : dirty)
+        core.keepResident(i);
+    core.trimResident();
     return step;
 }
 

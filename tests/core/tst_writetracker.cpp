@@ -85,6 +85,26 @@ private Q_SLOTS:
         QVERIFY(tracker.takeChanges().empty());
     }
 
+    // Above 64 MiB of written chunks a step takes the shadow's pages instead
+    // of copying them; undo and the unit after it must not see a change.
+    void largeUnitsUndoExactlyAndLeaveNothingOpen()
+    {
+        auto buffer = patterned(80 << 20, 5);
+        const auto before = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        buffer->data()[5] ^= 1; // a small unit first: its chunk stays warm
+        WriteStep small = tracker.takeChanges();
+        QCOMPARE(small.bytes(), Page);
+        std::memset(buffer->data(), 0x5a, 80 << 20);
+        WriteStep large = tracker.takeChanges();
+        QVERIFY(large.bytes() >= (std::size_t(79) << 20));
+        tracker.swap(large);
+        QVERIFY(tracker.takeChanges().empty());
+        tracker.swap(small);
+        QVERIFY(tracker.takeChanges().empty());
+        QVERIFY(bytesOf(*buffer) == before);
+    }
+
     void rewritingEqualValuesIsNoChange()
     {
         auto buffer = patterned(3 << 20);
