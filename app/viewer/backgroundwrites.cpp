@@ -62,7 +62,7 @@ void BackgroundWrites::onWake()
         m_frame.start();
 }
 
-std::uint64_t BackgroundWrites::totalWrites(bool *open) const
+std::uint64_t BackgroundWrites::rearmAndCountWrites(bool *open) const
 {
     std::uint64_t total = 0;
     *open = false;
@@ -82,7 +82,7 @@ std::uint64_t BackgroundWrites::totalWrites(bool *open) const
 void BackgroundWrites::tick()
 {
     bool open = false;
-    const std::uint64_t count = totalWrites(&open);
+    const std::uint64_t count = rearmAndCountWrites(&open);
     if (count != m_lastCount) {
         m_lastCount = count;
         m_sinceWrite.start();

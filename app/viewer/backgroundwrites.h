@@ -40,7 +40,9 @@ private:
     friend class WriteWakeups;
     void onWake();
     void tick();
-    std::uint64_t totalWrites(bool *open) const;
+    /// Re-protects the chunks written since the last frame (so the next
+    /// writes are seen) and returns the documents' total write count.
+    std::uint64_t rearmAndCountWrites(bool *open) const;
 
     Viewer *m_viewer;
     WorkUnits *m_units;

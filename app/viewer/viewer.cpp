@@ -346,12 +346,17 @@ void Viewer::initDisplaySettings()
             document->setDisplaySettings(defaultDisplaySettings(document->image(), defaults));
 }
 
-Viewer::HistoryStep Viewer::jumpTo(Document *document, std::size_t position, bool fromCode)
+bool Viewer::settleHistory(bool fromCode)
 {
     d->units->drain();
     if (!fromCode && d->units->isOpen())
-        return HistoryStep::Busy;
-    d->units->commitBackground();
+        return false;
+    d->units->commitBackground(); // writes not yet in a step are what undo takes back first
+    return true;
+}
+
+Viewer::HistoryStep Viewer::stepHistoryTo(Document *document, std::size_t position)
+{
     History *history = document && d->documents.contains(document) ? document->history() : nullptr;
     if (!history || history->position() == position || position > history->count())
         return HistoryStep::NothingToDo;
@@ -361,28 +366,31 @@ Viewer::HistoryStep Viewer::jumpTo(Document *document, std::size_t position, boo
     return HistoryStep::Done;
 }
 
+Viewer::HistoryStep Viewer::jumpTo(Document *document, std::size_t position, bool fromCode)
+{
+    if (!settleHistory(fromCode))
+        return HistoryStep::Busy;
+    return stepHistoryTo(document, position);
+}
+
 Viewer::HistoryStep Viewer::undo(bool fromCode)
 {
-    d->units->drain();
-    if (!fromCode && d->units->isOpen())
+    if (!settleHistory(fromCode))
         return HistoryStep::Busy;
-    d->units->commitBackground(); // writes not yet in a step are what undo takes back first
     History *history = d->current ? d->current->history() : nullptr;
     if (!history || !history->canUndo())
         return HistoryStep::NothingToDo;
-    return jumpTo(d->current, history->position() - 1, fromCode);
+    return stepHistoryTo(d->current, history->position() - 1);
 }
 
 Viewer::HistoryStep Viewer::redo(bool fromCode)
 {
-    d->units->drain();
-    if (!fromCode && d->units->isOpen())
+    if (!settleHistory(fromCode))
         return HistoryStep::Busy;
-    d->units->commitBackground();
     History *history = d->current ? d->current->history() : nullptr;
     if (!history || !history->canRedo())
         return HistoryStep::NothingToDo;
-    return jumpTo(d->current, history->position() + 1, fromCode);
+    return stepHistoryTo(d->current, history->position() + 1);
 }
 
 void Viewer::pixelsMayHaveChanged()

@@ -152,6 +152,11 @@ Q_SIGNALS:
 private:
     /// Adds a new document to the list and to the tracked ones.
     void adopt(Document *document);
+    /// Before undo/redo/jumpTo: records waiting steps, refuses (false) from
+    /// the GUI while a unit is open, turns open background writes into a step.
+    bool settleHistory(bool fromCode);
+    /// Moves `document`'s history to `position` (settleHistory() done).
+    HistoryStep stepHistoryTo(Document *document, std::size_t position);
     void finishLoadedJobs();
     void finishSaveJob(SaveJob *job);
     void emitJobsFinishedIfIdle();

@@ -72,6 +72,11 @@ public:
     void protect(std::size_t i, int protection) const;
     void collectChanges(std::size_t i, WriteStep &step, bool release) const;
     void keepResident(std::size_t i);
+    /// Gives chunk i's shadow pages back to the kernel.
+    void releaseShadow(std::size_t i) const
+    {
+        m_shadow->release(std::size_t(chunkBegin(i) - m_data), std::size_t(chunkEnd(i) - chunkBegin(i)));
+    }
     void trimResident();
     void forgetResident();
     void swapChunkPart(std::size_t i, std::size_t offset, std::size_t length, std::uint8_t *stored);
@@ -220,7 +225,7 @@ void WriteTracker::Core::trimResident()
         const std::size_t oldest = m_resident.front();
         m_resident.pop_front();
         m_isResident[oldest] = false;
-        m_shadow->release(std::size_t(chunkBegin(oldest) - m_data), std::size_t(chunkEnd(oldest) - chunkBegin(oldest)));
+        releaseShadow(oldest);
     }
 }
 
@@ -326,8 +331,7 @@ WriteStep WriteTracker::takeChanges()
             written[i] = true;
         for (std::size_t i : core.m_resident)
             if (!written[i])
-                core.m_shadow->release(std::size_t(core.chunkBegin(i) - core.m_data),
-                                       std::size_t(core.chunkEnd(i) - core.chunkBegin(i)));
+                core.releaseShadow(i);
         core.forgetResident();
         if (!step.m_runs.empty()) {
             step.m_shadow = std::move(core.m_shadow);
