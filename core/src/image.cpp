@@ -77,7 +77,7 @@ std::size_t imageByteCount(int width, int height, int channels, DType type)
     }
 }
 
-Image Image::create(int width, int height, int channels, DType type)
+Image Image::create(int width, int height, int channels, DType type, PixelMemory memory)
 {
     if (width <= 0 || height <= 0)
         throw std::invalid_argument("image size must be positive, got " + std::to_string(width) + "x" +
@@ -87,7 +87,8 @@ Image Image::create(int width, int height, int channels, DType type)
                                     std::to_string(channels));
     const std::size_t bytes = imageByteCount(width, height, channels, type);
     Image image;
-    image.m_buffer = PixelBuffer::allocate(bytes);
+    image.m_buffer =
+        memory == PixelMemory::Shared ? PixelBuffer::allocateShared(bytes) : PixelBuffer::allocate(bytes);
     image.m_width = width;
     image.m_height = height;
     image.m_channels = channels;

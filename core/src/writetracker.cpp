@@ -409,4 +409,25 @@ void WriteTracker::unprotectAll(const std::string &reason)
     core.m_unprotectedReason = reason.empty() ? std::string("the buffer was unprotected") : reason;
 }
 
+void WriteTracker::replaceMemory(const std::function<void()> &replace)
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core);
+    // Writable (Dirty) chunks would let writers go on during the copy:
+    // protect everything, so every writer waits in the handler meanwhile.
+    if (::mprotect(core.m_data, core.m_mapped, PROT_READ) != 0)
+        throw std::runtime_error("write tracking: cannot protect the pixel buffer");
+    replace();
+    if (!core.m_unprotectedReason.empty()) {
+        if (::mprotect(core.m_data, core.m_mapped, PROT_READ | PROT_WRITE) != 0)
+            throw std::runtime_error("write tracking: cannot unprotect the pixel buffer");
+        return;
+    }
+    if (::mprotect(core.m_data, core.m_mapped, PROT_READ) != 0)
+        throw std::runtime_error("write tracking: cannot protect the pixel buffer");
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i)
+        if (core.m_states[i].load() == Dirty)
+            core.protect(i, PROT_READ | PROT_WRITE);
+}
+
 } // namespace livepix

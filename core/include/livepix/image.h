@@ -61,7 +61,10 @@ public:
     /// Throws std::invalid_argument for a zero or negative size, channels
     /// outside 1..maxChannels, or a byte count that overflows, naming the
     /// values; std::bad_alloc when the memory is not there.
-    static Image create(int width, int height, int channels, DType type);
+    /// `memory` Shared puts the pixels in a memfd from the start (for images
+    /// handed to another process; see PixelBuffer::allocateShared).
+    static Image create(int width, int height, int channels, DType type,
+                        PixelMemory memory = PixelMemory::Private);
 
     /// Wraps existing memory inside `buffer` (used by bindings and tests).
     /// Strides may be negative (bottom-up rows). Throws std::invalid_argument

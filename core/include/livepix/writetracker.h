@@ -2,6 +2,7 @@
 // WriteTracker: sees every write into one pixel buffer, whoever makes it.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,6 +105,11 @@ public:
     /// Lifts the protection (for system calls that write into the buffer);
     /// the open unit becomes not undoable. The next takeChanges() protects again.
     void unprotectAll(const std::string &reason);
+    /// Runs `replace` with every writer of the buffer held back: the whole
+    /// buffer is read-only meanwhile (writers wait in the fault handler) and
+    /// afterwards each chunk gets the protection its state needs again. For
+    /// PixelBuffer::shareMemory(), whose MAP_FIXED mapping resets them.
+    void replaceMemory(const std::function<void()> &replace);
 
     std::size_t chunkCount() const;
     /// True when `step` came from this tracker (an empty default step too).
