@@ -24,6 +24,7 @@ PACKAGES=(
   libopenimageio-dev openimageio-tools
   pybind11-dev python3-dev python3-numpy python3-pil python3-pytest
   python3-hypothesis       # property-based tests (sizes, views, histogram, levels, metrics)
+  python3-ipython          # livepix.connect() from IPython cells (tests; brings python3-jedi)
   nlohmann-json3-dev
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests
@@ -113,6 +114,8 @@ case "$cmd" in
         "$corpus" "$FUZZ_BUILD_DIR/seeds/$target" 2>"$FUZZ_BUILD_DIR/$target.log" || failed+=("$target")
       grep -E "^(stat::|Done|==[0-9]+==ERROR|SUMMARY)" "$FUZZ_BUILD_DIR/$target.log" || true
     done
+    # The attach protocol's reader is Python (core/python/livepix/_wire.py).
+    /usr/bin/python3 fuzz/fuzz_attach_wire.py "$seconds" || failed+=(fuzz_attach_wire)
     if [ ${#failed[@]} -gt 0 ]; then
       echo "setup: crashes in ${failed[*]}: see $FUZZ_BUILD_DIR/<target>.log and $FUZZ_BUILD_DIR/artifacts/" >&2
       exit 1

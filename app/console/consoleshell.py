@@ -284,6 +284,11 @@ except Exception:  # not installed on every system; rlcompleter is the fallback
 
 
 def _jedi_completions(text, namespace):
+    """jedi's completions in the form the rlcompleter path gives: the whole
+    dotted token ("np.array(" for "np.ar", with "(" after callables), so
+    the console behaves the same with or without jedi installed. Where the
+    cursor is not at the end of a name (a dict key, a string), jedi's own
+    candidates are kept."""
     if _jedi is None:
         return None
     lines = text.split("\n")
@@ -292,9 +297,14 @@ def _jedi_completions(text, namespace):
     if not items:
         return None
     prefix = len(items[0].name) - len(items[0].complete)
-    names = [item.name_with_symbols for item in items
-             if len(item.name) - len(item.complete) == prefix]
-    return prefix, names
+    items = [item for item in items if len(item.name) - len(item.complete) == prefix]
+    match = re.search(r"[A-Za-z_][\w.]*$", lines[-1])
+    if not match or prefix > len(match.group(0)):
+        return prefix, [item.name_with_symbols for item in items]
+    token = match.group(0)
+    head = token[:len(token) - prefix]
+    names = [head + item.name + ("(" if item.type in ("function", "class") else "") for item in items]
+    return len(token), sorted(set(names), key=_completion_order)
 
 
 def _completion_order(name):

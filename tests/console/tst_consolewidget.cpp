@@ -31,6 +31,7 @@ private Q_SLOTS:
     void runsStatementAndEchoes();
     void forBlockWithContinuation();
     void historyUpAndDown();
+    void completesNumpyNames_data();
     void completesNumpyNames();
     void completesUniqueName();
     void tracebackInRedWithoutInternalFrames();
@@ -154,8 +155,29 @@ void TestConsoleWidget::historyUpAndDown()
     QCOMPARE(input->toPlainText(), QStringLiteral("dra"));
 }
 
+void TestConsoleWidget::completesNumpyNames_data()
+{
+    // The console completes with jedi when it is installed (python3-jedi,
+    // pulled in by python3-ipython) and with rlcompleter otherwise: both
+    // must give the same whole-token candidates.
+    QTest::addColumn<bool>("useJedi");
+    QTest::newRow("jedi") << true;
+    QTest::newRow("rlcompleter") << false;
+}
+
 void TestConsoleWidget::completesNumpyNames()
 {
+    QFETCH(bool, useJedi);
+    QString error;
+    if (useJedi && !m_runtime->runAndWait(QStringLiteral("import jedi"), false, &error))
+        QSKIP("python3-jedi is not installed here");
+    // The rlcompleter row hides jedi from the console for this test only.
+    QVERIFY2(m_runtime->runAndWait(
+                 useJedi ? QStringLiteral("import _livepix_console as _c, jedi; _c._jedi = jedi; del _c")
+                         : QStringLiteral("import _livepix_console as _c; _c._jedi = None; del _c"),
+                 false, &error),
+             qPrintable(error));
+    waitIdle();
     ConsoleInput *input = m_widget->input();
     QSignalSpy spy(m_runtime, &PythonRuntime::completionsReady);
     QTest::keyClicks(input, QStringLiteral("np.ar"));
