@@ -12,6 +12,7 @@
 #include "console/consolewidget.h"
 #include "console/pythonruntime.h"
 #include "viewer/application.h"
+#include "viewer/canvas.h"
 #include "viewer/mainwindow.h"
 
 namespace livepix::gui {
@@ -70,6 +71,12 @@ PythonRuntime *installConsole(Application &app)
     // Batch runs print what the code prints (and its traceback) on the
     // process's stdout/stderr.
     runtime->setMirrorToStdio(batch);
+    // Other processes may attach (livepix.connect()); a batch run ends
+    // before anyone could, so it does not listen.
+    if (!batch)
+        runtime->enableAttach(cl.name);
+    runtime->setScreenshotSource([window] { return window->canvas()->grabShown(); });
+    runtime->setPaintCountSource([window] { return window->canvas()->paintCount(); });
     // Python is finalized after every filter and script stopped (see
     // Application::shutdown), while the windows still exist.
     app.addShutdownHook([runtime](bool everythingStopped) {

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QMutex>
+#include <QImage>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -125,6 +126,20 @@ public:
     /// When on, output is also written to the process's stdout/stderr (batch
     /// runs with --exec/--script print what the code prints).
     void setMirrorToStdio(bool on) { m_mirrorToStdio = on; }
+    /// Before start(): listen for `livepix.connect()` clients once Python
+    /// runs, as instance `name` (empty: livepix-PID). See docs/ATTACH.md.
+    void enableAttach(const QString &name)
+    {
+        m_attachEnabled = true;
+        m_attachName = name;
+    }
+    /// GUI thread: what viewer.screenshot(path) saves (the canvas as drawn).
+    void setScreenshotSource(std::function<QImage()> grab) { m_screenshotSource = std::move(grab); }
+    const std::function<QImage()> &screenshotSource() const { return m_screenshotSource; }
+    /// GUI thread: the canvas's completed paints so far (benchmarks wait
+    /// for a frame with it).
+    void setPaintCountSource(std::function<int()> count) { m_paintCountSource = std::move(count); }
+    const std::function<int()> &paintCountSource() const { return m_paintCountSource; }
 
     // ---- worker-thread entry points (thread-safe) ----
     void appendOutput(Stream stream, const QString &text);
@@ -185,6 +200,10 @@ private:
     BackgroundJobs::Registration m_registration;
     quint64 m_lastJobId = 0;
     QString m_packageDir; // read by the worker during initialization only
+    bool m_attachEnabled = false; // set before start(); read by the worker during initialization
+    QString m_attachName;
+    std::function<QImage()> m_screenshotSource; // GUI thread
+    std::function<int()> m_paintCountSource;    // GUI thread
     QObject m_guiContext;
     std::atomic<bool> m_running{false};        // the worker is inside a request
     std::atomic<bool> m_statementPosted{false};

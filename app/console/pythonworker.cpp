@@ -1,6 +1,8 @@
 // PythonWorker: interpreter start-up, request execution and shutdown, all on
 // the worker thread. pybind11 comes before Qt headers (ENVIRONMENT.md item 4).
 #include <pybind11/embed.h>
+
+#include <cstdio>
 #include <pybind11/stl.h>
 
 #include "console/pythonworker.h"
@@ -24,6 +26,7 @@ struct PythonWorker::Private {
     bool initialized = false;
     PyThreadState *savedState = nullptr; // the worker's thread state while the GIL is released
     py::object shell;                    // _livepix_console.Shell
+    py::object attachServer;             // livepix._attach_server.Server, or None
     int interruptSignal = 0;             // see installInterruptSignal()
 };
 
@@ -185,6 +188,8 @@ bool PythonWorker::initialize(QString *error)
             }
         }
         ns["viewer"] = py::module_::import("livepix_app").attr("viewer");
+        if (m_runtime->m_attachEnabled)
+            startAttachServer();
         installGilWaker(true);
         m_runtime->appendOutput(PythonRuntime::Stream::Echo,
                                 QString::fromStdString(shellModule.attr("banner")(ns).cast<std::string>()));
@@ -307,6 +312,39 @@ void PythonWorker::runGilQueue()
     runGilQueueNow();
 }
 
+void PythonWorker::startAttachServer()
+{
+    // Clients of livepix.connect() are served by Python threads of this
+    // interpreter (livepix/_attach_server.py); failing to listen is said in
+    // the console and on stderr, and the app goes on without it.
+    try {
+        py::module_ app = py::module_::import("livepix_app");
+        py::object hooks = py::module_::import("types").attr("SimpleNamespace")(
+            py::arg("begin_unit") = app.attr("_begin_unit"), py::arg("end_unit") = app.attr("_end_unit"),
+            py::arg("pixels_changed") = app.attr("_pixels_may_have_changed"),
+            py::arg("paint_count") = app.attr("_paint_count"));
+        const QString name = m_runtime->m_attachName;
+        d->attachServer = py::module_::import("livepix._attach_server")
+                              .attr("Server")(app.attr("viewer"), hooks,
+                                              name.isEmpty() ? py::object(py::none()) : py::str(name.toStdString()));
+    } catch (py::error_already_set &e) {
+        const QString message = QStringLiteral("livepix: not listening for livepix.connect(): %1\n").arg(describe(e));
+        std::fputs(message.toLocal8Bit().constData(), stderr);
+        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, message);
+    }
+}
+
+void PythonWorker::stopAttachServer()
+{
+    if (!d->attachServer)
+        return;
+    try {
+        d->attachServer.attr("stop")();
+    } catch (py::error_already_set &) {
+    }
+    d->attachServer = py::object();
+}
+
 void PythonWorker::finalize()
 {
     if (!d->initialized)
@@ -324,6 +362,7 @@ void PythonWorker::finalize()
         sys.attr("stderr") = sys.attr("__stderr__");
     } catch (py::error_already_set &) {
     }
+    stopAttachServer();
     d->shell = py::object();
     py::finalize_interpreter();
     d->initialized = false;

@@ -39,6 +39,10 @@ public:
     void finalize();
 
 private:
+    /// Listens for livepix.connect() clients (GIL held, during initialize()).
+    void startAttachServer();
+    /// Closes the socket and the clients' connections (GIL held).
+    void stopAttachServer();
     struct Private;
     std::unique_ptr<Private> d;
     PythonRuntime *m_runtime;

@@ -14,6 +14,7 @@
 #include "console/viewerbinding.h"
 
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QMetaObject>
 #include <QPointer>
 #include <QThread>
@@ -629,6 +630,30 @@ py::list historyEntries(const ViewerProxy &)
     return out;
 }
 
+void screenshot(const ViewerProxy &, const py::object &path)
+{
+    py::module_ os = py::module_::import("os");
+    const std::string file = py::str(os.attr("path").attr("abspath")(os.attr("fspath")(path)));
+    const QString error = onGui([&](Viewer &v) -> QString {
+        PythonRuntime *r = runtime();
+        if (!r->screenshotSource())
+            return QStringLiteral("there is no window to take a screenshot of");
+        v.pixelsMayHaveChanged();
+        const QImage shot = r->screenshotSource()();
+        if (shot.isNull())
+            return QStringLiteral("the window has nothing to grab");
+        // Written whole or not at all: a failed save leaves the old file.
+        QSaveFile out(QString::fromStdString(file));
+        if (!out.open(QIODevice::WriteOnly) || !shot.save(&out, "PNG") || !out.commit())
+            return out.errorString().isEmpty() ? QStringLiteral("cannot write a PNG there") : out.errorString();
+        return {};
+    });
+    if (!error.isEmpty()) {
+        PyErr_SetString(PyExc_OSError, (file + ": " + error.toStdString()).c_str());
+        throw py::error_already_set();
+    }
+}
+
 } // namespace livepix::gui
 
 using namespace livepix::gui;
@@ -662,6 +687,45 @@ PYBIND11_EMBEDDED_MODULE(livepix_app, m)
                 r->statementDone();
         },
         "Tells the GUI a statement finished (the view repaints).");
+
+    // Hooks of the attach server (livepix/_attach_server.py), any thread.
+    m.def(
+        "_begin_unit",
+        [](const std::string &label) {
+            if (Viewer *v = runtime()->viewer()) {
+                py::gil_scoped_release release;
+                v->workUnits()->begin(WorkUnits::labelForCode(QString::fromStdString(label)));
+            }
+        },
+        "An attached client's cell begins: one unit of work (undo step).");
+    m.def(
+        "_end_unit",
+        []() {
+            if (Viewer *v = runtime()->viewer()) {
+                py::gil_scoped_release release;
+                v->workUnits()->end();
+            }
+        },
+        "An attached client's cell ended.");
+    m.def(
+        "_pixels_may_have_changed",
+        []() {
+            PythonRuntime *r = runtime();
+            QMetaObject::invokeMethod(r->guiContext(), [r] {
+                if (Viewer *v = r->viewer())
+                    v->pixelsMayHaveChanged();
+            });
+        },
+        "Another process wrote pixels: repaint (does not wait for the GUI).");
+    m.def(
+        "_paint_count",
+        []() {
+            return onGui([](Viewer &) {
+                const auto &count = runtime()->paintCountSource();
+                return count ? count() : -1;
+            });
+        },
+        "Completed paints of the canvas so far (-1 without a window); benchmarks wait for a frame with it.");
 
     py::class_<ViewerProxy>(m, "Viewer", R"doc(The livepix window's model, as the console's `viewer`.
 
@@ -728,6 +792,9 @@ Raises RuntimeError when the current image is not compared.)doc")
              "so viewer.undo() right after a write takes that write back). False if there is none.")
         .def("redo", [](const ViewerProxy &) { return stepHistory(false); },
              "Redoes the step undo() took back. False if there is none.")
+        .def("screenshot", &screenshot, py::arg("path"),
+             "Saves what the window's canvas shows now as a PNG (the final, smooth frame); OSError naming the "
+             "file when it cannot be written (an existing file is then left as it was).")
         .def_property_readonly("history", &historyEntries,
                                "Undo steps of the current image, oldest first: str(entry) is its label "
                                "(the code, the filter and its values), entry.bytes the memory it holds.")

@@ -204,8 +204,7 @@ void Application::takeScreenshot()
 {
     Canvas *canvas = m_window->canvas();
     auto shoot = [this, canvas] {
-        canvas->finishDraft(); // the shot shows the final, smooth frame
-        const QImage shot = canvas->grab().toImage();
+        const QImage shot = canvas->grabShown(); // the final, smooth frame
         const QString path = m_commandLine.screenshot;
         if (shot.isNull() || !shot.save(path, "PNG")) {
             printErr(QStringLiteral("livepix: %1: cannot write the screenshot").arg(path));

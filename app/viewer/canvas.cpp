@@ -79,6 +79,12 @@ void Canvas::finishDraft()
     update();
 }
 
+QImage Canvas::grabShown()
+{
+    finishDraft();
+    return grab().toImage();
+}
+
 QSize Canvas::imageSize() const
 {
     if (!m_document || m_document->image().isNull())

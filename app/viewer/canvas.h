@@ -5,6 +5,7 @@
 #include <QTimer>
 #include <QPoint>
 #include <QPointF>
+#include <QImage>
 #include <QWidget>
 
 #include "viewer/comparedifference.h"
@@ -83,6 +84,9 @@ public:
     bool isDraft() const { return m_draft; }
     /// Ends draft frames now (e.g. before a screenshot); the next paint is smooth.
     void finishDraft();
+    /// What the canvas shows now, as a final (smooth) frame, rendered
+    /// afresh from the current pixels (screenshots).
+    QImage grabShown();
     const DisplayPipeline &pipeline() const { return m_pipeline; }
     /// The sampled difference drawn in a difference compare mode (tests read it).
     const DifferenceCache &differenceCache() const { return m_differenceCache; }

@@ -32,7 +32,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                        "size, checkpoint time; tab-separated) and exit."));
     const QCommandLineOption recover(QStringLiteral("recover"),
                                      QStringLiteral("Open every image recoverable after a crash, as unsaved images."));
-    parser.addOptions({help, version, exec, script, screenshot, listPlugins, listRecovery, recover});
+    const QCommandLineOption name(QStringLiteral("name"),
+                                  QStringLiteral("Name this instance for livepix.connect(name=NAME) from other "
+                                                 "Python processes (default: livepix-PID)."),
+                                  QStringLiteral("NAME"));
+    parser.addOptions({help, version, exec, script, screenshot, name, listPlugins, listRecovery, recover});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Images to open."), QStringLiteral("[FILE ...]"));
 
     CommandLine result;
@@ -47,6 +51,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.exec = parser.values(exec);
     result.script = parser.value(script);
     result.screenshot = parser.value(screenshot);
+    result.name = parser.value(name);
     result.listPlugins = parser.isSet(listPlugins);
     result.listRecovery = parser.isSet(listRecovery);
     result.recover = parser.isSet(recover);

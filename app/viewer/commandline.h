@@ -19,6 +19,9 @@ struct CommandLine {
     };
     QList<CodeStep> code;
     QString screenshot;     ///< --screenshot OUT.png (batch run when set)
+    /// --name NAME: the instance's name for `livepix.connect(name=...)`
+    /// (empty: "livepix-PID"); checked by the attach server.
+    QString name;
     bool listPlugins = false;
     bool listRecovery = false; ///< --list-recovery
     bool recover = false;      ///< --recover

@@ -30,6 +30,9 @@ void bindIO(py::module_ &m, ImageClass &cls);
 void bindData(py::module_ &m);
 /// livepix.History, HistoryEntry, set_undo_limit (historybindings.cpp).
 void bindHistory(py::module_ &m);
+/// livepix._share, _map_shared and the write watch used by livepix.connect()
+/// (sharedbindings.cpp).
+void bindSharing(py::module_ &m);
 #ifdef LIVEPIX_PYTHON_FILTERS
 /// livepix.filters and @livepix.filter (core/python/filterbindings.cpp).
 void bindFilters(py::module_ &m);

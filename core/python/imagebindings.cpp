@@ -139,19 +139,23 @@ ImageClass bindImage(py::module_ &m)
     py::class_<Image> cls(m, "Image", py::buffer_protocol(), R"doc(
 An image: a handle to pixels in a shared, reference-counted, strided buffer.
 
-Image(width, height, channels=4, dtype="uint8") makes a zero-filled image.
+Image(width, height, channels=4, dtype="uint8", *, shared=False) makes a
+zero-filled image; shared=True puts its pixels in shared memory from the
+start, so that viewer.show(image) of a livepix.connect() viewer hands the
+very memory to the window (no copy).
 dtype is anything np.dtype understands that names uint8, uint16, float16 or
 float32. np.asarray(img) is a writable view of the same memory (no copy),
 of shape (height, width) for one channel and (height, width, channels)
 otherwise, with the image's real byte strides.
 )doc");
 
-    cls.def(py::init([](py::handle width, py::handle height, py::handle channels, py::object dtype) {
+    cls.def(py::init([](py::handle width, py::handle height, py::handle channels, py::object dtype, bool shared) {
                 return Image::create(intArgument<py::value_error>(width, "width"),
                                      intArgument<py::value_error>(height, "height"),
-                                     intArgument<py::value_error>(channels, "channels"), dtypeFromPython(dtype));
+                                     intArgument<py::value_error>(channels, "channels"), dtypeFromPython(dtype),
+                                     shared ? PixelMemory::Shared : PixelMemory::Private);
             }),
-            "width"_a, "height"_a, "channels"_a = 4, "dtype"_a = "uint8");
+            "width"_a, "height"_a, "channels"_a = 4, "dtype"_a = "uint8", py::kw_only(), "shared"_a = false);
 
     cls.def_static("from_array", &fromArray, "array"_a,
                    "Copies an array of shape (H, W) or (H, W, C) into a new image. Any strides and memory "

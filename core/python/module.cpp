@@ -21,6 +21,7 @@ PYBIND11_MODULE(_livepix, m)
     bindIO(m, image);
     bindData(m);
     bindHistory(m);
+    bindSharing(m);
 
     // ---- Filters: the plugins work binds livepix.filters here. ----
 #ifdef LIVEPIX_PYTHON_FILTERS

@@ -12,7 +12,18 @@ private Q_SLOTS:
     void parse();
     void helpMentionsEveryOption();
     void execAndScriptKeepTheirOrder();
+    void nameNamesTheInstance();
 };
+
+void TestCommandLine::nameNamesTheInstance()
+{
+    const CommandLine named = CommandLine::parse({"livepix", "--name", "lab", "a.png"});
+    QVERIFY(named.ok);
+    QCOMPARE(named.name, QStringLiteral("lab"));
+    QCOMPARE(named.files, QStringList{"a.png"});
+    QVERIFY(CommandLine::parse({"livepix", "a.png"}).name.isEmpty());
+    QVERIFY(!CommandLine::parse({"livepix", "--name"}).ok);
+}
 
 void TestCommandLine::parse_data()
 {
@@ -94,7 +105,7 @@ void TestCommandLine::helpMentionsEveryOption()
     const CommandLine cl = CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--help")});
     QVERIFY(cl.ok);
     QVERIFY(cl.showHelp);
-    for (const char *option : {"--exec", "--script", "--screenshot", "--list-plugins", "--version", "--help"})
+    for (const char *option : {"--exec", "--script", "--screenshot", "--name", "--list-plugins", "--version", "--help"})
         QVERIFY2(cl.helpText.contains(QLatin1String(option)), option);
     QVERIFY(CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--version")}).showVersion);
 }

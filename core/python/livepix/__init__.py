@@ -15,6 +15,7 @@ from ._livepix import History, HistoryEntry, set_undo_limit
 from ._metadata import Metadata
 from . import filters
 from .filters import filter
+from .attach import connect
 
 # Show the public home of the type (livepix.Image, not livepix._livepix.Image).
 Image.__module__ = __name__
@@ -40,4 +41,5 @@ __all__ = [
     "set_undo_limit",
     "filters",
     "filter",
+    "connect",
 ]
