@@ -12,10 +12,11 @@
 int main(int argc, char *argv[])
 {
     // --help, --version and bad options work without a display.
-    if (const int status = livepix::gui::Application::runWithoutGui(argc, argv); status >= 0)
+    QStringList arguments; // as given: QApplication on X11 consumes --name
+    if (const int status = livepix::gui::Application::runWithoutGui(argc, argv, &arguments); status >= 0)
         return status;
     QApplication qapp(argc, argv);
-    livepix::gui::Application app;
+    livepix::gui::Application app(arguments);
     // Other parts (console, plugin host) attach to `app` here, before run().
 #ifdef LIVEPIX_HAVE_CONSOLE
     livepix::gui::installConsole(app);

@@ -262,11 +262,13 @@ int answerWithoutGui(const CommandLine &cl)
 
 } // namespace
 
-int Application::runWithoutGui(int argc, char **argv)
+int Application::runWithoutGui(int argc, char **argv, QStringList *arguments)
 {
     // A QCoreApplication gives QCommandLineParser the program name and
     // the locale's argument decoding, and needs no display.
     QCoreApplication core(argc, argv);
+    if (arguments)
+        *arguments = QCoreApplication::arguments();
     const CommandLine cl = CommandLine::parse(QCoreApplication::arguments());
     const int status = answerWithoutGui(cl);
     if (status < 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {

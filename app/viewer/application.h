@@ -95,8 +95,10 @@ public:
     /// display (--help, --version, a malformed command line) and returns the
     /// exit status, or -1 when the GUI is needed. Selects the offscreen
     /// platform for --list-plugins, and for --screenshot when there is no
-    /// display, unless QT_QPA_PLATFORM says otherwise.
-    static int runWithoutGui(int argc, char **argv);
+    /// display, unless QT_QPA_PLATFORM says otherwise. `arguments` gets the
+    /// command line as given: QApplication on X11 takes some arguments away
+    /// (`--name`, `-display`...), so main() builds the Application from these.
+    static int runWithoutGui(int argc, char **argv, QStringList *arguments = nullptr);
 
     /// Starts opening the sample image bundled as a Qt resource (extracted to
     /// a temporary file so the normal load path reads it). The document is
