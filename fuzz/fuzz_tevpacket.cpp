@@ -1,0 +1,36 @@
+// Fuzz target: tev's IPC packets (livepix::tev::peekFrame and parsePacket,
+// what `livepix --tev` runs on every byte a client sends). The input is a
+// stream, cut into packets the way TevServer does; every value a parsed
+// UpdateImage promises is read, so ASan sees any index outside the packet.
+// A malformed packet must end the stream with an error, never a crash.
+#include "attach/tevprotocol.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <variant>
+
+using namespace livepix::tev;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    std::size_t pos = 0;
+    volatile float sink = 0.0f;
+    while (pos < size) {
+        const Frame frame = peekFrame(data + pos, size - pos);
+        if (frame.state != Frame::State::Complete)
+            break;
+        const ParseResult parsed = parsePacket(data + pos, frame.length);
+        if (!parsed.ok) {
+            if (parsed.error.empty())
+                __builtin_trap(); // a refusal must say why
+            break;
+        }
+        if (const auto *u = std::get_if<UpdateImage>(&parsed.packet.body)) {
+            for (std::size_t c = 0; c < u->channelNames.size(); ++c)
+                for (std::size_t p = 0; p < u->pixelCount(); ++p)
+                    sink = sink + u->value(c, p);
+        }
+        pos += frame.length;
+    }
+    return 0;
+}
