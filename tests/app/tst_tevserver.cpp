@@ -1,5 +1,6 @@
 // TevServer + TevDocuments in process: real sockets (TCP on loopback and
 // tev's Unix socket), packets written from the published layout.
+#include <QImage>
 #include <QLocalSocket>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void badPacketClosesOnlyThatConnection();
     void closeImageClosesAnUnmodifiedImage();
     void closeImageKeepsEditsMadeInLivepix();
+    void openAndReloadGoThroughTheLoader();
     void unixSocketIsUserOnly();
     void unixSocketNeedsXdgRuntimeDir();
 
@@ -286,6 +288,36 @@ void TestTevServer::closeImageKeepsEditsMadeInLivepix()
     QTest::qWait(200);
     QVERIFY(m_documents->find(QStringLiteral("edited")));
     QCOMPARE(document->image().at<float>(0, 0, 0), 42.0f);
+}
+
+void TestTevServer::openAndReloadGoThroughTheLoader()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("disk.png"));
+    QImage gray(4, 2, QImage::Format_Grayscale8);
+    gray.fill(10);
+    QVERIFY(gray.save(path));
+    auto client = connectTcp();
+    QVERIFY(client);
+    send(client.get(), tevtest::Bytes(7).boolean(true).str(path.toStdString()).str("").bytes()); // OpenImageV2
+    Document *opened = waitFor(path); // matched by its file path, as tev names it
+    QVERIFY(opened);
+    QCOMPARE(opened->image().at<std::uint8_t>(0, 0, 0), std::uint8_t(10));
+    // UpdateImage into a uint8 image: scaled by 255.
+    send(client.get(), tevtest::updateV3(path.toStdString(), {opened->image().channelNames().at(0)}, 0, 0, 1, 1,
+                                         [](int, int) { return 1.0f; }));
+    QTRY_COMPARE(opened->image().at<std::uint8_t>(0, 0, 0), std::uint8_t(255));
+    QTRY_VERIFY_WITH_TIMEOUT(opened->history()->position() == 1 && !opened->isModified(), 5000);
+    // The file changes on disk; ReloadImage shows it and closes the old document.
+    gray.fill(200);
+    QVERIFY(gray.save(path));
+    QPointer<Document> old = opened;
+    send(client.get(), tevtest::Bytes(1).boolean(true).str(path.toStdString()).bytes());
+    QTRY_VERIFY(old.isNull());
+    Document *reloaded = m_documents->find(path);
+    QVERIFY(reloaded);
+    QCOMPARE(reloaded->image().at<std::uint8_t>(0, 0, 0), std::uint8_t(200));
+    QCOMPARE(m_viewer->documents().size(), 1);
 }
 
 void TestTevServer::unixSocketIsUserOnly()
