@@ -97,6 +97,11 @@ QString TevDocuments::create(const tev::CreateImage &packet)
                                         .toStdString());
         image = Image::create(packet.width, packet.height, int(packet.channelNames.size()), DType::Float32);
         image.setChannelNames(packet.channelNames);
+        // tev's images are scene-linear (renderers' output) and tev shows
+        // them as such: levels 0..1 and the sRGB view, not levels fitted to
+        // a still all-zero image. This tag gives the document that default
+        // (isSceneLinear) and goes into an EXR saved from it.
+        image.setMetadataValue("oiio:ColorSpace", "lin_srgb");
     } catch (const std::exception &e) {
         return QStringLiteral("CreateImage '%1' (%2x%3, %4 channels): %5")
             .arg(name)

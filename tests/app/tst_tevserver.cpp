@@ -113,6 +113,9 @@ void TestTevServer::createAndUpdateWriteInPlace()
     QCOMPARE(image.width(), 64);
     QCOMPARE(image.channelNames(), RGBA);
     QCOMPARE(m_viewer->current(), document);
+    // Shown as tev shows it: scene-linear through the sRGB view, levels 0..1,
+    // not levels fitted to the all-zero image it starts as.
+    QVERIFY(document->displaySettings().sceneLinear);
     const std::uint8_t *pixels = image.data();
     const std::uint64_t revision = image.revision();
     // Two 32x32 tiles cover the image.
