@@ -10,6 +10,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "attach/tevdocuments.h"
 #include "attach/tevprotocol.h"
 
@@ -19,7 +22,7 @@ namespace {
 
 /// What Qt may buffer per socket before we read it: with it, a connection
 /// holds at most one packet (tev::MaxPacketBytes) plus this much.
-constexpr qint64 SocketBufferBytes = qint64(4) << 20;
+constexpr std::size_t MaxReadBytes = std::size_t(4) << 20;
 
 /// `host` as an address: a literal, "localhost", or a name looked up once.
 QHostAddress resolve(const QString &host)
@@ -97,7 +100,7 @@ quint16 TevServer::tcpPort() const { return m_tcp ? m_tcp->serverPort() : 0; }
 void TevServer::acceptTcp()
 {
     while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
-        socket->setReadBufferSize(SocketBufferBytes);
+        socket->setReadBufferSize(qint64(MaxReadBytes));
         const QString peer = QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
         connect(socket, &QAbstractSocket::disconnected, this, [this, socket] { peerClosed(socket); });
         addConnection(socket, peer);
@@ -107,7 +110,7 @@ void TevServer::acceptTcp()
 void TevServer::acceptLocal()
 {
     while (QLocalSocket *socket = m_local->nextPendingConnection()) {
-        socket->setReadBufferSize(SocketBufferBytes);
+        socket->setReadBufferSize(qint64(MaxReadBytes));
         connect(socket, &QLocalSocket::disconnected, this, [this, socket] { peerClosed(socket); });
         addConnection(socket, QStringLiteral("%1 #%2").arg(m_local->fullServerName()).arg(++m_localCount));
     }
@@ -131,7 +134,7 @@ void TevServer::peerClosed(QIODevice *device)
         if (c->device != device)
             continue;
         if (readFrom(c.get())) // what arrived before the end
-            finish(c.get(), c->buffer.isEmpty() ? QString() : QStringLiteral("the stream ended inside a packet"));
+            finish(c.get(), c->size == 0 ? QString() : QStringLiteral("the stream ended inside a packet"));
         return;
     }
 }
@@ -143,10 +146,11 @@ bool TevServer::readFrom(Connection *c)
     // images are marked changed once per read, not once per packet.
     while (reason.isEmpty() && c->device->bytesAvailable() > 0) {
         const qint64 available = c->device->bytesAvailable();
-        const qsizetype old = c->buffer.size();
-        c->buffer.resize(old + available);
-        const qint64 got = c->device->read(c->buffer.data() + old, available);
-        c->buffer.resize(old + qMax<qint64>(got, 0));
+        const std::size_t needed = c->size + std::size_t(available);
+        if (c->buffer.size() < needed) // doubling, so a large packet is not copied over and over
+            c->buffer.resize(std::max(needed, std::min(2 * c->buffer.size(), tev::MaxPacketBytes + MaxReadBytes)));
+        const qint64 got = c->device->read(c->buffer.data() + c->size, available);
+        c->size += std::size_t(qMax<qint64>(got, 0));
         if (got < 0)
             reason = QStringLiteral("read error: %1").arg(c->device->errorString());
         else
@@ -162,10 +166,10 @@ bool TevServer::readFrom(Connection *c)
 QString TevServer::consumePackets(Connection *c)
 {
     QString reason;
-    qsizetype pos = 0;
+    std::size_t pos = 0;
     while (reason.isEmpty()) {
-        const auto *bytes = reinterpret_cast<const unsigned char *>(c->buffer.constData()) + pos;
-        const tev::Frame frame = tev::peekFrame(bytes, std::size_t(c->buffer.size() - pos));
+        const auto *bytes = reinterpret_cast<const unsigned char *>(c->buffer.data()) + pos;
+        const tev::Frame frame = tev::peekFrame(bytes, c->size - pos);
         if (frame.state == tev::Frame::State::NeedMore)
             break;
         if (frame.state == tev::Frame::State::Bad) {
@@ -174,9 +178,12 @@ QString TevServer::consumePackets(Connection *c)
         }
         const tev::ParseResult parsed = tev::parsePacket(bytes, frame.length);
         reason = parsed.ok ? m_documents->apply(parsed.packet, c->peer) : QString::fromStdString(parsed.error);
-        pos += qsizetype(frame.length);
+        pos += frame.length;
     }
-    c->buffer.remove(0, pos);
+    if (pos > 0) { // the partial packet left (if any) moves to the front
+        std::memmove(c->buffer.data(), c->buffer.data() + pos, c->size - pos);
+        c->size -= pos;
+    }
     return reason;
 }
 

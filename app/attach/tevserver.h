@@ -1,6 +1,5 @@
 #pragma once
 // TevServer: listens for tev's IPC protocol (TCP or tev's Unix socket).
-#include <QByteArray>
 #include <QObject>
 #include <QString>
 
@@ -53,7 +52,12 @@ private:
     struct Connection {
         QIODevice *device = nullptr; // a QTcpSocket or QLocalSocket, child of the server
         QString peer;
-        QByteArray buffer; // received, not yet parsed
+        // Received, not yet parsed: the first `size` bytes of `buffer`. The
+        // allocation is kept and only grows (to the largest packet plus one
+        // read): reallocating multi-MiB blocks per read would touch fresh
+        // pages, which are slow on these VMs (ENVIRONMENT.md item 11).
+        std::vector<char> buffer;
+        std::size_t size = 0;
     };
     void acceptTcp();
     void acceptLocal();
