@@ -139,7 +139,8 @@ void TestTevProtocol::updateImageV1IsOnePlanarChannel()
 {
     Bytes b(3);
     b.boolean(false).str("img").str("Y").i32(5).i32(6).i32(3).i32(1).f32(1).f32(2).f32(3);
-    const ParseResult r = parse(b.done());
+    const auto bytes = b.done(); // the parsed data points into these
+    const ParseResult r = parse(bytes);
     QVERIFY2(r.ok, r.error.c_str());
     const auto &u = std::get<UpdateImage>(r.packet.body);
     QCOMPARE(u.channelNames, std::vector<std::string>{"Y"});
@@ -154,7 +155,8 @@ void TestTevProtocol::updateImageV2IsPlanar()
     Bytes b(5);
     b.boolean(false).str("img").i32(2).str("R").str("G").i32(0).i32(0).i32(2).i32(1);
     b.f32(1).f32(2).f32(10).f32(20); // R plane, then G plane
-    const ParseResult r = parse(b.done());
+    const auto bytes = b.done();
+    const ParseResult r = parse(bytes);
     QVERIFY2(r.ok, r.error.c_str());
     const auto &u = std::get<UpdateImage>(r.packet.body);
     QCOMPARE(u.value(0, 1), 2.0f);
@@ -164,7 +166,8 @@ void TestTevProtocol::updateImageV2IsPlanar()
 
 void TestTevProtocol::updateImageV3OffsetsAndStrides()
 {
-    const ParseResult r = parse(updateV3());
+    const auto bytes = updateV3();
+    const ParseResult r = parse(bytes);
     QVERIFY2(r.ok, r.error.c_str());
     const auto &u = std::get<UpdateImage>(r.packet.body);
     QCOMPARE(u.x, 3);
@@ -186,7 +189,8 @@ void TestTevProtocol::updateImageV3NegativeStrideInside()
     b.i64(6).i64(7).i64(-2).i64(-2);
     for (int i = 0; i < 8; ++i)
         b.f32(float(i));
-    const ParseResult r = parse(b.done());
+    const auto bytes = b.done();
+    const ParseResult r = parse(bytes);
     QVERIFY2(r.ok, r.error.c_str());
     const auto &u = std::get<UpdateImage>(r.packet.body);
     QCOMPARE(u.value(0, 0), 6.0f);
