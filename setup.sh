@@ -8,7 +8,8 @@
 #   ./setup.sh fuzz [SECONDS]          build the libFuzzer targets in fuzz/ with clang-14 and
 #                                      ASan+UBSan (build-fuzz) and run each for SECONDS
 #                                      (default 60) from a seed corpus (tests/data, the
-#                                      skimage images, one tiny file per format); a crash
+#                                      skimage images, one tiny file per format, one tev
+#                                      packet stream per type); a crash
 #                                      leaves its input in build-fuzz/artifacts/ and fails
 #   ./setup.sh tsan                    ThreadSanitizer build (build-tsan) of the core and the
 #                                      Python module; runs their tests (tests/tsan.supp)
@@ -104,7 +105,7 @@ case "$cmd" in
     export ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=2000:detect_leaks=0
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     failed=()
-    for target in fuzz_loadimage fuzz_pluginmanifest; do
+    for target in fuzz_loadimage fuzz_pluginmanifest fuzz_tevpacket; do
       corpus=$FUZZ_BUILD_DIR/corpus/$target    # grows from run to run
       artifacts=$FUZZ_BUILD_DIR/artifacts/$target/
       mkdir -p "$corpus" "$artifacts"

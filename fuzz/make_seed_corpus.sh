@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seed corpora for the fuzz targets (./setup.sh fuzz runs this):
 #   fuzz/make_seed_corpus.sh OUT_DIR
-# writes OUT_DIR/fuzz_loadimage and OUT_DIR/fuzz_pluginmanifest. Kept small
+# writes OUT_DIR/fuzz_loadimage, OUT_DIR/fuzz_pluginmanifest and
+# OUT_DIR/fuzz_tevpacket (one stream per tev packet type, make_tev_seeds.py). Kept small
 # (a few KB per file) so libFuzzer mutates quickly: the regression files in
 # tests/data, the small real images the tests read (python3-skimage), one
 # tiny image per format OpenImageIO writes, and the manifests in the tree.
@@ -70,4 +71,7 @@ cat >"$manifests/every-param-type.json" <<'JSON'
               {"name": "b", "type": "bool", "default": true},
               {"name": "c", "type": "choice", "choices": ["a", "b"], "default": "b"}]}]}
 JSON
-echo "seed corpus: $(ls "$images" | wc -l) images, $(ls "$manifests" | wc -l) manifests in $out"
+python3 fuzz/make_tev_seeds.py "$out/fuzz_tevpacket"
+
+echo "seed corpus: $(ls "$images" | wc -l) images, $(ls "$manifests" | wc -l) manifests," \
+     "$(ls "$out/fuzz_tevpacket" | wc -l) tev packets in $out"

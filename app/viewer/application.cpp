@@ -15,6 +15,8 @@
 #include <memory>
 #include <utility>
 
+#include "attach/tevdocuments.h"
+#include "attach/tevserver.h"
 #include "viewer/backgroundjobs.h"
 #include "recovery/recovery.h"
 #include "viewer/canvas.h"
@@ -68,6 +70,9 @@ Application::Application(const QStringList &arguments, QObject *parent)
 Application::~Application()
 {
     shutdown();
+    // tev's server writes into the viewer's documents: it goes first.
+    m_tevServer.reset();
+    m_tevDocuments.reset();
     // Recovery and the window listen to the viewer: destroy them first.
     m_recovery.reset(); // the clean quit: this instance's checkpoints go
     m_window.reset();
@@ -144,7 +149,8 @@ StartupSequence *Application::makeStartupSequence()
             },
             batch);
     }
-    if (m_commandLine.files.isEmpty() && !m_commandLine.recover) {
+    // With --tev the window waits for tev's images: no sample.
+    if (m_commandLine.files.isEmpty() && !m_commandLine.recover && !m_commandLine.tev) {
         sequence->addStep(
             [this](StartupSequence::Done done) {
                 QString error;
@@ -179,6 +185,23 @@ StartupSequence *Application::makeStartupSequence()
     }
     connect(sequence, &StartupSequence::finished, this, &Application::onStartupFinished);
     return sequence;
+}
+
+bool Application::startTev(QString *error)
+{
+    const std::optional<TevAddress> address = TevAddress::parse(m_commandLine.tevAddress, error);
+    if (!address)
+        return false;
+    m_tevDocuments = std::make_unique<TevDocuments>(m_viewer.get());
+    // Closing an image with unsaved changes asks like File > Close; in a
+    // batch run or offscreen nobody can answer, and the image stays open.
+    if (!m_commandLine.isBatch() && QGuiApplication::platformName() != QLatin1String("offscreen"))
+        m_tevDocuments->setAskToClose([this](Document *document) { return m_window->closeDocument(document); });
+    m_tevServer = std::make_unique<TevServer>(m_tevDocuments.get());
+    if (!m_tevServer->listen(*address, error))
+        return false;
+    printErr(QStringLiteral("livepix: listening for tev's protocol on %1").arg(m_tevServer->listeningOn()));
+    return true;
 }
 
 void Application::onStartupFinished(bool ok, const QStringList &errors)
@@ -295,6 +318,10 @@ int Application::run()
     }
 
     m_recovery = std::make_unique<Recovery>(m_viewer.get(), m_window.get());
+    if (QString error; cl.tev && !startTev(&error)) {
+        printErr(QStringLiteral("livepix: %1").arg(error));
+        return 1;
+    }
     m_window->show();
     // Every step (loads, hooks, the screenshot) is asynchronous and runs
     // inside the event loop below; a batch run ends it with exit(status).

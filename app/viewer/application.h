@@ -14,6 +14,8 @@ namespace livepix::gui {
 
 class Document;
 class LoadJob;
+class TevDocuments;
+class TevServer;
 class MainWindow;
 class StartupSequence;
 class Recovery;
@@ -109,6 +111,8 @@ public:
 
 private:
     StartupSequence *makeStartupSequence();
+    /// --tev: starts listening; false with *error set when it cannot.
+    bool startTev(QString *error);
     void onStartupFinished(bool ok, const QStringList &errors);
     void takeScreenshot();
 
@@ -116,6 +120,8 @@ private:
     std::unique_ptr<Viewer> m_viewer;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<Recovery> m_recovery;
+    std::unique_ptr<TevDocuments> m_tevDocuments; // --tev only
+    std::unique_ptr<TevServer> m_tevServer;
     std::vector<StartupHook> m_hooks;
     std::vector<ShutdownHook> m_shutdownHooks;
     bool m_shutDown = false;

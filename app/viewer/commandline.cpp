@@ -3,10 +3,41 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <optional>
+
+#include "attach/tevaddress.h"
+
 namespace livepix::gui {
 
-CommandLine CommandLine::parse(const QStringList &arguments)
+namespace {
+
+/// QCommandLineParser has no optional values, so --tev's are taken out
+/// first: `--tev`, `--tev ADDRESS` (only when the next argument looks like
+/// an address: `--tev photo.png` opens photo.png), `--tev=ADDRESS`. A bare
+/// --tev stays for the parser. Returns the address text (empty for the
+/// default), or nullopt when --tev is absent.
+std::optional<QString> takeTevAddress(QStringList &arguments)
 {
+    const QString option = QStringLiteral("--tev");
+    std::optional<QString> address;
+    for (int i = 1; i < arguments.size() && arguments.at(i) != QLatin1String("--"); ++i) {
+        if (arguments.at(i).startsWith(option + QLatin1Char('='))) {
+            address = arguments.at(i).mid(option.size() + 1);
+            arguments[i] = option;
+        } else if (arguments.at(i) == option) {
+            const bool next = i + 1 < arguments.size() && TevAddress::looksLikeAddress(arguments.at(i + 1));
+            address = next ? arguments.takeAt(i + 1) : QString();
+        }
+    }
+    return address;
+}
+
+} // namespace
+
+CommandLine CommandLine::parse(const QStringList &givenArguments)
+{
+    QStringList arguments = givenArguments;
+    const std::optional<QString> tevAddress = takeTevAddress(arguments);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "livepix: an image viewer for people who script their pixels.\n"
@@ -36,7 +67,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                   QStringLiteral("Name this instance for livepix.connect(name=NAME) from other "
                                                  "Python processes (default: livepix-PID)."),
                                   QStringLiteral("NAME"));
-    parser.addOptions({help, version, exec, script, screenshot, name, listPlugins, listRecovery, recover});
+    const QCommandLineOption tev(
+        QStringLiteral("tev"),
+        QStringLiteral("Listen for tev's IPC protocol: --tev [ADDRESS] with ADDRESS HOST:PORT, :PORT, PORT or "
+                       "unix:NAME (default 127.0.0.1:14158; any local user can write to a TCP port, see "
+                       "docs/TEV.md)."));
+    parser.addOptions({help, version, exec, script, screenshot, name, listPlugins, listRecovery, recover, tev});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Images to open."), QStringLiteral("[FILE ...]"));
 
     CommandLine result;
@@ -70,6 +106,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
             result.code.append({false, result.exec.at(execIndex++)});
         else if (isScript && scriptIndex < scripts.size())
             result.code.append({true, scripts.at(scriptIndex++)});
+    }
+    if (tevAddress) {
+        result.tev = true;
+        result.tevAddress = *tevAddress;
+        if (!TevAddress::parse(result.tevAddress, &result.error))
+            result.ok = false;
     }
     if (parser.isSet(screenshot) && result.screenshot.isEmpty()) {
         result.ok = false;

@@ -25,6 +25,8 @@ struct CommandLine {
     bool listPlugins = false;
     bool listRecovery = false; ///< --list-recovery
     bool recover = false;      ///< --recover
+    bool tev = false;          ///< --tev [ADDRESS]: listen for tev's IPC protocol
+    QString tevAddress;        ///< its ADDRESS as given (empty: tev's default)
     bool showVersion = false;
     bool showHelp = false;
     bool ok = true;         ///< false: `error` says why (unknown option...)
@@ -34,7 +36,7 @@ struct CommandLine {
     bool isBatch() const { return !screenshot.isEmpty(); }
 
     /// Parses `arguments` (arguments[0] is the program name).
-    static CommandLine parse(const QStringList &arguments);
+    static CommandLine parse(const QStringList &givenArguments);
 };
 
 } // namespace livepix::gui

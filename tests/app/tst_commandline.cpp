@@ -1,6 +1,7 @@
 // CommandLine::parse: `livepix [FILE ...] [options]`.
 #include <QtTest>
 
+#include "attach/tevaddress.h"
 #include "viewer/commandline.h"
 
 using namespace livepix::gui;
@@ -13,6 +14,8 @@ private Q_SLOTS:
     void helpMentionsEveryOption();
     void execAndScriptKeepTheirOrder();
     void nameNamesTheInstance();
+    void tevTakesAnAddressOnlyWhenItLooksLikeOne_data();
+    void tevTakesAnAddressOnlyWhenItLooksLikeOne();
 };
 
 void TestCommandLine::nameNamesTheInstance()
@@ -105,9 +108,59 @@ void TestCommandLine::helpMentionsEveryOption()
     const CommandLine cl = CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--help")});
     QVERIFY(cl.ok);
     QVERIFY(cl.showHelp);
-    for (const char *option : {"--exec", "--script", "--screenshot", "--name", "--list-plugins", "--version", "--help"})
+    for (const char *option : {"--exec", "--script", "--screenshot", "--name", "--list-plugins", "--tev", "--version", "--help"})
         QVERIFY2(cl.helpText.contains(QLatin1String(option)), option);
     QVERIFY(CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--version")}).showVersion);
+}
+
+void TestCommandLine::tevTakesAnAddressOnlyWhenItLooksLikeOne_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<bool>("tev");
+    QTest::addColumn<QString>("listensOn"); // TevAddress::toString(), or the error's gist
+    QTest::addColumn<QStringList>("files");
+    QTest::newRow("absent") << QStringList{"a.png"} << true << false << "" << QStringList{"a.png"};
+    QTest::newRow("alone: tev's default") << QStringList{"--tev"} << true << true << "127.0.0.1:14158" << QStringList{};
+    QTest::newRow("HOST:PORT") << QStringList{"--tev", "127.0.0.1:9000"} << true << true << "127.0.0.1:9000"
+                               << QStringList{};
+    QTest::newRow("=HOST:PORT") << QStringList{"--tev=0.0.0.0:9000", "a.png"} << true << true << "0.0.0.0:9000"
+                                << QStringList{"a.png"};
+    QTest::newRow(":PORT") << QStringList{"--tev", ":9001"} << true << true << "127.0.0.1:9001" << QStringList{};
+    QTest::newRow("PORT") << QStringList{"--tev", "9002"} << true << true << "127.0.0.1:9002" << QStringList{};
+    QTest::newRow("IPv6") << QStringList{"--tev=[::1]:9003"} << true << true << "[::1]:9003" << QStringList{};
+    QTest::newRow("unix:NAME") << QStringList{"--tev", "unix:render"} << true << true << "unix:render" << QStringList{};
+    QTest::newRow("a file after --tev stays a file")
+        << QStringList{"--tev", "photo.png"} << true << true << "127.0.0.1:14158" << QStringList{"photo.png"};
+    QTest::newRow("a path with a colon stays a file")
+        << QStringList{"--tev", "dir/a:1.png"} << true << true << "127.0.0.1:14158" << QStringList{"dir/a:1.png"};
+    QTest::newRow("after the files") << QStringList{"x.exr", "--tev"} << true << true << "127.0.0.1:14158"
+                                     << QStringList{"x.exr"};
+    QTest::newRow("not an address") << QStringList{"--tev=photo.png"} << false << true << "expected HOST:PORT"
+                                    << QStringList{};
+    QTest::newRow("port out of range") << QStringList{"--tev", "localhost:70000"} << false << true << "port 70000"
+                                       << QStringList{};
+    QTest::newRow("empty unix name") << QStringList{"--tev=unix:"} << false << true << "socket name" << QStringList{};
+}
+
+void TestCommandLine::tevTakesAnAddressOnlyWhenItLooksLikeOne()
+{
+    QFETCH(QStringList, args);
+    QFETCH(bool, ok);
+    QFETCH(bool, tev);
+    QFETCH(QString, listensOn);
+    QFETCH(QStringList, files);
+    args.prepend(QStringLiteral("livepix"));
+    const CommandLine cl = CommandLine::parse(args);
+    QCOMPARE(cl.ok, ok);
+    QCOMPARE(cl.tev, tev);
+    if (!ok) {
+        QVERIFY2(cl.error.contains(listensOn), qPrintable(cl.error));
+        return;
+    }
+    QCOMPARE(cl.files, files);
+    if (tev)
+        QCOMPARE(TevAddress::parse(cl.tevAddress)->toString(), listensOn);
 }
 
 QTEST_MAIN(TestCommandLine)

@@ -1,0 +1,211 @@
+#include "attach/tevserver.h"
+
+#include <QHostAddress>
+#include <QFile>
+#include <QHostInfo>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "attach/tevdocuments.h"
+#include "attach/tevprotocol.h"
+
+namespace livepix::gui {
+
+namespace {
+
+/// What Qt may buffer per socket before we read it: with it, a connection
+/// holds at most one packet (tev::MaxPacketBytes) plus this much.
+constexpr std::size_t MaxReadBytes = std::size_t(4) << 20;
+
+/// `host` as an address: a literal, "localhost", or a name looked up once.
+QHostAddress resolve(const QString &host)
+{
+    QHostAddress address(host);
+    if (!address.isNull())
+        return address;
+    if (host == QLatin1String("localhost"))
+        return QHostAddress(QHostAddress::LocalHost);
+    const QHostInfo info = QHostInfo::fromName(host);
+    return info.addresses().isEmpty() ? QHostAddress() : info.addresses().constFirst();
+}
+
+} // namespace
+
+TevServer::TevServer(TevDocuments *documents, QObject *parent) : QObject(parent), m_documents(documents) {}
+
+TevServer::~TevServer()
+{
+    for (const auto &connection : m_connections)
+        connection->device->disconnect(this);
+}
+
+bool TevServer::listen(const TevAddress &address, QString *error)
+{
+    auto fail = [&](const QString &why) {
+        if (error)
+            *error = QStringLiteral("--tev %1: %2").arg(address.toString(), why);
+        return false;
+    };
+    if (address.isUnix) {
+        QString why;
+        const QString path = address.socketPath(&why);
+        if (path.isEmpty()) {
+            if (error)
+                *error = why;
+            return false;
+        }
+        QLocalSocket probe; // a live server there keeps its socket
+        probe.connectToServer(path);
+        if (probe.waitForConnected(200))
+            return fail(QStringLiteral("%1 is in use by another program").arg(path));
+        QLocalServer::removeServer(path); // a stale socket from a crash
+        m_local = new QLocalServer(this);
+        // Created in a private folder and moved into place by Qt, so the
+        // socket is never reachable by others, not even briefly.
+        m_local->setSocketOptions(QLocalServer::UserAccessOption);
+        if (!m_local->listen(path))
+            return fail(m_local->errorString());
+        ::chmod(QFile::encodeName(path).constData(), 0600);
+        connect(m_local, &QLocalServer::newConnection, this, &TevServer::acceptLocal);
+        return true;
+    }
+    const QHostAddress host = resolve(address.host);
+    if (host.isNull())
+        return fail(QStringLiteral("cannot resolve host %1").arg(address.host));
+    m_tcp = new QTcpServer(this);
+    if (!m_tcp->listen(host, address.port))
+        return fail(m_tcp->errorString());
+    connect(m_tcp, &QTcpServer::newConnection, this, &TevServer::acceptTcp);
+    return true;
+}
+
+QString TevServer::listeningOn() const
+{
+    if (m_local)
+        return m_local->fullServerName();
+    if (m_tcp)
+        return TevAddress{false, m_tcp->serverAddress().toString(), m_tcp->serverPort(), {}}.toString();
+    return {};
+}
+
+quint16 TevServer::tcpPort() const { return m_tcp ? m_tcp->serverPort() : 0; }
+
+void TevServer::acceptTcp()
+{
+    while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
+        socket->setReadBufferSize(qint64(MaxReadBytes));
+        const QString peer = QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
+        connect(socket, &QAbstractSocket::disconnected, this, [this, socket] { peerClosed(socket); });
+        addConnection(socket, peer);
+    }
+}
+
+void TevServer::acceptLocal()
+{
+    while (QLocalSocket *socket = m_local->nextPendingConnection()) {
+        socket->setReadBufferSize(qint64(MaxReadBytes));
+        connect(socket, &QLocalSocket::disconnected, this, [this, socket] { peerClosed(socket); });
+        addConnection(socket, QStringLiteral("%1 #%2").arg(m_local->fullServerName()).arg(++m_localCount));
+    }
+}
+
+void TevServer::addConnection(QIODevice *device, const QString &peer)
+{
+    auto connection = std::make_unique<Connection>();
+    connection->device = device;
+    connection->peer = peer;
+    Connection *c = connection.get();
+    m_connections.push_back(std::move(connection));
+    connect(device, &QIODevice::readyRead, this, [this, c] { readFrom(c); });
+    if (device->bytesAvailable() > 0)
+        readFrom(c);
+}
+
+void TevServer::peerClosed(QIODevice *device)
+{
+    for (const auto &c : m_connections) {
+        if (c->device != device)
+            continue;
+        if (readFrom(c.get())) // what arrived before the end
+            finish(c.get(), c->size == 0 ? QString() : QStringLiteral("the stream ended inside a packet"));
+        return;
+    }
+}
+
+bool TevServer::readFrom(Connection *c)
+{
+    QString reason;
+    // Everything available now, then every complete packet in it: the
+    // images are marked changed once per read, not once per packet.
+    while (reason.isEmpty() && c->device->bytesAvailable() > 0) {
+        const qint64 available = c->device->bytesAvailable();
+        const std::size_t needed = c->size + std::size_t(available);
+        if (c->buffer.size() < needed) // doubling, so a large packet is not copied over and over
+            c->buffer.resize(std::max(needed, std::min(2 * c->buffer.size(), tev::MaxPacketBytes + MaxReadBytes)));
+        const qint64 got = c->device->read(c->buffer.data() + c->size, available);
+        c->size += std::size_t(qMax<qint64>(got, 0));
+        if (got < 0)
+            reason = QStringLiteral("read error: %1").arg(c->device->errorString());
+        else
+            reason = consumePackets(c);
+    }
+    m_documents->endOfBatch();
+    if (reason.isEmpty())
+        return true;
+    finish(c, reason);
+    return false;
+}
+
+QString TevServer::consumePackets(Connection *c)
+{
+    QString reason;
+    std::size_t pos = 0;
+    while (reason.isEmpty()) {
+        const auto *bytes = reinterpret_cast<const unsigned char *>(c->buffer.data()) + pos;
+        const tev::Frame frame = tev::peekFrame(bytes, c->size - pos);
+        if (frame.state == tev::Frame::State::NeedMore)
+            break;
+        if (frame.state == tev::Frame::State::Bad) {
+            reason = QString::fromStdString(frame.error);
+            break;
+        }
+        const tev::ParseResult parsed = tev::parsePacket(bytes, frame.length);
+        reason = parsed.ok ? m_documents->apply(parsed.packet, c->peer) : QString::fromStdString(parsed.error);
+        pos += frame.length;
+    }
+    if (pos > 0) { // the partial packet left (if any) moves to the front
+        std::memmove(c->buffer.data(), c->buffer.data() + pos, c->size - pos);
+        c->size -= pos;
+    }
+    return reason;
+}
+
+void TevServer::finish(Connection *c, const QString &reason)
+{
+    if (!reason.isEmpty())
+        qWarning("livepix --tev: closing the connection from %s: %s", qPrintable(c->peer), qPrintable(reason));
+    const QString peer = c->peer;
+    QIODevice *device = c->device;
+    device->disconnect(this);
+    if (auto *tcp = qobject_cast<QTcpSocket *>(device))
+        tcp->abort();
+    else if (auto *local = qobject_cast<QLocalSocket *>(device))
+        local->abort();
+    device->deleteLater();
+    for (auto it = m_connections.begin(); it != m_connections.end(); ++it) {
+        if (it->get() == c) {
+            m_connections.erase(it);
+            break;
+        }
+    }
+    Q_EMIT connectionClosed(peer, reason);
+}
+
+} // namespace livepix::gui
