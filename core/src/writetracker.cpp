@@ -70,6 +70,19 @@ public:
     std::uint8_t *chunkBegin(std::size_t i) const { return std::max(m_data, m_span + i * ChunkBytes); }
     std::uint8_t *chunkEnd(std::size_t i) const { return std::min(m_data + m_mapped, m_span + (i + 1) * ChunkBytes); }
     void protect(std::size_t i, int protection) const;
+    /// Copies chunk i into its shadow: the baseline of a unit. A cold
+    /// shadow (not in the warm workspace) would commit 512 fresh pages; a
+    /// whole chunk asks for one huge page instead. Async-signal-safe; the
+    /// caller holds the chunk (Busy in the handler, or Exclusive).
+    void copyToShadow(std::size_t i)
+    {
+        std::uint8_t *begin = chunkBegin(i);
+        const std::size_t offset = std::size_t(begin - m_data);
+        const std::size_t length = std::size_t(chunkEnd(i) - begin);
+        if (length == ChunkBytes && !m_isResident[i] && !m_hugeShadow[i] && m_shadow->adviseHuge(offset, length))
+            m_hugeShadow[i] = 1;
+        std::memcpy(m_shadowData.load(std::memory_order_acquire) + offset, begin, length);
+    }
     void collectChanges(std::size_t i, WriteStep &step, bool release) const;
     void keepResident(std::size_t i);
     /// Gives chunk i's shadow pages back to the kernel.
@@ -78,6 +91,12 @@ public:
         m_shadow->release(std::size_t(chunkBegin(i) - m_data), std::size_t(chunkEnd(i) - chunkBegin(i)));
     }
     void trimResident();
+    /// A shadow laid out like the buffer, its whole chunks huge-page aligned.
+    std::shared_ptr<detail::ShadowMap> newShadow() const
+    {
+        return std::make_shared<detail::ShadowMap>(m_mapped, ChunkBytes,
+                                                   reinterpret_cast<std::uintptr_t>(m_data) % ChunkBytes);
+    }
     void forgetResident();
     void swapChunkPart(std::size_t i, std::size_t offset, std::size_t length, std::uint8_t *stored);
 
@@ -100,6 +119,11 @@ public:
     // instead of fresh pages, which cost far more than the copy itself.
     std::deque<std::size_t> m_resident;
     std::vector<bool> m_isResident;
+    // Per chunk, non-zero when its shadow in m_shadow asked for a huge page
+    // (a cold whole chunk copied in the handler): kept or released whole,
+    // never page by page. Written by the handler that holds the chunk Busy,
+    // read under Exclusive; separate bytes, so handlers never share one.
+    std::unique_ptr<std::uint8_t[]> m_hugeShadow;
     int m_slot = -1;
 };
 
@@ -113,9 +137,10 @@ WriteTracker::Core::Core(PixelBuffer &buffer)
     m_chunkCount = (m_data + m_mapped - m_span + ChunkBytes - 1) / ChunkBytes;
     m_states.reset(new std::atomic<std::uint8_t>[m_chunkCount]);
     m_isResident.assign(m_chunkCount, false);
+    m_hugeShadow.reset(new std::uint8_t[m_chunkCount]());
     for (std::size_t i = 0; i < m_chunkCount; ++i)
         m_states[i].store(Clean);
-    m_shadow = std::make_shared<detail::ShadowMap>(m_mapped);
+    m_shadow = newShadow();
     m_shadowData.store(m_shadow->data());
     m_slot = detail::registerWriteFaultRange(address, address + m_mapped, this);
     if (::mprotect(m_data, m_mapped, PROT_READ) != 0) {
@@ -158,7 +183,7 @@ bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
         std::uint8_t *begin = chunkBegin(i);
         const std::size_t length = std::size_t(chunkEnd(i) - begin);
         if (seen == Clean)
-            std::memcpy(m_shadowData.load(std::memory_order_acquire) + (begin - m_data), begin, length);
+            copyToShadow(i);
         if (::mprotect(begin, length, PROT_READ | PROT_WRITE) != 0) {
             state.store(seen, std::memory_order_release);
             retry = false; // let the chained handler report the crash
@@ -191,11 +216,15 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool rel
     detail::ShadowMap &shadow = *m_shadow;
     const std::size_t first = std::size_t(chunkBegin(i) - m_data);
     const std::size_t last = std::size_t(chunkEnd(i) - m_data);
+    // A huge page would be split by releasing part of it (and held whole
+    // until the kernel gets round to it): it is kept whole, and counted so.
+    const bool whole = release && m_hugeShadow[i];
+    const std::size_t bytesBefore = step.m_bytes;
     std::size_t unchangedFrom = first;
     for (std::size_t offset = first; offset < last; offset += page) {
         if (std::memcmp(m_data + offset, shadow.data() + offset, page) == 0)
             continue;
-        if (release)
+        if (release && !whole)
             shadow.release(unchangedFrom, offset - unchangedFrom);
         unchangedFrom = offset + page;
         if (!step.m_runs.empty() && step.m_runs.back().offset + step.m_runs.back().length == offset)
@@ -204,8 +233,10 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool rel
             step.m_runs.push_back({offset, page});
         step.m_bytes += page;
     }
-    if (release)
-        shadow.release(unchangedFrom, last - unchangedFrom);
+    if (whole && step.m_bytes != bytesBefore)
+        step.m_bytes = bytesBefore + (last - first);
+    else if (release)
+        shadow.release(whole ? first : unchangedFrom, last - (whole ? first : unchangedFrom));
 }
 
 // Keeps chunk i's shadow pages committed.
@@ -245,7 +276,7 @@ void WriteTracker::Core::swapChunkPart(std::size_t i, std::size_t offset, std::s
     const std::uint8_t state = m_states[i].load();
     if (m_unprotectedReason.empty() && state != Dirty) {
         if (state == Clean) {
-            std::memcpy(shadow + (chunkBegin(i) - m_data), chunkBegin(i), std::size_t(chunkEnd(i) - chunkBegin(i)));
+            copyToShadow(i);
             keepResident(i);
         }
         protect(i, PROT_READ | PROT_WRITE);
@@ -335,7 +366,8 @@ WriteStep WriteTracker::takeChanges()
         core.forgetResident();
         if (!step.m_runs.empty()) {
             step.m_shadow = std::move(core.m_shadow);
-            core.m_shadow = std::make_shared<detail::ShadowMap>(core.m_mapped);
+            core.m_shadow = core.newShadow();
+            std::fill_n(core.m_hugeShadow.get(), core.m_chunkCount, std::uint8_t(0));
             core.m_shadowData.store(core.m_shadow->data(), std::memory_order_release);
         }
         return step;

@@ -40,6 +40,25 @@ std::shared_ptr<PixelBuffer> patterned(std::size_t bytes, unsigned seed = 1)
 
 const std::size_t Page = std::size_t(::sysconf(_SC_PAGESIZE));
 
+// Transparent huge pages on request (madvise) or always.
+bool thpAvailable()
+{
+    QFile file(QStringLiteral("/sys/kernel/mm/transparent_hugepage/enabled"));
+    return file.open(QIODevice::ReadOnly) && !file.readAll().contains("[never]");
+}
+
+// This process's anonymous memory in huge pages (AnonHugePages of smaps_rollup).
+std::size_t anonHugeBytes()
+{
+    QFile file(QStringLiteral("/proc/self/smaps_rollup"));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : file.readAll().split('\n'))
+        if (line.startsWith("AnonHugePages:"))
+            return std::size_t(line.mid(14).trimmed().split(' ').value(0).toULongLong()) * 1024;
+    return 0;
+}
+
 } // namespace
 
 class TestWriteTracker : public QObject {
@@ -103,6 +122,40 @@ private Q_SLOTS:
         tracker.swap(small);
         QVERIFY(tracker.takeChanges().empty());
         QVERIFY(bytesOf(*buffer) == before);
+    }
+
+    // A large unit's cold chunks are copied into huge pages, which are kept
+    // whole (a partial release would split them): a sparse change then holds
+    // whole chunks, says so in bytes(), and still undoes exactly.
+    void sparseLargeUnitsHoldWholeChunksAndUndoExactly()
+    {
+        const std::size_t size = std::size_t(80) << 20;
+        auto buffer = patterned(size, 9);
+        const auto before = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        const std::size_t hugeBefore = anonHugeBytes();
+        for (std::size_t offset = 0; offset < size; offset += WriteTracker::ChunkBytes)
+            buffer->data()[offset + 3 * Page + 1] ^= 0xff; // one page of each chunk
+        const std::size_t hugeAfterCopies = anonHugeBytes();
+        const auto after = bytesOf(*buffer);
+        WriteStep step = tracker.takeChanges();
+        const std::size_t chunks = size / WriteTracker::ChunkBytes + 1; // the buffer need not be chunk aligned
+        QVERIFY2(step.bytes() >= 40 * Page && step.bytes() <= chunks * WriteTracker::ChunkBytes,
+                 qPrintable(QString::number(step.bytes())));
+        QCOMPARE(step.runs().size(), std::size_t(40));
+        if (thpAvailable()) // the copies took huge pages, and the step holds (counts) them whole
+            QVERIFY2(hugeAfterCopies >= hugeBefore + 16 * WriteTracker::ChunkBytes &&
+                         step.bytes() >= 16 * WriteTracker::ChunkBytes,
+                     qPrintable(QStringLiteral("%1 -> %2 bytes in huge pages, step %3")
+                                    .arg(hugeBefore).arg(hugeAfterCopies).arg(step.bytes())));
+        tracker.swap(step);
+        QVERIFY(bytesOf(*buffer) == before);
+        tracker.swap(step);
+        QVERIFY(bytesOf(*buffer) == after);
+        QVERIFY(tracker.takeChanges().empty());
+        // The next small unit is counted page by page again.
+        buffer->data()[12345] ^= 1;
+        QCOMPARE(tracker.takeChanges().bytes(), Page);
     }
 
     void rewritingEqualValuesIsNoChange()

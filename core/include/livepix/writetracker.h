@@ -39,7 +39,8 @@ public:
     /// True when the unit changed no byte (rewriting equal values included)
     /// and was tracked all along.
     bool empty() const { return m_runs.empty() && m_notUndoable.empty(); }
-    /// Memory the step holds: the changed pages.
+    /// Memory the step holds: the changed pages, or the whole 2 MiB chunk
+    /// where a large unit's old bytes sit in a huge page (kept whole).
     std::size_t bytes() const { return m_bytes; }
     const std::vector<Run> &runs() const { return m_runs; }
     /// Non-empty when the step cannot be undone (and why).
