@@ -13,6 +13,9 @@
 #include <livepix/image.h>
 #include <livepix/imageio.h>
 
+#include "attach/tevdocuments.h"
+#include "attach/tevprotocol.h"
+#include "tevpackets.h"
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
@@ -85,6 +88,7 @@ private Q_SLOTS:
     void closingModifiedDocumentAsks_data();
     void closingModifiedDocumentAsks();
     void closeWaitsForRunningSave();
+    void tevCloseAndReloadOfAnEditedImageAskLikeFileClose();
 
 private:
     QString copyOfOriginal(const QString &name);
@@ -317,6 +321,76 @@ void TestMainWindow::closingModifiedDocumentAsks()
         document->setModified(false);
         QVERIFY(m_window->closeDocument(document));
     }
+}
+
+// Application hands tev's CloseImage and ReloadImage of an image with edits
+// made in livepix to MainWindow::closeDocument: the File > Close question.
+void TestMainWindow::tevCloseAndReloadOfAnEditedImageAskLikeFileClose()
+{
+    TevDocuments tev(m_viewer);
+    tev.setAskToClose([this](Document *document) { return m_window->closeDocument(document); });
+    const auto apply = [&tev](const QByteArray &bytes) {
+        const tev::ParseResult parsed =
+            tev::parsePacket(reinterpret_cast<const unsigned char *>(bytes.constData()), std::size_t(bytes.size()));
+        QVERIFY2(parsed.ok, parsed.error.c_str());
+        QVERIFY(tev.apply(parsed.packet, QStringLiteral("test")).isEmpty());
+    };
+    // The question comes up a moment after the packet (queued): answer it
+    // once it is there.
+    const auto answerWhenAsked = [this](QMessageBox::StandardButton answer, QString *question) {
+        auto *poll = new QTimer(this);
+        connect(poll, &QTimer::timeout, poll, [poll, answer, question] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                *question = box->text();
+                poll->deleteLater();
+                box->button(answer)->click();
+            }
+        });
+        poll->start(10);
+    };
+
+    apply(tevtest::createImage("render", 4, 2, {"R", "G", "B"}));
+    Document *render = tev.find(QStringLiteral("render"));
+    QVERIFY(render);
+    render->image().at<float>(1, 1, 0) = 5.0f; // an edit made in livepix (as from NumPy)
+    QTRY_VERIFY_WITH_TIMEOUT(render->isModified(), 5000);
+    QString question;
+    answerWhenAsked(QMessageBox::Cancel, &question);
+    apply(tevtest::closeImage("render"));
+    QTRY_VERIFY(question.contains(QLatin1String("render")));
+    QCOMPARE(tev.find(QStringLiteral("render")), render);
+    QCOMPARE(render->image().at<float>(1, 1, 0), 5.0f);
+    question.clear();
+    answerWhenAsked(QMessageBox::Discard, &question);
+    apply(tevtest::closeImage("render"));
+    QTRY_VERIFY(question.contains(QLatin1String("render")));
+    QTRY_VERIFY(!tev.find(QStringLiteral("render")));
+
+    // ReloadImage of an opened file with edits: Cancel keeps them, Discard
+    // reloads the file.
+    const QString path = copyOfOriginal(QStringLiteral("reloaded.png"));
+    Document *file = openAndWait(m_viewer, path);
+    QVERIFY(file);
+    const std::uint8_t original = file->image().at<std::uint8_t>(2, 2, 0);
+    file->image().at<std::uint8_t>(2, 2, 0) = std::uint8_t(original ^ 0xff);
+    QTRY_VERIFY_WITH_TIMEOUT(file->isModified(), 5000);
+    question.clear();
+    answerWhenAsked(QMessageBox::Cancel, &question);
+    apply(tevtest::reloadImage(path.toStdString()));
+    QTRY_VERIFY(question.contains(QLatin1String("reloaded")));
+    QTest::qWait(100);
+    QCOMPARE(m_viewer->documents().size(), 1);
+    QCOMPARE(int(file->image().at<std::uint8_t>(2, 2, 0)), int(original ^ 0xff));
+    question.clear();
+    answerWhenAsked(QMessageBox::Discard, &question);
+    apply(tevtest::reloadImage(path.toStdString()));
+    QPointer<Document> edited = file; // a new document may reuse its address
+    QTRY_VERIFY(question.contains(QLatin1String("reloaded")));
+    QTRY_VERIFY(edited.isNull());
+    QTRY_COMPARE(m_viewer->documents().size(), 1);
+    Document *reloaded = m_viewer->documents().constFirst();
+    QCOMPARE(int(reloaded->image().at<std::uint8_t>(2, 2, 0)), int(original));
+    QVERIFY(!reloaded->isModified());
 }
 
 void TestMainWindow::closeWaitsForRunningSave()

@@ -92,5 +92,9 @@ QByteArray updateV3(const std::string &name, const std::vector<std::string> &cha
 }
 
 inline QByteArray closeImage(const std::string &name) { return Bytes(2).str(name).bytes(); }
+inline QByteArray reloadImage(const std::string &name, bool grabFocus = true)
+{
+    return Bytes(1).boolean(grabFocus).str(name).bytes();
+}
 
 } // namespace tevtest
