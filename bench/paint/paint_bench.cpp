@@ -16,6 +16,9 @@
 // RGBA8888 or RGBA32FPx4) into the same target rectangle with the same
 // smoothing. Prints medians over the runs and the ratio to the floor, and
 // for converted (float) images the time of the 8-bit conversion alone.
+// The last two rows paint uint8 and float32 images in shared memory (a memfd,
+// as once a client attached: docs/ATTACH.md) to show what sharing costs a
+// paint, against the private rows of the same run.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QPainter>
@@ -81,10 +84,10 @@ double medianMs(int runs, const std::function<void()> &before, const std::functi
     return median(times);
 }
 
-Image makeImage(DType type)
+Image makeImage(DType type, PixelMemory memory)
 {
     const int w = 3840, h = 2160;
-    Image image = Image::create(w, h, 4, type);
+    Image image = Image::create(w, h, 4, type, memory);
     for (int y = 0; y < h; ++y) {
         for (int x = 0; x < w; ++x) {
             const float r = float(x) / w, g = float(y) / h, b = float((x ^ y) & 255) / 255.0f;
@@ -132,10 +135,14 @@ int main(int argc, char **argv)
     // Cases: uint8 and float32 as they open (uint8 as stored, float32 with
     // levels fitted to its data), then float32 with one channel shown through
     // levels and a colormap (the target: within 1.1x of the plain float32 row).
-    for (int variant = 0; variant < 3; ++variant) {
-        const DType type = variant == 0 ? DType::UInt8 : DType::Float32;
-        const char *label = variant == 0 ? "uint8" : variant == 1 ? "float32" : "f32+cmap";
-        const Image image = makeImage(type);
+    static const char *const Labels[] = {"uint8", "float32", "f32+cmap", "u8shared", "f32shared"};
+    static const char *const Keys[] = {"uint8", "float32", "f32_cmap", "uint8_shared", "float32_shared"};
+    double privateLive[2][2] = {}, sharedLive[2][2] = {}; // [uint8, float32][fit, 1:1]
+    for (int variant = 0; variant < 5; ++variant) {
+        const bool shared = variant >= 3;
+        const DType type = variant == 0 || variant == 3 ? DType::UInt8 : DType::Float32;
+        const char *label = Labels[variant];
+        const Image image = makeImage(type, shared ? PixelMemory::Shared : PixelMemory::Private);
         Document *document = viewer.show(image, QStringLiteral("bench"));
         if (variant == 2) {
             DisplaySettings settings = document->displaySettings();
@@ -183,7 +190,9 @@ int main(int argc, char **argv)
             std::printf("%-8s %-4s %8.2f %8.2f %8.2f %10.2f %12.2f  %d, %d\n", label,
                         zoom <= 0 ? "fit" : "1:1", floorMs, liveMs, cachedMs, liveMs / floorMs, cachedMs / floorMs,
                         c1 - c0, c2 - c1);
-            const std::string key = std::string(variant == 2 ? "f32_cmap" : label) + (zoom <= 0 ? "_fit" : "_1to1");
+            const std::string key = std::string(Keys[variant]) + (zoom <= 0 ? "_fit" : "_1to1");
+            if (variant != 2)
+                (shared ? sharedLive : privateLive)[type == DType::UInt8 ? 0 : 1][zoom <= 0 ? 0 : 1] = liveMs;
             addFigure(key + "_floor_ms", floorMs);
             addFigure(key + "_live_ms", liveMs);
             addFigure(key + "_cached_ms", cachedMs);
@@ -200,6 +209,11 @@ int main(int argc, char **argv)
         viewer.close(viewer.current());
         floor.image = QImage();
     }
+    std::printf("shared / private memory, live paint: uint8 %.2fx (fit) %.2fx (1:1), float32 %.2fx (fit) %.2fx (1:1)\n",
+                sharedLive[0][0] / privateLive[0][0], sharedLive[0][1] / privateLive[0][1],
+                sharedLive[1][0] / privateLive[1][0], sharedLive[1][1] / privateLive[1][1]);
+    addFigure("uint8_shared_vs_private_fit", sharedLive[0][0] / privateLive[0][0]);
+    addFigure("float32_shared_vs_private_fit", sharedLive[1][0] / privateLive[1][0]);
     if (json)
         std::printf("%s}\n", figures.c_str());
     return 0;
