@@ -47,4 +47,15 @@ bool ShadowMap::adviseHuge(std::size_t offset, std::size_t length) noexcept
     return ::madvise(m_data + offset, length, MADV_HUGEPAGE) == 0;
 }
 
+void ShadowMap::populate(std::size_t offset, std::size_t length) noexcept
+{
+#ifdef MADV_POPULATE_WRITE
+    if (length)
+        ::madvise(m_data + offset, length, MADV_POPULATE_WRITE); // EINVAL on older kernels: faults then
+#else
+    (void)offset;
+    (void)length;
+#endif
+}
+
 } // namespace livepix::detail

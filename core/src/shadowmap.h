@@ -32,6 +32,10 @@ public:
     /// them (10-30x on a virtual machine); one huge page takes one fault.
     /// Async-signal-safe (a system call). Returns false when refused.
     bool adviseHuge(std::size_t offset, std::size_t length) noexcept;
+    /// Commits the pages of [offset, offset + length) in one system call
+    /// (MADV_POPULATE_WRITE, Linux 5.14) before they are filled: about half
+    /// the cost of faulting them in one by one. Best effort.
+    void populate(std::size_t offset, std::size_t length) noexcept;
 
 private:
     std::uint8_t *m_data;

@@ -91,6 +91,7 @@ public:
         m_shadow->release(std::size_t(chunkBegin(i) - m_data), std::size_t(chunkEnd(i) - chunkBegin(i)));
     }
     void trimResident();
+    void copyRunsOut(WriteStep &step) const;
     /// A shadow laid out like the buffer, its whole chunks huge-page aligned.
     std::shared_ptr<detail::ShadowMap> newShadow() const
     {
@@ -239,6 +240,29 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool rel
         shadow.release(whole ? first : unchangedFrom, last - (whole ? first : unchangedFrom));
 }
 
+// Gives a small unit's step its own copy of the changed pages (the shadow
+// stays as the warm workspace). The copies go into fresh memory: a whole
+// changed chunk into one huge page, other runs committed in one call each.
+void WriteTracker::Core::copyRunsOut(WriteStep &step) const
+{
+    step.m_shadow = newShadow();
+    detail::ShadowMap &to = *step.m_shadow;
+    const std::uint8_t *from = m_shadow->data();
+    const std::size_t spanOffset = std::size_t(m_data - m_span); // offset 0 lies this far into chunk 0
+    for (const WriteStep::Run &run : step.m_runs) {
+        std::size_t offset = run.offset;
+        const std::size_t end = run.offset + run.length;
+        while (offset < end) { // piece by piece within chunks
+            const std::size_t chunkEndOffset = ((offset + spanOffset) / ChunkBytes + 1) * ChunkBytes - spanOffset;
+            const std::size_t length = std::min(end, chunkEndOffset) - offset;
+            if (length != ChunkBytes || !to.adviseHuge(offset, length))
+                to.populate(offset, length);
+            std::memcpy(to.data() + offset, from + offset, length);
+            offset += length;
+        }
+    }
+}
+
 // Keeps chunk i's shadow pages committed.
 void WriteTracker::Core::keepResident(std::size_t i)
 {
@@ -372,11 +396,8 @@ WriteStep WriteTracker::takeChanges()
         }
         return step;
     }
-    if (!step.m_runs.empty()) {
-        step.m_shadow = std::make_shared<detail::ShadowMap>(core.m_mapped);
-        for (const WriteStep::Run &run : step.m_runs)
-            std::memcpy(step.m_shadow->data() + run.offset, core.m_shadow->data() + run.offset, run.length);
-    }
+    if (!step.m_runs.empty())
+        core.copyRunsOut(step);
     for (std::size_t i : dirty)
         core.keepResident(i);
     core.trimResident();
