@@ -84,6 +84,12 @@ def mapping(pid, address):
     raise AssertionError(f"address {address:#x} is not mapped in process {pid}")
 
 
+def app_revision(viewer):
+    """The app-side revision of the current image: moves only when the app
+    was told its pixels changed."""
+    return viewer._request({"op": "revision"})
+
+
 def shown_pixel(viewer, tmp_path, x=None, y=None):
     """The RGB the canvas shows at its centre (or x, y), via a screenshot."""
     shot = tmp_path / f"shot-{uuid.uuid4().hex[:6]}.png"
@@ -158,11 +164,46 @@ def test_float_edit_is_live_without_refresh(empty_app, tmp_path):
     observer.levels = (0.0, 1.0)
     assert shown_pixel(observer, tmp_path)[0] < 10
     a = np.asarray(writer.image)
+    before = app_revision(observer)
     a[..., 0] = 1.0  # no flush, no mark_changed: the write watch reports it
-    deadline = time.monotonic() + 20  # an upper bound: a loaded machine (ctest -j) repaints late
-    while shown_pixel(observer, tmp_path)[0] < 200 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # A screenshot refreshes the view itself: the app's revision says
+    # whether the client's report arrived on its own.
+    deadline = time.monotonic() + 20  # an upper bound: a loaded machine (ctest -j) is late
+    while app_revision(observer) == before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert app_revision(observer) != before
     assert shown_pixel(observer, tmp_path)[0] > 200
+    writer.disconnect()
+    observer.disconnect()
+
+
+def test_plain_script_is_live_inside_viewer_live(empty_app, tmp_path):
+    """A plain script's loop: inside `with viewer.live():` the window follows
+    while the block still runs, and has every write when it ends."""
+    writer = livepix.connect(empty_app.name)
+    writer.show(np.zeros((60, 60, 3), np.float32), name="loop")
+    observer = livepix.connect(empty_app.name)
+    observer.levels = (0.0, 1.0)
+    assert shown_pixel(observer, tmp_path)[0] < 10
+    a = np.asarray(writer.image)
+    with writer.live():
+        before = app_revision(observer)
+        a[..., 0] = 1.0  # the loop's first half
+        deadline = time.monotonic() + 20
+        while app_revision(observer) == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert app_revision(observer) != before  # reported while the block still runs
+        assert shown_pixel(observer, tmp_path)[0] > 200
+        # From here on only the block's end reports (the periodic refresh
+        # is stopped), so the check below needs live()'s own hand-over.
+        writer._stop.set()
+        writer._refresher.join()
+        before = app_revision(observer)
+        a[..., 2] = 1.0
+        time.sleep(0.2)
+        assert app_revision(observer) == before  # nothing reports it yet
+    assert app_revision(observer) != before  # the block's end handed it over
+    assert shown_pixel(observer, tmp_path)[2] > 200
     writer.disconnect()
     observer.disconnect()
 
@@ -182,8 +223,12 @@ def test_ipython_cells_are_units_and_live(empty_app, tmp_path):
         observer = livepix.connect(empty_app.name)
         observer.levels = (0.0, 1.0)
         assert shown_pixel(observer, tmp_path)[1] < 10
+        # Only the cell hooks report from here on (periodic refresh stopped).
+        assert shell.run_cell("viewer._stop.set(); viewer._refresher.join()").success
+        before = app_revision(observer)
         assert shell.run_cell("a[..., 1] = 1.0").success
-        # The cell's end reported the write: the next frame shows it.
+        # The cell's end reported the write: the app knows, the next frame shows it.
+        assert app_revision(observer) != before
         assert shown_pixel(observer, tmp_path)[1] > 200
         # Writes of another process cannot be undone: said, not faked.
         assert observer.undo() is False

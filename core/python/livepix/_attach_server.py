@@ -269,6 +269,13 @@ class _Connection:
     def op_sync(self, message, fds):
         return None
 
+    def op_revision(self, message, fds):
+        """Revision of the current image's pixels as the app sees it (tests:
+        did a client's report arrive? Unlike a screenshot, this refreshes
+        nothing itself)."""
+        image = self.server.viewer.image
+        return None if image is None else image.revision
+
     def op_paint_count(self, message, fds):
         """Completed paints of the canvas (benchmarks wait for a frame)."""
         return self.server.hooks.paint_count()
