@@ -7,8 +7,11 @@
 #include <livepix/contenthash.h>
 #include <livepix/imageio.h>
 
+#include "attach/tevdocuments.h"
+#include "attach/tevprotocol.h"
 #include "recovery/checkpointer.h"
 #include "recovery/recoverystore.h"
+#include "tevpackets.h"
 #include "testsupport.h"
 #include "viewer/document.h"
 #include "viewer/viewer.h"
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void closedWhileWritingLeavesNothing();
     void timerCheckpointsOnItsOwn();
     void cleanQuitRemovesTheInstanceFolder();
+    void tevImageEditedHereSurvivesCloseImage();
 
 private:
     /// Runs one round and waits for its writes.
@@ -58,6 +62,36 @@ void TestCheckpointer::cleanup()
     m_checkpointer.reset();
     m_store.reset();
     m_viewer.reset();
+}
+
+// tev's CloseImage of an image the user edited here, with nobody to ask
+// (batch, offscreen): the image stays open and its checkpoint, edit
+// included, stays in the recovery folder.
+void TestCheckpointer::tevImageEditedHereSurvivesCloseImage()
+{
+    TevDocuments tev(m_viewer.get());
+    const auto apply = [&tev](const QByteArray &bytes) {
+        const tev::ParseResult parsed =
+            tev::parsePacket(reinterpret_cast<const unsigned char *>(bytes.constData()), std::size_t(bytes.size()));
+        QVERIFY2(parsed.ok, parsed.error.c_str());
+        QVERIFY(tev.apply(parsed.packet, QStringLiteral("test")).isEmpty());
+    };
+    apply(tevtest::createImage("render", 8, 4, {"R", "G", "B"}));
+    Document *document = tev.find(QStringLiteral("render"));
+    QVERIFY(document);
+    Image image = document->image();
+    image.at<float>(3, 2, 1) = 0.25f; // the user's edit (as from NumPy)
+    QTRY_VERIFY_WITH_TIMEOUT(document->isModified(), 5000);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("kept 'render' open: it has changes made in livepix"));
+    apply(tevtest::closeImage("render"));
+    QTest::qWait(100); // CloseImage is handled from the event loop
+    QCOMPARE(tev.find(QStringLiteral("render")), document);
+    QSignalSpy written(m_checkpointer.get(), &Checkpointer::checkpointWritten);
+    round();
+    QCOMPARE(written.size(), 1);
+    const Image saved = loadImage(m_checkpointer->checkpointPath(document).toStdString());
+    QCOMPARE(saved.at<float>(3, 2, 1), 0.25f);
+    QCOMPARE(pixelDifference(saved, image), QString());
 }
 
 void TestCheckpointer::round()
