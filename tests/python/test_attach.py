@@ -90,6 +90,15 @@ def app_revision(viewer):
     return viewer._request({"op": "revision"})
 
 
+def revision_moves(viewer, before, timeout=20):
+    """Waits until the app's revision differs from `before`; timeout is an
+    upper bound (a loaded machine, ctest -j, is late)."""
+    deadline = time.monotonic() + timeout
+    while app_revision(viewer) == before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return app_revision(viewer) != before
+
+
 def shown_pixel(viewer, tmp_path, x=None, y=None):
     """The RGB the canvas shows at its centre (or x, y), via a screenshot."""
     shot = tmp_path / f"shot-{uuid.uuid4().hex[:6]}.png"
@@ -168,10 +177,7 @@ def test_float_edit_is_live_without_refresh(empty_app, tmp_path):
     a[..., 0] = 1.0  # no flush, no mark_changed: the write watch reports it
     # A screenshot refreshes the view itself: the app's revision says
     # whether the client's report arrived on its own.
-    deadline = time.monotonic() + 20  # an upper bound: a loaded machine (ctest -j) is late
-    while app_revision(observer) == before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert app_revision(observer) != before
+    assert revision_moves(observer, before)
     assert shown_pixel(observer, tmp_path)[0] > 200
     writer.disconnect()
     observer.disconnect()
@@ -189,10 +195,7 @@ def test_plain_script_is_live_inside_viewer_live(empty_app, tmp_path):
     with writer.live():
         before = app_revision(observer)
         a[..., 0] = 1.0  # the loop's first half
-        deadline = time.monotonic() + 20
-        while app_revision(observer) == before and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert app_revision(observer) != before  # reported while the block still runs
+        assert revision_moves(observer, before)  # reported while the block still runs
         assert shown_pixel(observer, tmp_path)[0] > 200
         # From here on only the block's end reports (the periodic refresh
         # is stopped), so the check below needs live()'s own hand-over.
