@@ -326,6 +326,25 @@ def test_paths_resolve_in_the_clients_folder(empty_app, tmp_path, monkeypatch):
     viewer.disconnect()
 
 
+def test_show_and_open_make_the_new_image_current(empty_app, tmp_path):
+    """Display setters act on the current document; show() and open() make
+    the new document current."""
+    viewer = livepix.connect(empty_app.name)
+    viewer.show(np.zeros((10, 10), np.float32), name="first")
+    viewer.exposure = 1.0
+    second = viewer.show(np.zeros((20, 30), np.float32), name="second")
+    assert (viewer.image.width, viewer.image.height) == (30, 20)
+    assert viewer.exposure == 0.0  # the first image's setting stayed with it
+    viewer.exposure = 2.0
+    viewer.close(second)
+    assert (viewer.image.width, viewer.image.height) == (10, 10)
+    assert viewer.exposure == 1.0
+    PILImage.fromarray(np.zeros((7, 9, 3), np.uint8)).save(tmp_path / "third.png")
+    viewer.open(tmp_path / "third.png")
+    assert (viewer.image.width, viewer.image.height) == (9, 7)
+    viewer.disconnect()
+
+
 def test_shared_image_is_handed_over_without_copy(empty_app):
     viewer = livepix.connect(empty_app.name)
     mine = livepix.Image(30, 20, 4, "uint8", shared=True)
