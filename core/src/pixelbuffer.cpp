@@ -3,6 +3,8 @@
 #include "livepix/checkedsize.h"
 #include "livepix/writetracker.h"
 
+#include "alignedmapping.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -64,9 +66,16 @@ std::shared_ptr<PixelBuffer> PixelBuffer::allocate(std::size_t bytes)
 {
     const std::size_t rounded = pagesFor(bytes);
     // Fresh anonymous pages are zero and page aligned (a multiple of 64).
-    void *memory = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED)
+    // A buffer of a huge page or more starts on a 2 MiB boundary and asks
+    // for transparent huge pages: a first write commits 2 MiB in one fault
+    // instead of 512, page tables and TLB shrink, and the write tracker's
+    // 2 MiB chunks map onto whole huge pages (protecting one is one entry).
+    const bool huge = rounded >= detail::HugePageBytes;
+    void *memory = detail::mapAligned(rounded, 0, huge ? detail::HugePageBytes : 0);
+    if (!memory)
         throw std::bad_alloc();
+    if (huge)
+        ::madvise(memory, rounded, MADV_HUGEPAGE); // advice: without THP, plain pages
     return fromMapping(memory, bytes, rounded, -1);
 }
 
