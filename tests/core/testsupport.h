@@ -21,6 +21,25 @@
 
 namespace testsupport {
 
+/// Transparent huge pages on request (madvise) or always.
+inline bool thpAvailable()
+{
+    QFile file(QStringLiteral("/sys/kernel/mm/transparent_hugepage/enabled"));
+    return file.open(QIODevice::ReadOnly) && !file.readAll().contains("[never]");
+}
+
+/// This process's anonymous memory in huge pages (AnonHugePages of smaps_rollup).
+inline std::size_t anonHugeBytes()
+{
+    QFile file(QStringLiteral("/proc/self/smaps_rollup"));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : file.readAll().split('\n'))
+        if (line.startsWith("AnonHugePages:"))
+            return std::size_t(line.mid(14).trimmed().split(' ').value(0).toULongLong()) * 1024;
+    return 0;
+}
+
 using livepix::DType;
 using livepix::Image;
 

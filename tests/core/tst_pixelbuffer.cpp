@@ -3,11 +3,17 @@
 
 #include <QtTest>
 
+#include "testsupport.h"
+
 #include <cstdint>
+#include <cstring>
 #include <thread>
 #include <vector>
 
 using livepix::PixelBuffer;
+
+using testsupport::anonHugeBytes;
+using testsupport::thpAvailable;
 
 class TestPixelBuffer : public QObject {
     Q_OBJECT
@@ -60,6 +66,22 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < bytes; ++i)
             if (buffer->data()[i] != 0)
                 QFAIL(qPrintable(QStringLiteral("byte %1 is not zero").arg(i)));
+    }
+
+    // Buffers of 2 MiB or more start on a 2 MiB boundary and ask for
+    // transparent huge pages (DESIGN.md): where THP is available, writing
+    // them fills huge pages, one fault per 2 MiB.
+    void largeBuffersAskForHugePages()
+    {
+        const std::size_t huge = std::size_t(2) << 20;
+        auto large = PixelBuffer::allocate(9 * huge + 123);
+        QCOMPARE(reinterpret_cast<std::uintptr_t>(large->data()) % huge, std::uintptr_t(0));
+        if (!thpAvailable())
+            QSKIP("transparent huge pages are off on this machine");
+        const std::size_t before = anonHugeBytes();
+        std::memset(large->data(), 1, large->size());
+        QVERIFY2(anonHugeBytes() >= before + 4 * huge,
+                 qPrintable(QStringLiteral("AnonHugePages %1 -> %2").arg(before).arg(anonHugeBytes())));
     }
 
     void zeroSizeStillValid()

@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include "testsupport.h"
+
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -20,6 +22,8 @@
 using livepix::PixelBuffer;
 using livepix::WriteStep;
 using livepix::WriteTracker;
+using testsupport::anonHugeBytes;
+using testsupport::thpAvailable;
 
 namespace {
 
@@ -39,25 +43,6 @@ std::shared_ptr<PixelBuffer> patterned(std::size_t bytes, unsigned seed = 1)
 }
 
 const std::size_t Page = std::size_t(::sysconf(_SC_PAGESIZE));
-
-// Transparent huge pages on request (madvise) or always.
-bool thpAvailable()
-{
-    QFile file(QStringLiteral("/sys/kernel/mm/transparent_hugepage/enabled"));
-    return file.open(QIODevice::ReadOnly) && !file.readAll().contains("[never]");
-}
-
-// This process's anonymous memory in huge pages (AnonHugePages of smaps_rollup).
-std::size_t anonHugeBytes()
-{
-    QFile file(QStringLiteral("/proc/self/smaps_rollup"));
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : file.readAll().split('\n'))
-        if (line.startsWith("AnonHugePages:"))
-            return std::size_t(line.mid(14).trimmed().split(' ').value(0).toULongLong()) * 1024;
-    return 0;
-}
 
 } // namespace
 
