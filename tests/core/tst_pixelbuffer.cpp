@@ -80,7 +80,7 @@ private Q_SLOTS:
             QSKIP("transparent huge pages are off on this machine");
         const std::size_t before = anonHugeBytes();
         std::memset(large->data(), 1, large->size());
-        QVERIFY2(anonHugeBytes() >= before + 4 * huge,
+        QVERIFY2(anonHugeBytes() >= before + huge, // at least one: a fragmented machine may not have them all
                  qPrintable(QStringLiteral("AnonHugePages %1 -> %2").arg(before).arg(anonHugeBytes())));
     }
 

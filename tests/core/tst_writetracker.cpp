@@ -128,8 +128,10 @@ private Q_SLOTS:
         QVERIFY2(step.bytes() >= 40 * Page && step.bytes() <= chunks * WriteTracker::ChunkBytes,
                  qPrintable(QString::number(step.bytes())));
         QCOMPARE(step.runs().size(), std::size_t(40));
-        if (thpAvailable()) // the copies took huge pages, and the step holds (counts) them whole
-            QVERIFY2(hugeAfterCopies >= hugeBefore + 16 * WriteTracker::ChunkBytes &&
+        // Where THP is on, the copies took huge pages (at least one: a fragmented
+        // machine may not have them all), and the step holds (counts) them whole.
+        if (thpAvailable())
+            QVERIFY2(hugeAfterCopies >= hugeBefore + WriteTracker::ChunkBytes &&
                          step.bytes() >= 16 * WriteTracker::ChunkBytes,
                      qPrintable(QStringLiteral("%1 -> %2 bytes in huge pages, step %3")
                                     .arg(hugeBefore).arg(hugeAfterCopies).arg(step.bytes())));
