@@ -93,19 +93,15 @@ class _Connection:
 
     # ---- values ----
     def encode(self, value, fds):
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        if isinstance(value, tuple):
-            return {"$tuple": [self.encode(v, fds) for v in value]}
-        if isinstance(value, list):
-            return [self.encode(v, fds) for v in value]
-        if isinstance(value, dict):
-            return {str(k): self.encode(v, fds) for k, v in value.items()}
-        if isinstance(value, _livepix.Image):
-            return self.encode_image(value, fds)
-        if isinstance(value, _livepix.HistoryEntry):
-            return {"$entry": {"label": str(value), "bytes": value.bytes}}
-        raise TypeError(f"cannot send a {type(value).__name__} to a client")
+        def leaf(value):
+            if value is None or isinstance(value, (bool, int, float, str)):
+                return value
+            if isinstance(value, _livepix.Image):
+                return self.encode_image(value, fds)
+            if isinstance(value, _livepix.HistoryEntry):
+                return {"$entry": {"label": str(value), "bytes": value.bytes}}
+            raise TypeError(f"cannot send a {type(value).__name__} to a client")
+        return _wire.encode_value(value, leaf)
 
     def encode_image(self, image, fds):
         if len(fds) >= _wire.MAX_FDS:
@@ -119,18 +115,7 @@ class _Connection:
         return {"$image": desc}
 
     def decode(self, value, fds):
-        if isinstance(value, list):
-            return [self.decode(v, fds) for v in value]
-        if not isinstance(value, dict):
-            return value
-        if "$tuple" in value:
-            items = value["$tuple"]
-            if not isinstance(items, list):
-                raise _wire.ProtocolError("$tuple is not a list")
-            return tuple(self.decode(v, fds) for v in items)
-        if "$image" in value:
-            return self.decode_image(value["$image"], fds)
-        return {k: self.decode(v, fds) for k, v in value.items()}
+        return _wire.decode_value(value, {"$image": lambda desc: self.decode_image(desc, fds)})
 
     def decode_image(self, desc, fds):
         if not isinstance(desc, dict):

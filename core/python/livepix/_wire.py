@@ -84,6 +84,39 @@ def _close_all(fds):
             pass
 
 
+def encode_value(value, leaf):
+    """The JSON form of a request or reply value, the same on both sides:
+    tuples become {"$tuple": [...]}, lists and dicts are walked (keys made
+    strings), and everything else is given to leaf(value), which returns its
+    JSON form or raises."""
+    if isinstance(value, tuple):
+        return {"$tuple": [encode_value(v, leaf) for v in value]}
+    if isinstance(value, list):
+        return [encode_value(v, leaf) for v in value]
+    if isinstance(value, dict):
+        return {str(k): encode_value(v, leaf) for k, v in value.items()}
+    return leaf(value)
+
+
+def decode_value(value, tagged):
+    """The inverse of encode_value(): {"$tuple": [...]} becomes a tuple,
+    {"$TAG": body} becomes tagged["$TAG"](body) for the tags a side knows,
+    lists and other dicts are walked."""
+    if isinstance(value, list):
+        return [decode_value(v, tagged) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$tuple" in value:
+        items = value["$tuple"]
+        if not isinstance(items, list):
+            raise ProtocolError("$tuple is not a list")
+        return tuple(decode_value(v, tagged) for v in items)
+    for tag, make in tagged.items():
+        if tag in value:
+            return make(value[tag])
+    return {k: decode_value(v, tagged) for k, v in value.items()}
+
+
 class Channel:
     """One connected stream socket speaking the framing above."""
 

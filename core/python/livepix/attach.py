@@ -216,34 +216,22 @@ class RemoteViewer:
 
     # ---- values ----
     def _encode(self, value, fds):
-        if isinstance(value, tuple):
-            return {"$tuple": [self._encode(v, fds) for v in value]}
-        if isinstance(value, list):
-            return [self._encode(v, fds) for v in value]
-        if isinstance(value, dict):
-            return {str(k): self._encode(v, fds) for k, v in value.items()}
-        if isinstance(value, _livepix.Image):
-            key = self._app_key.get(_livepix._buffer_state(value)[0])
-            if key is None:
-                raise ValueError("this image is not open in the viewer (viewer.show() it first)")
-            return {"$image": {"buffer": key}}
-        if hasattr(value, "__fspath__"):
-            return os.fspath(value)
-        return value
+        def leaf(value):
+            if isinstance(value, _livepix.Image):
+                key = self._app_key.get(_livepix._buffer_state(value)[0])
+                if key is None:
+                    raise ValueError("this image is not open in the viewer (viewer.show() it first)")
+                return {"$image": {"buffer": key}}
+            if hasattr(value, "__fspath__"):
+                return os.fspath(value)
+            return value
+        return _wire.encode_value(value, leaf)
 
     def _decode(self, value, fds):
-        if isinstance(value, list):
-            return [self._decode(v, fds) for v in value]
-        if not isinstance(value, dict):
-            return value
-        if "$tuple" in value:
-            return tuple(self._decode(v, fds) for v in value["$tuple"])
-        if "$entry" in value:
-            entry = value["$entry"]
-            return RemoteHistoryEntry(entry.get("label", ""), entry.get("bytes", 0))
-        if "$image" in value:
-            return self._image(value["$image"], fds)
-        return {k: self._decode(v, fds) for k, v in value.items()}
+        return _wire.decode_value(value, {
+            "$entry": lambda entry: RemoteHistoryEntry(entry.get("label", ""), entry.get("bytes", 0)),
+            "$image": lambda desc: self._image(desc, fds),
+        })
 
     def _image(self, desc, fds):
         """A livepix.Image over the app's buffer, mapped once per buffer."""
