@@ -166,12 +166,19 @@ def test_app_file_becomes_shared_in_place(runtime_dir, tmp_path):
         running.stop()
 
 
-def test_float_edit_is_live_without_refresh(empty_app, tmp_path):
-    writer = livepix.connect(empty_app.name)
-    writer.show(np.zeros((50, 50, 3), np.float32), name="float")
-    observer = livepix.connect(empty_app.name)
+def writer_and_observer(app, tmp_path, name):
+    """Two clients of `app`: a writer that shows a black float image, and an
+    observer that sees it with levels 0..1."""
+    writer = livepix.connect(app.name)
+    writer.show(np.zeros((50, 50, 3), np.float32), name=name)
+    observer = livepix.connect(app.name)
     observer.levels = (0.0, 1.0)
     assert shown_pixel(observer, tmp_path)[0] < 10
+    return writer, observer
+
+
+def test_float_edit_is_live_without_refresh(empty_app, tmp_path):
+    writer, observer = writer_and_observer(empty_app, tmp_path, "float")
     a = np.asarray(writer.image)
     before = app_revision(observer)
     a[..., 0] = 1.0  # no flush, no mark_changed: the write watch reports it
@@ -186,11 +193,7 @@ def test_float_edit_is_live_without_refresh(empty_app, tmp_path):
 def test_plain_script_is_live_inside_viewer_live(empty_app, tmp_path):
     """A plain script's loop: inside `with viewer.live():` the window follows
     while the block still runs, and has every write when it ends."""
-    writer = livepix.connect(empty_app.name)
-    writer.show(np.zeros((60, 60, 3), np.float32), name="loop")
-    observer = livepix.connect(empty_app.name)
-    observer.levels = (0.0, 1.0)
-    assert shown_pixel(observer, tmp_path)[0] < 10
+    writer, observer = writer_and_observer(empty_app, tmp_path, "loop")
     a = np.asarray(writer.image)
     with writer.live():
         before = app_revision(observer)
