@@ -1,7 +1,9 @@
 # Installs the build tree into a scratch prefix and imports the installed
 # package with a plain interpreter: proves the package layout and that the
 # extension's RPATH finds the installed liblivepix_core with no path settings.
-# cmake -DBUILD_DIR=... -DPREFIX=... -DPYTHON=... -DPYTHON_DIR=... -P check_install.cmake
+# cmake -DBUILD_DIR=... -DPREFIX=... -DPYTHON=... -DPYTHON_DIR=... [-DPRELOAD=...] -P check_install.cmake
+# PRELOAD: LD_PRELOAD for the interpreter alone (a sanitizer runtime that an
+# instrumented extension needs); cmake itself must not run under it.
 file(REMOVE_RECURSE "${PREFIX}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
                 RESULT_VARIABLE rc OUTPUT_QUIET)
@@ -18,8 +20,12 @@ np.asarray(img)[1, 2] = 513
 assert bytes(img)[10:12] == (513).to_bytes(2, sys.byteorder)
 print("installed livepix OK:", livepix.__file__)
 ]])
+set(preload "")
+if(PRELOAD)
+  set(preload "LD_PRELOAD=${PRELOAD}")
+endif()
 execute_process(
-  COMMAND "${CMAKE_COMMAND}" -E env --unset=LD_LIBRARY_PATH "PYTHONPATH=${PREFIX}/${PYTHON_DIR}"
+  COMMAND "${CMAKE_COMMAND}" -E env --unset=LD_LIBRARY_PATH "PYTHONPATH=${PREFIX}/${PYTHON_DIR}" ${preload}
           "${PYTHON}" -c "${code}" "${PREFIX}"
   WORKING_DIRECTORY "${PREFIX}"
   RESULT_VARIABLE rc)
