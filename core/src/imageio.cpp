@@ -442,6 +442,19 @@ void readPixels(const std::string &path, const std::string &openName, OIIO::Imag
     }
 }
 
+// A copy of the text of one of OpenImageIO's interned strings (ustring: an
+// attribute's name, a type's name). Threading: OpenImageIO interns each text
+// once, in a table under its own lock, and never changes it, so any thread
+// may read a ustring it was handed. Read its characters (c_str(), written by
+// OpenImageIO itself), not ustring::string(): that std::string is filled
+// through libstdc++, whose write ThreadSanitizer records while the table's
+// lock stays out of its sight, so a thread reading a name that another thread
+// had just interned was reported as a race (tst_core_concurrentio).
+std::string copyOfOiioString(const char *text)
+{
+    return text ? std::string(text) : std::string();
+}
+
 // Channel names, path, source type and the file's attributes.
 void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec &spec, const std::string &sourceType)
 {
@@ -457,10 +470,10 @@ void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec 
 
     Metadata metadata;
     for (const auto &param : spec.extra_attribs) {
-        const std::string name = param.name().string();
+        const std::string name = copyOfOiioString(param.name().c_str());
         if (isDerivedAttribute(name))
             continue;
-        metadata.set(name, param.get_string(0), param.type().c_str());
+        metadata.set(name, param.get_string(0), copyOfOiioString(param.type().c_str()));
     }
     if (spec.x != 0 || spec.y != 0)
         metadata.set("livepix:origin", std::to_string(spec.x) + " " + std::to_string(spec.y));

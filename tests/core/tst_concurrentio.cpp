@@ -2,6 +2,8 @@
 // loading the same files and saving into the same folder get exact results.
 #include <livepix/imageio.h>
 
+#include <OpenImageIO/ustring.h>
+
 #include <QtTest>
 
 #include "testsupport.h"
@@ -75,6 +77,42 @@ private Q_SLOTS:
         }
         const QStringList left = QDir(m_dir.path()).entryList(QStringList{"*.tmp"}, QDir::Files | QDir::Hidden);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(", ")));
+    }
+
+    // OpenImageIO interns attribute names (ustring) under a lock that
+    // ThreadSanitizer cannot see (it is in the uninstrumented library). A
+    // name another thread interned first must still be read race-free: under
+    // ./setup.sh tsan, reading it through ustring::string() was reported.
+    // Here the other thread interns the name with nothing TSan sees ordering
+    // it before the load (a relaxed flag), which reproduced that report.
+    void attributeNameInternedByAnotherThread()
+    {
+        // Longer than std::string's inline buffer, and new to this process:
+        // the file is saved under a placeholder of the same length, which is
+        // then replaced in the bytes (an EXR header has no checksum).
+        const std::string placeholder = "livepixPlaceholderAttributeName";
+        const std::string name = "livepixInternedOnAnotherThread1";
+        QCOMPARE(placeholder.size(), name.size());
+        Image image = testsupport::makeTestImage(4, 3, 3, DType::Float16, 5);
+        image.setMetadataValue(placeholder, "kept", "string");
+        const QString path = m_dir.filePath(QStringLiteral("interned.exr"));
+        livepix::saveImage(image, path.toStdString());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray bytes = file.readAll();
+        QCOMPARE(bytes.count(QByteArray::fromStdString(placeholder)), qsizetype(1));
+        bytes.replace(QByteArray::fromStdString(placeholder), QByteArray::fromStdString(name));
+
+        std::atomic<bool> interned{false};
+        std::thread other([&] {
+            const OIIO::ustring text(name);
+            interned.store(!text.empty(), std::memory_order_relaxed);
+        });
+        while (!interned.load(std::memory_order_relaxed))
+            std::this_thread::yield();
+        const Image loaded = livepix::loadImageFromMemory(bytes.constData(), std::size_t(bytes.size()), "interned.exr");
+        other.join();
+        QCOMPARE(loaded.metadata().get(name).value_or(""), std::string("kept"));
     }
 };
 
