@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include <livepix/contenthash.h>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void cancelLeavesTheFileUntouched();
     void savesRunInTheOrderAsked();
     void closedDocumentStillGetsSaved();
+    void savesPinTheirMomentWithoutACopy();
     void waitForJobsBlocksUntilWritten();
 
 private:
@@ -216,6 +218,10 @@ void TestSaveJob::savesRunInTheOrderAsked()
     SaveJob *first = viewer.saveAsync(document, path);
     document->image().at<std::uint8_t>(0, 0, 0) = 2;
     SaveJob *second = viewer.saveAsync(document, path);
+    // The first save pins the pixels; the second, asked while that pin
+    // lives, takes a copy.
+    QVERIFY(!first->snapshotCopied());
+    QVERIFY(second->snapshotCopied());
     QList<int> order;
     connect(first, &SaveJob::finished, this, [&] { order << 1; });
     connect(second, &SaveJob::finished, this, [&] { order << 2; });
@@ -256,6 +262,32 @@ void TestSaveJob::waitForJobsBlocksUntilWritten()
     QSignalSpy idle(&viewer, &Viewer::jobsFinished);
     QVERIFY(idle.wait(20000));
     QCOMPARE(document->cleanHash(), contentHash(loadImage(path.toStdString())));
+}
+
+void TestSaveJob::savesPinTheirMomentWithoutACopy()
+{
+    // A script rewrites every pixel right after Save: the save reads the
+    // write tracker's pin, and the file holds the moment Save was chosen.
+    Viewer viewer;
+    Document *document = viewer.show(Image::create(2048, 1536, 4, DType::UInt8), QStringLiteral("pinned"));
+    const Image live = document->image();
+    for (int y = 0; y < live.height(); ++y)
+        std::memset(live.row(y), y % 251, std::size_t(live.width()) * 4);
+    const Image moment = live.copy();
+    const QString path = m_dir.filePath(QStringLiteral("pinned.tif"));
+    SaveJob *job = viewer.saveAsync(document, path);
+    QVERIFY(!job->snapshotCopied());
+    std::thread writer([live] {
+        for (int y = live.height() - 1; y >= 0; --y)
+            std::memset(live.row(y), 0xff, std::size_t(live.width()) * 4);
+    });
+    const SaveResult r = waitFor(job);
+    writer.join();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    const Image back = loadImage(path.toStdString());
+    QCOMPARE(contentHash(back), contentHash(moment));
+    QCOMPARE(document->cleanHash(), contentHash(moment));
+    QTRY_VERIFY(document->isModified()); // the live pixels moved on
 }
 
 QTEST_MAIN(TestSaveJob)
