@@ -3,6 +3,7 @@
 #include "livepix/checkedsize.h"
 #include "livepix/contenthash.h"
 #include "livepix/imageerror.h"
+#include "livepix/pinnedrows.h"
 #include "livepix/writetracker.h"
 
 #include <OpenImageIO/filesystem.h>
@@ -789,34 +790,6 @@ void saveWith(const Image &image, const std::string &path, const SaveOptions &op
     writeAtomically(path, target, *output, spec, writePixels);
 }
 
-// Copies rows [y0, y0 + band.height()) of `image` as `snapshot` pinned them
-// into `band` (interleaved, same channels and dtype). `scratch` holds one
-// strided row when the image is not interleaved.
-void readPinnedRows(const Image &image, const WriteSnapshot &snapshot, int y0, const Image &band,
-                    std::vector<std::uint8_t> &scratch)
-{
-    const std::size_t pixelBytes = std::size_t(image.channels()) * image.componentSize();
-    const std::size_t packedRow = pixelBytes * std::size_t(image.width());
-    // A row's bytes span from its leftmost to its rightmost pixel, whatever
-    // the sign of the strides.
-    const std::ptrdiff_t rowSpan = std::ptrdiff_t(image.width() - 1) * image.xStride();
-    const std::ptrdiff_t lowest = std::min<std::ptrdiff_t>(0, rowSpan);
-    const std::size_t spanBytes = std::size_t(std::abs(rowSpan)) + pixelBytes;
-    const std::uint8_t *base = image.buffer()->data();
-    for (int y = 0; y < band.height(); ++y) {
-        const std::size_t first = std::size_t(image.row(y0 + y) + lowest - base);
-        if (image.isInterleaved()) {
-            snapshot.read(first, packedRow, band.row(y));
-            continue;
-        }
-        scratch.resize(spanBytes);
-        snapshot.read(first, spanBytes, scratch.data());
-        const std::uint8_t *pixel0 = scratch.data() - lowest;
-        for (int x = 0; x < image.width(); ++x)
-            std::memcpy(band.pixel(x, y), pixel0 + std::ptrdiff_t(x) * image.xStride(), pixelBytes);
-    }
-}
-
 // Writes the pinned pixels a band of rows at a time (whole tiles for tiled
 // output), hashing each band as it goes.
 bool writePinnedBands(OIIO::ImageOutput &output, const Image &image, const WriteSnapshot &snapshot,
@@ -827,11 +800,10 @@ bool writePinnedBands(OIIO::ImageOutput &output, const Image &image, const Write
     const Image band = Image::create(image.width(), std::min(rowsPerCall, image.height()), image.channels(),
                                      image.dtype());
     const OIIO::TypeDesc type = oiioType(image.dtype());
-    std::vector<std::uint8_t> scratch;
     for (int y0 = 0; y0 < image.height(); y0 += rowsPerCall) {
         const int rows = std::min(rowsPerCall, image.height() - y0);
         const Image part = band.view(0, 0, image.width(), rows);
-        readPinnedRows(image, snapshot, y0, part, scratch);
+        readPinnedRows(image, snapshot, y0, part);
         hasher.add(part);
         const bool wrote =
             spec.tile_width > 0

@@ -240,18 +240,26 @@ public:
     // never page by page. Written by the handler that holds the chunk Busy,
     // read under Exclusive; separate bytes, so handlers never share one.
     std::unique_ptr<std::uint8_t[]> m_hugeShadow;
-    // The live snapshot's bytes (pin()), or none. Set and cleared under
-    // Exclusive; the handler reads the raw pointer, which the owner keeps
-    // valid while it is set.
-    std::shared_ptr<detail::PinnedBytes> m_pinnedOwner;
-    std::atomic<detail::PinnedBytes *> m_pinned{nullptr};
-    /// Copies every chunk the snapshot has not copied yet (the buffer is
-    /// about to change without faults). Under Exclusive.
-    void completePin()
+    // The live snapshots' bytes (pin()); a save and a crash-recovery
+    // checkpoint may pin at once. Set and cleared under Exclusive; the
+    // handler reads the raw pointers, which the owners keep valid while set.
+    static constexpr int MaxPins = 4;
+    std::shared_ptr<detail::PinnedBytes> m_pinOwners[MaxPins];
+    std::atomic<detail::PinnedBytes *> m_pins[MaxPins] = {};
+    /// Copies chunk i aside for every live snapshot (before a write). The
+    /// caller holds the chunk. Async-signal-safe.
+    void keepPinned(std::size_t i) noexcept
     {
-        if (detail::PinnedBytes *pinned = m_pinned.load())
-            for (std::size_t i = 0; i < m_chunkCount; ++i)
+        for (auto &pin : m_pins)
+            if (detail::PinnedBytes *pinned = pin.load(std::memory_order_acquire))
                 pinned->keep(i);
+    }
+    /// Copies every chunk the snapshots have not copied yet (the buffer is
+    /// about to change without faults). Under Exclusive.
+    void completePins()
+    {
+        for (std::size_t i = 0; i < m_chunkCount; ++i)
+            keepPinned(i);
     }
     int m_slot = -1;
 };
@@ -314,8 +322,7 @@ bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
         const std::size_t length = std::size_t(chunkEnd(i) - begin);
         if (seen == Clean)
             copyToShadow(i);
-        if (detail::PinnedBytes *pinned = m_pinned.load(std::memory_order_acquire))
-            pinned->keep(i);
+        keepPinned(i);
         if (::mprotect(begin, length, PROT_READ | PROT_WRITE) != 0) {
             state.store(seen, std::memory_order_release);
             retry = false; // let the chained handler report the crash
@@ -437,8 +444,7 @@ void WriteTracker::Core::swapChunkPart(std::size_t i, std::size_t offset, std::s
         protect(i, PROT_READ | PROT_WRITE);
         m_states[i].store(Dirty);
     }
-    if (detail::PinnedBytes *pinned = m_pinned.load())
-        pinned->keep(i);
+    keepPinned(i);
     std::swap_ranges(m_data + offset, m_data + offset + length, stored + offset);
     std::memcpy(shadow + offset, m_data + offset, length);
 }
@@ -454,14 +460,17 @@ WriteTracker::~WriteTracker()
     std::lock_guard<std::mutex> lock(m_link->mutex);
     m_link->tracker = nullptr;
     Core::Exclusive exclusive(*m_core);
-    m_core->completePin(); // the snapshot outlives the tracking: it keeps its own bytes
+    m_core->completePins(); // snapshots outlive the tracking: they keep their own bytes
 }
 
 std::shared_ptr<WriteSnapshot> WriteTracker::pin()
 {
     Core &core = *m_core;
     Core::Exclusive exclusive(core);
-    if (!core.m_unprotectedReason.empty() || core.m_pinnedOwner)
+    if (!core.m_unprotectedReason.empty())
+        return nullptr;
+    auto *slot = std::find(std::begin(core.m_pinOwners), std::end(core.m_pinOwners), nullptr);
+    if (slot == std::end(core.m_pinOwners))
         return nullptr;
     // Every chunk must fault on its next write: protect the open ones again
     // (as rearm() does; their unit shadows are kept).
@@ -471,20 +480,21 @@ std::shared_ptr<WriteSnapshot> WriteTracker::pin()
         core.protect(i, PROT_READ);
         core.m_states[i].store(Armed);
     }
-    core.m_pinnedOwner =
-        std::make_shared<detail::PinnedBytes>(core.m_data, core.m_mapped, core.m_chunkCount, core.newShadow());
-    core.m_pinned.store(core.m_pinnedOwner.get(), std::memory_order_release);
-    return std::shared_ptr<WriteSnapshot>(new WriteSnapshot(core.m_pinnedOwner, m_link));
+    *slot = std::make_shared<detail::PinnedBytes>(core.m_data, core.m_mapped, core.m_chunkCount, core.newShadow());
+    core.m_pins[slot - std::begin(core.m_pinOwners)].store(slot->get(), std::memory_order_release);
+    return std::shared_ptr<WriteSnapshot>(new WriteSnapshot(*slot, m_link));
 }
 
 void WriteTracker::unpin(const detail::PinnedBytes *pinned)
 {
     Core &core = *m_core;
     Core::Exclusive exclusive(core);
-    if (core.m_pinnedOwner.get() != pinned)
-        return;
-    core.m_pinned.store(nullptr, std::memory_order_release);
-    core.m_pinnedOwner.reset();
+    for (int k = 0; k < Core::MaxPins; ++k) {
+        if (core.m_pinOwners[k].get() != pinned)
+            continue;
+        core.m_pins[k].store(nullptr, std::memory_order_release);
+        core.m_pinOwners[k].reset();
+    }
 }
 
 void WriteTracker::ensureFaultHandler()
@@ -628,7 +638,7 @@ void WriteTracker::unprotectAll(const std::string &reason)
 {
     Core &core = *m_core;
     Core::Exclusive exclusive(core);
-    core.completePin(); // writes from now on go unseen
+    core.completePins(); // writes from now on go unseen
     if (::mprotect(core.m_data, core.m_mapped, PROT_READ | PROT_WRITE) != 0)
         throw std::runtime_error("write tracking: cannot unprotect the pixel buffer");
     for (std::size_t i = 0; i < core.m_chunkCount; ++i)

@@ -8,6 +8,8 @@
 #include <livepix/contenthash.h>
 #include <livepix/image.h>
 #include <livepix/imageio.h>
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
 
 #include "viewer/document.h"
 #include "viewer/savejob.h"
@@ -53,6 +55,7 @@ private Q_SLOTS:
     void savesRunInTheOrderAsked();
     void closedDocumentStillGetsSaved();
     void savesPinTheirMomentWithoutACopy();
+    void copiesWhenNothingCanBePinned();
     void waitForJobsBlocksUntilWritten();
 
 private:
@@ -218,10 +221,9 @@ void TestSaveJob::savesRunInTheOrderAsked()
     SaveJob *first = viewer.saveAsync(document, path);
     document->image().at<std::uint8_t>(0, 0, 0) = 2;
     SaveJob *second = viewer.saveAsync(document, path);
-    // The first save pins the pixels; the second, asked while that pin
-    // lives, takes a copy.
+    // Each pins its own moment.
     QVERIFY(!first->snapshotCopied());
-    QVERIFY(second->snapshotCopied());
+    QVERIFY(!second->snapshotCopied());
     QList<int> order;
     connect(first, &SaveJob::finished, this, [&] { order << 1; });
     connect(second, &SaveJob::finished, this, [&] { order << 2; });
@@ -288,6 +290,29 @@ void TestSaveJob::savesPinTheirMomentWithoutACopy()
     QCOMPARE(contentHash(back), contentHash(moment));
     QCOMPARE(document->cleanHash(), contentHash(moment));
     QTRY_VERIFY(document->isModified()); // the live pixels moved on
+}
+
+void TestSaveJob::copiesWhenNothingCanBePinned()
+{
+    // Four pins already live (the tracker's limit): the save falls back to
+    // a full copy, and still writes its own moment.
+    Viewer viewer;
+    Document *document = viewer.show(Image::create(512, 512, 3, DType::UInt8), QStringLiteral("copied"));
+    WriteTracker *tracker = document->image().buffer()->writeTracker();
+    QVERIFY(tracker);
+    QList<std::shared_ptr<WriteSnapshot>> pins;
+    while (auto pin = tracker->pin())
+        pins << pin;
+    QCOMPARE(pins.size(), 4);
+    const Image live = document->image();
+    live.at<std::uint8_t>(7, 7, 0) = 42;
+    const QString path = m_dir.filePath(QStringLiteral("copied.png"));
+    SaveJob *job = viewer.saveAsync(document, path);
+    QVERIFY(job->snapshotCopied());
+    live.at<std::uint8_t>(7, 7, 0) = 43;
+    const SaveResult r = waitFor(job);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(int(loadImage(path.toStdString()).at<std::uint8_t>(7, 7, 0)), 42);
 }
 
 QTEST_MAIN(TestSaveJob)

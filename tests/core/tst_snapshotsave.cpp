@@ -3,6 +3,7 @@
 #include <livepix/contenthash.h>
 #include <livepix/imageerror.h>
 #include <livepix/imageio.h>
+#include <livepix/pinnedrows.h>
 #include <livepix/pixelbuffer.h>
 #include <livepix/writetracker.h>
 
@@ -90,10 +91,14 @@ private Q_SLOTS:
         QVERIFY(snapshot);
         const Image rect = image.view(33, 101, 500, 1000);
         const Image channels = image.channelView(1, 2);
+        const Image moment = image.copy();
         const Image rectMoment = rect.copy();
         const Image channelsMoment = channels.copy();
         overwriteAll(image);
 
+        QCOMPARE(livepix::pinnedContentHash(rect, *snapshot), livepix::contentHash(rectMoment));
+        QCOMPARE(livepix::pinnedContentHash(channels, *snapshot), livepix::contentHash(channelsMoment));
+        QCOMPARE(livepix::pinnedContentHash(image, *snapshot), livepix::contentHash(moment));
         const QString rectPath = path("rect.exr");
         const QString channelsPath = path("channels.tif");
         QCOMPARE(livepix::saveSnapshot(rect, *snapshot, rectPath.toStdString()), livepix::contentHash(rectMoment));

@@ -328,7 +328,15 @@ private Q_SLOTS:
         std::shared_ptr<livepix::WriteSnapshot> snapshot = tracker.pin();
         QVERIFY(snapshot);
         QCOMPARE(snapshot->bytes(), std::size_t(0));
-        QVERIFY(!tracker.pin()); // one pin at a time
+        // Up to four at once; a later one sees its own moment.
+        auto second = tracker.pin();
+        QVERIFY(second);
+        {
+            auto third = tracker.pin();
+            auto fourth = tracker.pin();
+            QVERIFY(third && fourth);
+            QVERIFY(!tracker.pin());
+        }
 
         std::memset(buffer->data() + (1 << 20), 0x22, 4096); // the open chunk faults again
         std::memset(buffer->data() + (5 << 20), 0x33, 100);
@@ -341,13 +349,22 @@ private Q_SLOTS:
         snapshot->read((2 << 20) - 4096, piece.size(), piece.data());
         QVERIFY(std::equal(piece.begin(), piece.end(), pinnedBytes.begin() + (2 << 20) - 4096));
         QVERIFY_THROWS_EXCEPTION(std::out_of_range, snapshot->read(buffer->capacity() - 1, 2, piece.data()));
+        second->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        const auto laterMoment = bytesOf(*buffer);
+        auto later = tracker.pin(); // the two freed slots are free again
+        QVERIFY(later);
+        buffer->data()[7 << 20] = 0x77;
+        later->read(0, size, read.data());
+        QVERIFY(read == laterMoment); // its own moment, with the earlier writes
+        QCOMPARE(later->bytes(), WriteTracker::ChunkBytes);
+        snapshot->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        QCOMPARE(snapshot->bytes(), 3 * WriteTracker::ChunkBytes);
 
-        // The unit goes on as usual: both writes are in its step.
+        // The unit goes on as usual: all three writes are in its step.
         WriteStep step = tracker.takeChanges();
-        QCOMPARE(step.bytes(), 2 * Page);
-        snapshot.reset();
-        auto again = tracker.pin(); // the pin ended with its snapshot
-        QVERIFY(again);
+        QCOMPARE(step.bytes(), 3 * Page);
     }
 
     // Readers race with writers on other threads: every read equals the

@@ -140,8 +140,10 @@ public:
     void unprotectAll(const std::string &reason);
     /// Pins the bytes as they are now (see WriteSnapshot). Costs write
     /// protection of the chunks written since the last rearm(), no copy.
-    /// Returns nullptr while the buffer is unprotected (unprotectAll()) or
-    /// another snapshot of this tracker is alive: callers copy instead.
+    /// Up to four snapshots of one tracker live at once (each chunk written
+    /// is then copied for each). Returns nullptr while the buffer is
+    /// unprotected (unprotectAll()) or four snapshots are alive: callers
+    /// copy instead.
     std::shared_ptr<WriteSnapshot> pin();
     /// Runs `replace` with every writer of the buffer held back: the whole
     /// buffer is read-only meanwhile (writers wait in the fault handler) and
