@@ -34,7 +34,9 @@ SaveJob::SaveJob(Document *document, const QString &path, const SaveOptions &opt
     WriteTracker *tracker = image.buffer() ? image.buffer()->writeTracker() : nullptr;
     std::shared_ptr<const WriteSnapshot> pinned = tracker ? tracker->pin() : nullptr;
     m_copied = !pinned;
-    const Image pixels = pinned ? image : image.copy();
+    // A view has descriptive state of its own (cloned now): names and
+    // metadata are those of this moment too, like the pixels.
+    const Image pixels = pinned ? image.view(0, 0, image.width(), image.height()) : image.copy();
     const std::string nativePath = QFile::encodeName(path).toStdString();
     m_watcher.setFuture(QtConcurrent::run(
         pool, [pixels, pinned, nativePath, options, path, outcome = m_outcome](QPromise<void> &promise) {

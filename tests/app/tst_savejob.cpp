@@ -272,13 +272,15 @@ void TestSaveJob::savesPinTheirMomentWithoutACopy()
     // write tracker's pin, and the file holds the moment Save was chosen.
     Viewer viewer;
     Document *document = viewer.show(Image::create(2048, 1536, 4, DType::UInt8), QStringLiteral("pinned"));
-    const Image live = document->image();
+    Image live = document->image(); // another handle on the document's image (descriptive state shared)
     for (int y = 0; y < live.height(); ++y)
         std::memset(live.row(y), y % 251, std::size_t(live.width()) * 4);
     const Image moment = live.copy();
+    live.setMetadataValue("Artist", "before Save");
     const QString path = m_dir.filePath(QStringLiteral("pinned.tif"));
     SaveJob *job = viewer.saveAsync(document, path);
     QVERIFY(!job->snapshotCopied());
+    live.setMetadataValue("Artist", "after Save"); // descriptive state is of the moment too
     std::thread writer([live] {
         for (int y = live.height() - 1; y >= 0; --y)
             std::memset(live.row(y), 0xff, std::size_t(live.width()) * 4);
@@ -289,6 +291,7 @@ void TestSaveJob::savesPinTheirMomentWithoutACopy()
     const Image back = loadImage(path.toStdString());
     QCOMPARE(contentHash(back), contentHash(moment));
     QCOMPARE(document->cleanHash(), contentHash(moment));
+    QCOMPARE(back.metadata().get("Artist").value_or("none"), std::string("before Save"));
     QTRY_VERIFY(document->isModified()); // the live pixels moved on
 }
 
