@@ -31,6 +31,7 @@ PACKAGES=(
   python3-skimage          # real images made by others, used by the tests
   imagemagick              # writes an interlaced PNG for the format tests
   libopencolorio-dev       # display/view transforms (app only)
+  python3-dask python3-distributed   # python3 -m livepix batch (livepix.batch) and its tests
 )
 BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
