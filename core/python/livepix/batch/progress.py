@@ -46,7 +46,7 @@ class Progress:
         self.failed += bool(failed)
         now = time.monotonic()
         if self.tty:
-            self.stream.write("\r" + self.line())
+            self.stream.write("\r" + self.line() + "\033[K")  # clear what a longer line left
             self.stream.flush()
         elif now - self.last_line >= self.LOG_INTERVAL or self.done == self.total:
             self.stream.write(self.line() + "\n")

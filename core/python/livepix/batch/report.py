@@ -72,7 +72,7 @@ class Report:
         processed = len(self.written) + len(self.failed)
         rate = processed / self.seconds if self.seconds > 0 else 0.0
         text = (f"{len(self.written)} written, {len(self.skipped)} skipped (up to date), "
-                f"{len(self.failed)} failed of {len(self.results)} in {self.seconds:.1f} s ({rate:.2f} files/s)")
+                f"{len(self.failed)} failed of {len(self.results)} in {self.seconds:.1f} s ({rate:.2f} files/s overall)")
         if self.cancelled:
             text += f"; cancelled, {len(self._with(CANCELLED))} not done"
         return text
