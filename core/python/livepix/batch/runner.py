@@ -44,10 +44,10 @@ def _import_distributed():
 
 
 def _start_local_cluster(distributed, workers):
-    """Worker processes of one thread each, sized to the machine: filters
-    and decoders release the GIL, but Python filters do not, and processes
-    keep one slow file from stalling the others. OpenImageIO's own thread
-    pool is pinned to that one thread so N workers use N cores, not N*N."""
+    """Worker processes of one thread each, one per CPU: C++ filters and
+    the decoders release the GIL, but Python filters hold it, so threads of
+    one process would take turns. OpenImageIO's own thread pool is pinned to
+    that one thread so N workers keep N cores busy, not N*N threads."""
     count = workers or os.cpu_count() or 1
     # Worker processes inherit an ignored SIGINT (Python keeps SIG_IGN at
     # start-up), so Ctrl+C in a terminal reaches only this process, which
