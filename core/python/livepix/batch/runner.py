@@ -48,7 +48,9 @@ def _start_local_cluster(distributed, workers):
     the decoders release the GIL, but Python filters hold it, so threads of
     one process would take turns. OpenImageIO's own thread pool is pinned to
     that one thread so N workers keep N cores busy, not N*N threads."""
-    count = workers or os.cpu_count() or 1
+    # The CPUs this process may run on (a container or taskset may allow
+    # fewer than the machine has).
+    count = workers or len(os.sched_getaffinity(0)) or 1
     # Worker processes inherit an ignored SIGINT (Python keeps SIG_IGN at
     # start-up), so Ctrl+C in a terminal reaches only this process, which
     # cancels cleanly, instead of also killing workers mid-file.
