@@ -446,19 +446,10 @@ void readPixels(const std::string &path, const std::string &openName, OIIO::Imag
     }
 }
 
-// Channel names, path, source type and the file's attributes.
-void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec &spec, const std::string &sourceType)
+// The file's attributes as livepix keeps them: OpenImageIO's derived
+// attributes left out, EXR windows as livepix:origin / livepix:display_window.
+Metadata metadataOf(const OIIO::ImageSpec &spec)
 {
-    std::vector<std::string> names;
-    const std::vector<std::string> defaults = Image::defaultChannelNames(spec.nchannels);
-    for (int c = 0; c < spec.nchannels; ++c) {
-        std::string name = c < static_cast<int>(spec.channelnames.size()) ? spec.channelnames[c] : std::string();
-        names.push_back(name.empty() ? defaults[c] : name);
-    }
-    image.setChannelNames(names);
-    image.setPath(path);
-    image.setSourceType(sourceType);
-
     Metadata metadata;
     for (const auto &param : spec.extra_attribs) {
         const std::string name = param.name().string();
@@ -473,7 +464,22 @@ void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec 
         metadata.set("livepix:display_window", std::to_string(spec.full_x) + " " + std::to_string(spec.full_y) +
                                                    " " + std::to_string(spec.full_width) + " " +
                                                    std::to_string(spec.full_height));
-    image.setMetadata(std::move(metadata));
+    return metadata;
+}
+
+// Channel names, path, source type and the file's attributes.
+void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec &spec, const std::string &sourceType)
+{
+    std::vector<std::string> names;
+    const std::vector<std::string> defaults = Image::defaultChannelNames(spec.nchannels);
+    for (int c = 0; c < spec.nchannels; ++c) {
+        std::string name = c < static_cast<int>(spec.channelnames.size()) ? spec.channelnames[c] : std::string();
+        names.push_back(name.empty() ? defaults[c] : name);
+    }
+    image.setChannelNames(names);
+    image.setPath(path);
+    image.setSourceType(sourceType);
+    image.setMetadata(metadataOf(spec));
 }
 
 
@@ -579,6 +585,16 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
 {
     checkLoadable(path);
     return decodeImage(path, nullptr, progress, info);
+}
+
+Metadata readImageMetadata(const std::string &path)
+{
+    checkLoadable(path);
+    const std::unique_ptr<OIIO::ImageInput> input = openInput(path, nullptr);
+    firstSubimageWithPixels(*input);
+    Metadata metadata = metadataOf(input->spec());
+    input->close();
+    return metadata;
 }
 
 Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,

@@ -74,6 +74,12 @@ LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &pro
 LIVEPIX_API Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
                                       const ProgressCallback &progress = {}, ImageFileInfo *info = nullptr);
 
+/// Reads only the attributes of the first image in `path` that has pixels,
+/// not the pixels: the Metadata loadImage would give, at the cost of the
+/// file's header (what a batch run checks to skip outputs it made before).
+/// Throws ImageError like loadImage. Thread-safe like loadImage.
+LIVEPIX_API Metadata readImageMetadata(const std::string &path);
+
 /// Options for saveImage. Keys follow OpenImageIO attribute names where they
 /// exist: "quality" (JPEG/WebP, 1-100), "compression" ("zip", "piz", "lzw",
 /// "none"...), "tile_width" and "tile_height" (both, for a tiled TIFF or EXR;
