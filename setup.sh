@@ -13,6 +13,11 @@
 #                                      leaves its input in build-fuzz/artifacts/ and fails
 #   ./setup.sh tsan                    ThreadSanitizer build (build-tsan) of the core and the
 #                                      Python module; runs their tests (tests/tsan.supp)
+#   ./setup.sh package                 build the Debian package with CPack
+#                                      ($BUILD_DIR/livepix_<version>_<arch>.deb) and check it
+#                                      unpacked in a scratch root (tests/package/check_package.sh);
+#                                      LIVEPIX_APT_CHECK=1 also installs it with apt and removes it
+#                                      (tests/package/apt_check.sh: changes this machine)
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (default build-asan),
 # FUZZ_BUILD_DIR (default build-fuzz), TSAN_BUILD_DIR (default build-tsan),
 # LIVEPIX_SKIP_ASAN=1 to skip the sanitizer pass of `test`, JOBS (default: nproc).
@@ -31,9 +36,11 @@ PACKAGES=(
   python3-skimage          # real images made by others, used by the tests
   imagemagick              # writes an interlaced PNG for the format tests
   libopencolorio-dev       # display/view transforms (app only)
+  python3-dask python3-distributed   # python3 -m livepix batch (livepix.batch) and its tests
 )
 BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
+PACKAGE_PACKAGES=(dpkg-dev file)   # dpkg-shlibdeps for the .deb's library dependencies
 
 BUILD_DIR=${BUILD_DIR:-build}
 ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
@@ -131,8 +138,19 @@ case "$cmd" in
     # build (tests/python/CMakeLists.txt); they run in the normal and ASan builds.
     (cd "$TSAN_BUILD_DIR" && ctest --output-on-failure -j "$JOBS")
     ;;
+  package)
+    install_missing "${PACKAGES[@]}" "${PACKAGE_PACKAGES[@]}"
+    build "$BUILD_DIR"
+    rm -f "$BUILD_DIR"/livepix_*.deb
+    (cd "$BUILD_DIR" && cpack -G DEB)
+    deb=$(echo "$BUILD_DIR"/livepix_*.deb)
+    tests/package/check_package.sh "$deb"
+    if [ "${LIVEPIX_APT_CHECK:-0}" = 1 ]; then
+      tests/package/apt_check.sh "$deb"
+    fi
+    ;;
   *)
-    echo "usage: ./setup.sh run [livepix args] | test | bench | fuzz [seconds] | tsan" >&2
+    echo "usage: ./setup.sh run [livepix args] | test | bench | fuzz [seconds] | tsan | package" >&2
     exit 2
     ;;
 esac

@@ -5,6 +5,9 @@
 
 #include <livepix/contenthash.h>
 #include <livepix/imageerror.h>
+#include <livepix/pinnedrows.h>
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
 
 #include "recovery/recoverystore.h"
 #include "viewer/document.h"
@@ -21,7 +24,8 @@ const char *const IntervalVariable = "LIVEPIX_AUTOSAVE_INTERVAL";
 /// shared with the GUI or a script.
 struct Job {
     QString id;
-    Image snapshot;
+    Image snapshot;                                // a view of the pinned pixels, or a copy
+    std::shared_ptr<const WriteSnapshot> pinned;   // the write tracker's pin, or none
     std::uint64_t revision = 0;
     std::uint64_t lastHash = 0;
     QString originalPath;
@@ -149,6 +153,7 @@ bool Checkpointer::checkpointNow()
         return false;
     QList<Job> jobs;
     m_inFlight.clear();
+    m_lastRoundCopies = 0;
     for (Document *document : m_viewer->documents()) {
         if (!needsCheckpoint(document)) {
             dropCheckpoint(document);
@@ -158,10 +163,15 @@ bool Checkpointer::checkpointNow()
         const Image &image = document->image();
         if (image.isNull() || (record.revisionKnown && record.revision == image.revision()))
             continue; // nobody declared a write since the last checkpoint
-        // Revision first, copy second: a write during the copy bumps the
-        // revision again and the next round looks once more.
-        Job job{record.id, Image(), image.revision(), record.hash, document->filePath(), document->name()};
-        job.snapshot = image.copy();
+        // Revision first, snapshot second: a write after it bumps the
+        // revision again and the next round looks once more. The snapshot
+        // is the write tracker's pin (no copy on the GUI thread; memory only
+        // for chunks written while the checkpoint is written), else a copy.
+        Job job{record.id, Image(), nullptr, image.revision(), record.hash, document->filePath(), document->name()};
+        WriteTracker *tracker = image.buffer()->writeTracker();
+        job.pinned = tracker ? tracker->pin() : nullptr;
+        job.snapshot = job.pinned ? image.view(0, 0, image.width(), image.height()) : image.copy();
+        m_lastRoundCopies += job.pinned ? 0 : 1;
         jobs << job;
         m_inFlight << qMakePair(QPointer<Document>(document), record.id);
     }
@@ -181,10 +191,13 @@ bool Checkpointer::checkpointNow()
     m_watcher.setFuture(QtConcurrent::run([store = m_store, jobs] {
         QList<Result> results;
         for (const Job &job : jobs) {
-            Result result{job.id, job.revision, contentHash(job.snapshot)};
+            const std::uint64_t hash =
+                job.pinned ? pinnedContentHash(job.snapshot, *job.pinned) : contentHash(job.snapshot);
+            Result result{job.id, job.revision, hash};
             if (result.hash != job.lastHash) {
                 try {
-                    result.entry = store->writeCheckpoint(job.id, job.snapshot, result.hash, job.originalPath, job.name);
+                    result.entry = store->writeCheckpoint(job.id, job.snapshot, result.hash, job.originalPath,
+                                                          job.name, job.pinned.get());
                     result.written = true;
                 } catch (const std::exception &e) {
                     result.error = QString::fromStdString(e.what());

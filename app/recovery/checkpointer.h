@@ -63,6 +63,9 @@ public:
     /// round's writes are still running (the round is skipped).
     bool checkpointNow();
     bool isWriting() const { return m_watcher.isRunning(); }
+    /// Snapshots of the last round that were full copies because the write
+    /// tracker could not pin the pixels (see WriteTracker::pin()); 0 normally.
+    int lastRoundCopies() const { return m_lastRoundCopies; }
     /// The file of `document`'s current checkpoint, or empty.
     QString checkpointPath(Document *document) const;
 
@@ -108,6 +111,7 @@ private:
     std::shared_ptr<RecoveryStore> m_store;
     QTimer m_timer;
     int m_intervalSeconds = 0;
+    int m_lastRoundCopies = 0;
     int m_nextId = 0;
     QHash<Document *, Record> m_records;
     QSet<Document *> m_watched;

@@ -176,7 +176,8 @@ bool RecoveryStore::ensureInstance(QString *error)
 }
 
 RecoveryEntry RecoveryStore::writeCheckpoint(const QString &id, const Image &snapshot, std::uint64_t hash,
-                                             const QString &originalPath, const QString &name)
+                                             const QString &originalPath, const QString &name,
+                                             const WriteSnapshot *pinned)
 {
     const QDir dir(m_instanceDir);
     RecoveryEntry entry;
@@ -206,12 +207,19 @@ RecoveryEntry RecoveryStore::writeCheckpoint(const QString &id, const Image &sna
     for (int c = 0; c < snapshot.channels(); ++c)
         names.push_back(QStringLiteral("c%1").arg(c, 4, 10, QLatin1Char('0')).toStdString());
     file.setChannelNames(std::move(names));
+    const auto write = [&] {
+        const std::string path = nativePath(entry.imagePath);
+        if (pinned)
+            saveSnapshot(file, *pinned, path, {{"compression", "zip"}});
+        else
+            saveImage(file, path, {{"compression", "zip"}});
+    };
     try {
-        saveImage(file, nativePath(entry.imagePath), {{"compression", "zip"}});
+        write();
     } catch (const ImageError &) {
         // Metadata the format cannot hold must not cost the pixels.
         file.setMetadata(Metadata());
-        saveImage(file, nativePath(entry.imagePath), {{"compression", "zip"}});
+        write();
     }
     if (const QString reason = writeSidecar(entry); !reason.isEmpty()) {
         QFile::remove(entry.imagePath);

@@ -14,6 +14,10 @@
 
 class QLockFile;
 
+namespace livepix {
+class WriteSnapshot;
+}
+
 namespace livepix::gui {
 
 /// The recovery folder, `$XDG_STATE_HOME/livepix/recovery/` (by default
@@ -63,12 +67,15 @@ public:
     bool ensureInstance(QString *error);
 
     /// Writes `snapshot` as checkpoint `id` (replacing the previous one of
-    /// that id) and returns its entry. `hash` is contentHash(snapshot).
+    /// that id) and returns its entry. `hash` is contentHash(snapshot), or
+    /// with `pinned` (then `snapshot` is a view of the pinned buffer) the
+    /// hash of the pixels as pinned, which are the ones written.
     /// ensureInstance() must have succeeded. Throws ImageError naming the
     /// file and the reason (disk full, folder gone...); the previous
     /// checkpoint of `id` then stays as it was.
     RecoveryEntry writeCheckpoint(const QString &id, const Image &snapshot, std::uint64_t hash,
-                                  const QString &originalPath, const QString &name);
+                                  const QString &originalPath, const QString &name,
+                                  const WriteSnapshot *pinned = nullptr);
     /// Removes checkpoint `id` of this instance (no-op when there is none).
     void removeCheckpoint(const QString &id);
     /// Clean quit: removes this instance's folder and releases its lock.

@@ -6,6 +6,8 @@
 
 #include <livepix/contenthash.h>
 #include <livepix/imageerror.h>
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
 
 #include "viewer/document.h"
 
@@ -23,20 +25,33 @@ SaveJob::SaveJob(Document *document, const QString &path, const SaveOptions &opt
         m_progress = double(value) / ProgressSteps;
         Q_EMIT progressChanged(m_progress);
     });
-    // The snapshot: the pixels as they are now, when Save was chosen. A full
-    // copy, since there is no copy-on-write write tracker yet (the accepted
-    // fallback); hashing and writing this copy keeps file and clean mark equal.
-    const Image snapshot = document->image().copy();
+    // The snapshot: the pixels as they are now, when Save was chosen. The
+    // write tracker pins them (writes from now on copy their chunk aside
+    // first); without it (writes unprotected for a system call, or another
+    // save of this image still pinning) a full copy. Either way the bytes
+    // written and hashed are the ones the clean mark describes.
+    const Image image = document->image();
+    WriteTracker *tracker = image.buffer() ? image.buffer()->writeTracker() : nullptr;
+    std::shared_ptr<const WriteSnapshot> pinned = tracker ? tracker->pin() : nullptr;
+    m_copied = !pinned;
+    // A view has descriptive state of its own (cloned now): names and
+    // metadata are those of this moment too, like the pixels.
+    const Image pixels = pinned ? image.view(0, 0, image.width(), image.height()) : image.copy();
     const std::string nativePath = QFile::encodeName(path).toStdString();
     m_watcher.setFuture(QtConcurrent::run(
-        pool, [snapshot, nativePath, options, path, outcome = m_outcome](QPromise<void> &promise) {
+        pool, [pixels, pinned, nativePath, options, path, outcome = m_outcome](QPromise<void> &promise) {
             promise.setProgressRange(0, ProgressSteps);
+            const auto progress = [&promise](float done) {
+                promise.setProgressValue(int(done * ProgressSteps));
+                return !promise.isCanceled();
+            };
             try {
-                outcome->hash = contentHash(snapshot);
-                saveImage(snapshot, nativePath, options, [&promise](float done) {
-                    promise.setProgressValue(int(done * ProgressSteps));
-                    return !promise.isCanceled();
-                });
+                if (pinned) {
+                    outcome->hash = saveSnapshot(pixels, *pinned, nativePath, options, progress);
+                } else {
+                    outcome->hash = contentHash(pixels);
+                    saveImage(pixels, nativePath, options, progress);
+                }
                 outcome->ok = true;
             } catch (const ImageError &e) {
                 outcome->error = QString::fromStdString(e.what());

@@ -18,17 +18,19 @@ namespace livepix::gui {
 class Document;
 
 /// One save: a snapshot of the document's pixels is taken when the save is
-/// asked for (on the GUI thread), then a pool thread hashes that snapshot
-/// (contentHash) and writes that snapshot (saveImage, atomic), so the bytes
-/// in the file are exactly the bytes the clean mark describes, whatever
-/// scripts write meanwhile. When it ends, the Viewer marks the document clean
-/// with the snapshot's hash and re-runs the modified check, which brings the
-/// modified mark back if the live pixels moved on since the snapshot.
+/// asked for (on the GUI thread), then a pool thread writes that snapshot
+/// (atomically) and hashes it as it goes, so the bytes in the file are
+/// exactly the bytes the clean mark describes, whatever scripts write
+/// meanwhile. When it ends, the Viewer marks the history state of the
+/// request clean; writes made since are later steps, so the document stays
+/// modified when the pixels moved on.
 ///
-/// The snapshot is a full copy (Image::copy()): there is no copy-on-write
-/// write tracker yet, and a full copy is the accepted fallback. It costs the
-/// image's size in memory for the duration of the save, and a memcpy on the
-/// GUI thread when the save starts.
+/// The snapshot is the write tracker's pin (WriteTracker::pin(), saved with
+/// saveSnapshot()): no copy when the save starts, and memory only for the
+/// 2 MiB chunks written while it runs. When the tracker cannot pin (writes
+/// unprotected for a system call, or an earlier save of the same image
+/// still pinning), a full copy (Image::copy()) instead: the image's size in
+/// memory for the save, and a memcpy on the GUI thread (snapshotCopied()).
 ///
 /// The Viewer runs its saves one at a time, in the order asked, so two saves
 /// of one file cannot finish out of order.
@@ -49,6 +51,8 @@ public:
     /// Fraction written in [0, 1]; 0 also while the writer reports nothing.
     double progress() const { return m_progress; }
     bool isFinished() const { return m_finished; }
+    /// True when the snapshot is a full copy rather than the tracker's pin.
+    bool snapshotCopied() const { return m_copied; }
     /// Asks the writer to stop; the save then fails with "<path>: cancelled"
     /// and the target file is untouched. Too late once the file is written.
     void cancel();
@@ -86,6 +90,7 @@ private:
     QFutureWatcher<void> m_watcher;
     std::shared_ptr<Outcome> m_outcome;
     double m_progress = 0.0;
+    bool m_copied = false;
     bool m_finished = false;
     bool m_succeeded = false;
     std::uint64_t m_hash = 0;

@@ -521,6 +521,7 @@ void bindFilters(py::module_ &m)
         py::gil_scoped_release release;
         return PluginCatalog::instance().searchPaths();
     });
+    m.def("_installed_plugin_folder", [] { return PluginCatalog::installedPluginFolder(); });
     m.def("_set_plugin_search_paths", [](std::vector<std::string> paths) {
         py::gil_scoped_release release;
         PluginCatalog::instance().setSearchPaths(std::move(paths));

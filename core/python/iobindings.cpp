@@ -123,6 +123,24 @@ void bindIO(py::module_ &m, ImageClass &cls)
         "compression='zip'|'piz'|'lzw'|'none'|... and any OpenImageIO attribute name. Atomic: on failure "
         "the existing file is untouched and livepix.ImageError says why.");
 
+    // (name, type, text) like Image._metadata_entries; livepix.batch reads
+    // what made an output this way without decoding its pixels.
+    m.def(
+        "_read_metadata",
+        [](py::handle path) {
+            const std::string file = toPath(path);
+            Metadata metadata;
+            {
+                py::gil_scoped_release release;
+                metadata = readImageMetadata(file);
+            }
+            py::list entries;
+            for (const auto &e : metadata.entries())
+                entries.append(py::make_tuple(e.name, e.type, e.value));
+            return entries;
+        },
+        "path"_a, "The file's attributes as (name, type, text) tuples, without reading its pixels.");
+
     m.def("readable_extensions", &readableExtensions, "File extensions livepix.open can read.");
     m.def("writable_extensions", &writableExtensions, "File extensions Image.save can write.");
 }

@@ -65,28 +65,47 @@ private:
 
 } // namespace
 
-std::uint64_t contentHash(const Image &image)
+class ContentHasher::State : public Hasher {};
+
+ContentHasher::ContentHasher(int width, int height, int channels, DType dtype)
+    : m_state(std::make_unique<State>()), m_width(width), m_height(height), m_channels(channels), m_dtype(dtype)
 {
-    if (image.isNull())
-        return 0;
-    Hasher hasher;
+}
+
+ContentHasher::~ContentHasher() = default;
+
+void ContentHasher::add(const Image &image)
+{
     const std::size_t pixelBytes = static_cast<std::size_t>(image.channels()) * image.componentSize();
     for (int y = 0; y < image.height(); ++y) {
         const std::uint8_t *row = image.row(y);
         if (image.isInterleaved()) {
-            hasher.update(row, pixelBytes * static_cast<std::size_t>(image.width()));
+            m_state->update(row, pixelBytes * static_cast<std::size_t>(image.width()));
         } else {
             for (int x = 0; x < image.width(); ++x)
-                hasher.update(row + static_cast<std::ptrdiff_t>(x) * image.xStride(), pixelBytes);
+                m_state->update(row + static_cast<std::ptrdiff_t>(x) * image.xStride(), pixelBytes);
         }
     }
-    std::uint64_t h = hasher.finish();
-    h ^= static_cast<std::uint64_t>(image.width()) * Prime1 ^ static_cast<std::uint64_t>(image.height()) * Prime2 ^
-         static_cast<std::uint64_t>(image.channels()) << 48 ^ static_cast<std::uint64_t>(image.dtype()) << 56;
+}
+
+std::uint64_t ContentHasher::finish()
+{
+    std::uint64_t h = m_state->finish();
+    h ^= static_cast<std::uint64_t>(m_width) * Prime1 ^ static_cast<std::uint64_t>(m_height) * Prime2 ^
+         static_cast<std::uint64_t>(m_channels) << 48 ^ static_cast<std::uint64_t>(m_dtype) << 56;
     h ^= h >> 33;
     h *= Prime2;
     h ^= h >> 29;
     return h;
+}
+
+std::uint64_t contentHash(const Image &image)
+{
+    if (image.isNull())
+        return 0;
+    ContentHasher hasher(image.width(), image.height(), image.channels(), image.dtype());
+    hasher.add(image);
+    return hasher.finish();
 }
 
 } // namespace livepix

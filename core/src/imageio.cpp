@@ -1,7 +1,10 @@
 #include "livepix/imageio.h"
 
 #include "livepix/checkedsize.h"
+#include "livepix/contenthash.h"
 #include "livepix/imageerror.h"
+#include "livepix/pinnedrows.h"
+#include "livepix/writetracker.h"
 
 #include <OpenImageIO/filesystem.h>
 #include <OpenImageIO/imageio.h>
@@ -15,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <set>
@@ -455,19 +459,10 @@ std::string copyOfOiioString(const char *text)
     return text ? std::string(text) : std::string();
 }
 
-// Channel names, path, source type and the file's attributes.
-void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec &spec, const std::string &sourceType)
+// The file's attributes as livepix keeps them: OpenImageIO's derived
+// attributes left out, EXR windows as livepix:origin / livepix:display_window.
+Metadata metadataOf(const OIIO::ImageSpec &spec)
 {
-    std::vector<std::string> names;
-    const std::vector<std::string> defaults = Image::defaultChannelNames(spec.nchannels);
-    for (int c = 0; c < spec.nchannels; ++c) {
-        std::string name = c < static_cast<int>(spec.channelnames.size()) ? spec.channelnames[c] : std::string();
-        names.push_back(name.empty() ? defaults[c] : name);
-    }
-    image.setChannelNames(names);
-    image.setPath(path);
-    image.setSourceType(sourceType);
-
     Metadata metadata;
     for (const auto &param : spec.extra_attribs) {
         const std::string name = copyOfOiioString(param.name().c_str());
@@ -482,7 +477,22 @@ void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec 
         metadata.set("livepix:display_window", std::to_string(spec.full_x) + " " + std::to_string(spec.full_y) +
                                                    " " + std::to_string(spec.full_width) + " " +
                                                    std::to_string(spec.full_height));
-    image.setMetadata(std::move(metadata));
+    return metadata;
+}
+
+// Channel names, path, source type and the file's attributes.
+void describeImage(Image &image, const std::string &path, const OIIO::ImageSpec &spec, const std::string &sourceType)
+{
+    std::vector<std::string> names;
+    const std::vector<std::string> defaults = Image::defaultChannelNames(spec.nchannels);
+    for (int c = 0; c < spec.nchannels; ++c) {
+        std::string name = c < static_cast<int>(spec.channelnames.size()) ? spec.channelnames[c] : std::string();
+        names.push_back(name.empty() ? defaults[c] : name);
+    }
+    image.setChannelNames(names);
+    image.setPath(path);
+    image.setSourceType(sourceType);
+    image.setMetadata(metadataOf(spec));
 }
 
 
@@ -590,6 +600,16 @@ Image loadImage(const std::string &path, const ProgressCallback &progress, Image
     return decodeImage(path, nullptr, progress, info);
 }
 
+Metadata readImageMetadata(const std::string &path)
+{
+    checkLoadable(path);
+    const std::unique_ptr<OIIO::ImageInput> input = openInput(path, nullptr);
+    firstSubimageWithPixels(*input);
+    Metadata metadata = metadataOf(input->spec());
+    input->close();
+    return metadata;
+}
+
 Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
                           const ProgressCallback &progress, ImageFileInfo *info)
 {
@@ -604,8 +624,11 @@ Image loadImageFromMemory(const void *data, std::size_t size, const std::string 
     return image;
 }
 
-void saveImage(const Image &image, const std::string &path, const SaveOptions &options,
-               const ProgressCallback &progress)
+namespace {
+
+// The file a save replaces (a symbolic link's target), after checking that
+// it can be written, before any pixel is looked at.
+fs::path checkSaveTarget(const Image &image, const std::string &path)
 {
     if (image.isNull())
         throw ImageError(path, "nothing to save: the image is empty");
@@ -631,28 +654,59 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         throw ImageError(path, "cannot write to the folder " + folder.string() + ": " + std::strerror(errno));
     if (fs::exists(target, ec) && !accessible(target, W_OK))
         throw ImageError(path, std::string("the file is not writable: ") + std::strerror(errno));
+    return target;
+}
 
-    (void)OIIO::geterror(); // start with an empty error queue (see loadImage)
+// A whole number option in [low, high], or an ImageError naming it.
+int wholeOption(const std::string &path, const std::string &key, const std::string &value, int low, int high)
+{
+    int number = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error != std::errc() || end != value.data() + value.size() || number < low || number > high)
+        throw ImageError(path, key + " must be a whole number from " + std::to_string(low) + " to " +
+                                   std::to_string(high) + ", got '" + value + "'");
+    return number;
+}
 
-    // The writer is chosen by the target's name; the bytes go to a temporary
-    // file beside it, renamed over the target only when complete.
-    auto output = OIIO::ImageOutput::create(target.string());
-    if (!output) {
-        const std::string ext = target.extension().string();
-        throw ImageError(path, ext.empty() ? std::string("no file extension to choose a format from")
-                                           : "no image format is known for '" + ext + "' files");
+void applySaveOptions(OIIO::ImageSpec &spec, const std::string &path, const OIIO::ImageOutput &output,
+                      const SaveOptions &options)
+{
+    const std::string formatName = output.format_name();
+    for (const auto &[key, value] : options) {
+        if (key == "tile_width" || key == "tile_height") {
+            // Tiles are layout, not an attribute: OpenImageIO reads them
+            // from the spec's fields.
+            if (!output.supports("tiles"))
+                throw ImageError(path, "the " + formatName + " format cannot store tiles");
+            (key == "tile_width" ? spec.tile_width : spec.tile_height) = wholeOption(path, key, value, 1, 1 << 16);
+            spec.tile_depth = 1;
+        } else if (key == "quality") {
+            const int q = wholeOption(path, key, value, 1, 100);
+            spec.attribute("CompressionQuality", q);
+            if (formatName == "jpeg")
+                spec.attribute("compression", "jpeg:" + std::to_string(q));
+        } else if (key == "compression") {
+            spec.attribute("compression", value);
+        } else {
+            spec.attribute(key, value);
+        }
     }
-    const std::string formatName = output->format_name();
+}
 
+// What the file will hold: the channels and sample type the format can
+// take, the descriptive state, the options.
+OIIO::ImageSpec writeSpec(const Image &image, const std::string &path, const OIIO::ImageOutput &output,
+                          const SaveOptions &options)
+{
+    const std::string formatName = output.format_name();
     int channels = image.channels();
     const int alpha = image.alphaChannel() >= 0 ? image.alphaChannel()
                                                 : (channels == 2 || channels == 4 ? channels - 1 : -1);
-    if (!output->supports("alpha") && alpha == channels - 1 && (channels == 2 || channels == 4))
+    if (!output.supports("alpha") && alpha == channels - 1 && (channels == 2 || channels == 4))
         channels -= 1; // JPEG and friends: write colour, drop alpha
-    if (!output->supports("nchannels") && channels > 4)
+    if (!output.supports("nchannels") && channels > 4)
         throw ImageError(path, "the " + formatName + " format cannot store " + std::to_string(channels) +
                                    " channels");
-
 #if OIIO_VERSION < OIIO_MAKE_VERSION(2, 5, 0)
     // OpenImageIO 2.4's PNM writer scrambles 16-bit samples (and without the
     // BitsPerSample hint silently writes 8 bits); refuse rather than lose data.
@@ -687,66 +741,47 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
     applyWindows(path, metadata, spec);
     // The pixels are straight alpha: the writer must not un-premultiply them.
     spec.attribute("oiio:UnassociatedAlpha", 1);
-    for (const auto &[key, value] : options) {
-        if (key == "quality") {
-            int q = 0;
-            try {
-                std::size_t used = 0;
-                q = std::stoi(value, &used);
-                if (used != value.size())
-                    q = -1;
-            } catch (...) {
-                q = -1;
-            }
-            if (q < 1 || q > 100)
-                throw ImageError(path, "quality must be a whole number from 1 to 100, got '" + value + "'");
-            spec.attribute("CompressionQuality", q);
-            if (formatName == "jpeg")
-                spec.attribute("compression", "jpeg:" + std::to_string(q));
-        } else if (key == "compression") {
-            spec.attribute("compression", value);
-        } else {
-            spec.attribute(key, value);
-        }
-    }
-    if (!output->supports("origin") && (spec.x != 0 || spec.y != 0)) {
+    applySaveOptions(spec, path, output, options);
+    if ((spec.tile_width > 0) != (spec.tile_height > 0))
+        throw ImageError(path, "tile_width and tile_height go together");
+    if (!output.supports("origin") && (spec.x != 0 || spec.y != 0)) {
         spec.x = spec.y = 0; // PNG and friends have no data window: pixels start at 0, 0
         spec.full_x = spec.full_y = 0;
         spec.full_width = spec.width;
         spec.full_height = spec.height;
     }
+    return spec;
+}
 
+// Writes the pixels into an opened output; false with *cancelled when the
+// progress callback asked to stop.
+using PixelWriter = std::function<bool(OIIO::ImageOutput &output, bool *cancelled)>;
+
+// The atomic part of every save: the pixels go to a temporary file beside
+// the target, flushed, then renamed over it; on any failure the temporary
+// file is removed and the target is untouched.
+void writeAtomically(const std::string &path, const fs::path &target, OIIO::ImageOutput &output,
+                     const OIIO::ImageSpec &spec, const PixelWriter &writePixels)
+{
     const fs::path tmpPath = temporaryPathBeside(target);
     auto fail = [&](const std::string &reason) {
         std::error_code ignore;
         fs::remove(tmpPath, ignore);
         throw ImageError(path, reason);
     };
-
-    if (!output->open(tmpPath.string(), spec))
-        fail("cannot write " + formatName + ": " + cleanReason(output->geterror(), tmpPath.string()));
-    // OpenImageIO's callback returns true to stop, and write_image then
-    // still returns true: remember the cancel here.
-    struct Progress {
-        const ProgressCallback &callback;
-        bool cancelled = false;
-    } state{progress};
-    auto report = [](void *opaque, float done) {
-        auto *p = static_cast<Progress *>(opaque);
-        p->cancelled = p->cancelled || !p->callback(done);
-        return p->cancelled;
-    };
-    const bool wrote = output->write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride(),
-                                           OIIO::AutoStride, progress ? +report : nullptr, &state);
-    const std::string writeError = wrote ? std::string() : output->geterror();
-    const bool closed = output->close();
-    if (state.cancelled)
+    if (!output.open(tmpPath.string(), spec))
+        fail("cannot write " + std::string(output.format_name()) + ": " +
+             cleanReason(output.geterror(), tmpPath.string()));
+    bool cancelled = false;
+    const bool wrote = writePixels(output, &cancelled);
+    const std::string writeError = wrote ? std::string() : output.geterror();
+    const bool closed = output.close();
+    if (cancelled)
         fail("cancelled");
     if (!wrote)
         fail("writing failed: " + cleanReason(writeError, tmpPath.string()));
     if (!closed)
-        fail("writing failed: " + cleanReason(output->geterror(), tmpPath.string()));
-    output.reset();
+        fail("writing failed: " + cleanReason(output.geterror(), tmpPath.string()));
 
     // Flush to disk before the rename, so a crash cannot leave a renamed but
     // empty file in place of the original.
@@ -765,6 +800,86 @@ void saveImage(const Image &image, const std::string &path, const SaveOptions &o
         ::chmod(tmpPath.c_str(), st.st_mode & 07777);
     if (std::rename(tmpPath.c_str(), target.c_str()) != 0)
         fail(std::string("cannot replace the file: ") + std::strerror(errno));
+}
+
+// Everything of a save but the pixels: checks, format, spec, atomic write.
+void saveWith(const Image &image, const std::string &path, const SaveOptions &options,
+              const PixelWriter &writePixels)
+{
+    const fs::path target = checkSaveTarget(image, path);
+    (void)OIIO::geterror(); // start with an empty error queue (see loadImage)
+    // The writer is chosen by the target's name.
+    auto output = OIIO::ImageOutput::create(target.string());
+    if (!output) {
+        const std::string ext = target.extension().string();
+        throw ImageError(path, ext.empty() ? std::string("no file extension to choose a format from")
+                                           : "no image format is known for '" + ext + "' files");
+    }
+    const OIIO::ImageSpec spec = writeSpec(image, path, *output, options);
+    writeAtomically(path, target, *output, spec, writePixels);
+}
+
+// Writes the pinned pixels a band of rows at a time (whole tiles for tiled
+// output), hashing each band as it goes.
+bool writePinnedBands(OIIO::ImageOutput &output, const Image &image, const WriteSnapshot &snapshot,
+                      const ProgressCallback &progress, ContentHasher &hasher, bool *cancelled)
+{
+    const OIIO::ImageSpec &spec = output.spec();
+    const int rowsPerCall = rowsPerBand(spec, output.format_name());
+    const Image band = Image::create(image.width(), std::min(rowsPerCall, image.height()), image.channels(),
+                                     image.dtype());
+    const OIIO::TypeDesc type = oiioType(image.dtype());
+    for (int y0 = 0; y0 < image.height(); y0 += rowsPerCall) {
+        const int rows = std::min(rowsPerCall, image.height() - y0);
+        const Image part = band.view(0, 0, image.width(), rows);
+        readPinnedRows(image, snapshot, y0, part);
+        hasher.add(part);
+        const bool wrote =
+            spec.tile_width > 0
+                ? output.write_tiles(spec.x, spec.x + spec.width, spec.y + y0, spec.y + y0 + rows, spec.z,
+                                     spec.z + 1, type, part.data(), part.xStride(), part.yStride())
+                : output.write_scanlines(spec.y + y0, spec.y + y0 + rows, spec.z, type, part.data(),
+                                         part.xStride(), part.yStride());
+        if (!wrote)
+            return false;
+        if (progress && !progress(float(y0 + rows) / float(image.height()))) {
+            *cancelled = true;
+            return true;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+void saveImage(const Image &image, const std::string &path, const SaveOptions &options,
+               const ProgressCallback &progress)
+{
+    saveWith(image, path, options, [&](OIIO::ImageOutput &output, bool *cancelled) {
+        // OpenImageIO's callback returns true to stop, and write_image then
+        // still returns true: remember the cancel.
+        struct Progress {
+            const ProgressCallback &callback;
+            bool *cancelled;
+        } state{progress, cancelled};
+        auto report = [](void *opaque, float done) {
+            auto *p = static_cast<Progress *>(opaque);
+            *p->cancelled = *p->cancelled || !p->callback(done);
+            return *p->cancelled;
+        };
+        return output.write_image(oiioType(image.dtype()), image.data(), image.xStride(), image.yStride(),
+                                  OIIO::AutoStride, progress ? +report : nullptr, &state);
+    });
+}
+
+std::uint64_t saveSnapshot(const Image &image, const WriteSnapshot &snapshot, const std::string &path,
+                           const SaveOptions &options, const ProgressCallback &progress)
+{
+    ContentHasher hasher(image.width(), image.height(), image.channels(), image.dtype());
+    saveWith(image, path, options, [&](OIIO::ImageOutput &output, bool *cancelled) {
+        return writePinnedBands(output, image, snapshot, progress, hasher, cancelled);
+    });
+    return hasher.finish();
 }
 
 namespace {

@@ -39,6 +39,121 @@ std::size_t pageBytes()
 
 } // namespace
 
+namespace detail {
+
+// What a WriteSnapshot reads: per chunk, whether its pinned bytes are still
+// the buffer's own (InPlace) or were copied aside before a write (Copied).
+// A chunk goes InPlace -> Copying -> Copied once, by whoever holds it (the
+// fault handler with the chunk Busy, or the tracker under Exclusive).
+struct PinnedBytes {
+    enum : std::uint8_t { InPlace, Copying, Copied };
+
+    PinnedBytes(const std::uint8_t *bufferData, std::size_t bufferBytes, std::size_t chunks,
+                std::shared_ptr<ShadowMap> shadow)
+        : data(bufferData), size(bufferBytes), firstChunkBytes(std::size_t(WriteTracker::ChunkBytes) -
+                                                                  reinterpret_cast<std::uintptr_t>(bufferData) %
+                                                                      WriteTracker::ChunkBytes),
+          chunkCount(chunks), states(new std::atomic<std::uint8_t>[chunks]), copies(std::move(shadow))
+    {
+        for (std::size_t i = 0; i < chunkCount; ++i)
+            states[i].store(InPlace);
+    }
+
+    std::size_t chunkOf(std::size_t offset) const
+    {
+        return offset < firstChunkBytes ? 0 : 1 + (offset - firstChunkBytes) / WriteTracker::ChunkBytes;
+    }
+    std::size_t chunkEnd(std::size_t i) const
+    {
+        return std::min(size, firstChunkBytes + i * WriteTracker::ChunkBytes);
+    }
+    std::size_t chunkStart(std::size_t i) const { return i == 0 ? 0 : chunkEnd(i - 1); }
+
+    // Copies chunk i aside unless done already; before the first write into
+    // it lands. Async-signal-safe (memcpy, madvise, atomics).
+    void keep(std::size_t i) noexcept
+    {
+        if (states[i].load(std::memory_order_acquire) != InPlace)
+            return;
+        states[i].store(Copying, std::memory_order_seq_cst);
+        // Orders the state before the write the caller lets through next: a
+        // reader that sees that write also sees Copying (see readPiece).
+        std::atomic_thread_fence(std::memory_order_release);
+        const std::size_t offset = chunkStart(i);
+        const std::size_t length = chunkEnd(i) - offset;
+        if (length != WriteTracker::ChunkBytes || !copies->adviseHuge(offset, length))
+            copies->populate(offset, length);
+        std::memcpy(copies->data() + offset, data + offset, length);
+        bytes.fetch_add(length, std::memory_order_relaxed);
+        states[i].store(Copied, std::memory_order_release);
+    }
+
+    // Reads [offset, offset + length) of chunk i as pinned. A seqlock: bytes
+    // read in place count only if the chunk was still InPlace after reading.
+    void readPiece(std::size_t i, std::size_t offset, std::size_t length, std::uint8_t *to) const
+    {
+        if (states[i].load(std::memory_order_acquire) == InPlace) {
+            std::memcpy(to, data + offset, length);
+            std::atomic_thread_fence(std::memory_order_acquire);
+            if (states[i].load(std::memory_order_relaxed) == InPlace)
+                return;
+        }
+        while (states[i].load(std::memory_order_acquire) != Copied)
+            sched_yield();
+        std::memcpy(to, copies->data() + offset, length);
+    }
+
+    const std::uint8_t *data;
+    std::size_t size;            // the mapped bytes
+    std::size_t firstChunkBytes; // chunk 0 starts at the buffer, before an aligned boundary
+    std::size_t chunkCount;
+    std::unique_ptr<std::atomic<std::uint8_t>[]> states;
+    std::shared_ptr<ShadowMap> copies; // laid out like the buffer
+    std::atomic<std::size_t> bytes{0};
+};
+
+// Lets a snapshot end its pin while the tracker lives, and lets a tracker
+// that goes first tell its snapshots so.
+struct TrackerLink {
+    std::mutex mutex;
+    WriteTracker *tracker = nullptr; // under mutex
+};
+
+} // namespace detail
+
+WriteSnapshot::WriteSnapshot(std::shared_ptr<detail::PinnedBytes> pinned, std::shared_ptr<detail::TrackerLink> link)
+    : m_pinned(std::move(pinned)), m_link(std::move(link))
+{
+}
+
+WriteSnapshot::~WriteSnapshot()
+{
+    std::lock_guard<std::mutex> lock(m_link->mutex);
+    if (m_link->tracker)
+        m_link->tracker->unpin(m_pinned.get());
+}
+
+void WriteSnapshot::read(std::size_t offset, std::size_t length, void *to) const
+{
+    const detail::PinnedBytes &pinned = *m_pinned;
+    if (offset > pinned.size || length > pinned.size - offset)
+        throw std::out_of_range("write snapshot: read past the end of the buffer");
+    auto *out = static_cast<std::uint8_t *>(to);
+    while (length > 0) {
+        const std::size_t i = pinned.chunkOf(offset);
+        const std::size_t piece = std::min(length, pinned.chunkEnd(i) - offset);
+        pinned.readPiece(i, offset, piece, out);
+        offset += piece;
+        out += piece;
+        length -= piece;
+    }
+}
+
+std::size_t WriteSnapshot::bytes() const
+{
+    return m_pinned->bytes.load(std::memory_order_relaxed);
+}
+
 WriteStep::WriteStep() = default;
 WriteStep::~WriteStep() = default;
 WriteStep::WriteStep(WriteStep &&) noexcept = default;
@@ -125,6 +240,27 @@ public:
     // never page by page. Written by the handler that holds the chunk Busy,
     // read under Exclusive; separate bytes, so handlers never share one.
     std::unique_ptr<std::uint8_t[]> m_hugeShadow;
+    // The live snapshots' bytes (pin()); a save and a crash-recovery
+    // checkpoint may pin at once. Set and cleared under Exclusive; the
+    // handler reads the raw pointers, which the owners keep valid while set.
+    static constexpr int MaxPins = 4;
+    std::shared_ptr<detail::PinnedBytes> m_pinOwners[MaxPins];
+    std::atomic<detail::PinnedBytes *> m_pins[MaxPins] = {};
+    /// Copies chunk i aside for every live snapshot (before a write). The
+    /// caller holds the chunk. Async-signal-safe.
+    void keepPinned(std::size_t i) noexcept
+    {
+        for (auto &pin : m_pins)
+            if (detail::PinnedBytes *pinned = pin.load(std::memory_order_acquire))
+                pinned->keep(i);
+    }
+    /// Copies every chunk the snapshots have not copied yet (the buffer is
+    /// about to change without faults). Under Exclusive.
+    void completePins()
+    {
+        for (std::size_t i = 0; i < m_chunkCount; ++i)
+            keepPinned(i);
+    }
     int m_slot = -1;
 };
 
@@ -158,7 +294,8 @@ WriteTracker::Core::~Core()
     detail::unregisterWriteFaultRange(m_slot);
 }
 
-// Runs in the SIGSEGV handler: atomics, memcpy, mprotect, sched_yield only.
+// Runs in the SIGSEGV handler: atomics, memcpy, mprotect, madvise,
+// sched_yield only.
 bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
 {
     m_active.fetch_add(1, std::memory_order_seq_cst);
@@ -185,6 +322,7 @@ bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
         const std::size_t length = std::size_t(chunkEnd(i) - begin);
         if (seen == Clean)
             copyToShadow(i);
+        keepPinned(i);
         if (::mprotect(begin, length, PROT_READ | PROT_WRITE) != 0) {
             state.store(seen, std::memory_order_release);
             retry = false; // let the chained handler report the crash
@@ -306,13 +444,58 @@ void WriteTracker::Core::swapChunkPart(std::size_t i, std::size_t offset, std::s
         protect(i, PROT_READ | PROT_WRITE);
         m_states[i].store(Dirty);
     }
+    keepPinned(i);
     std::swap_ranges(m_data + offset, m_data + offset + length, stored + offset);
     std::memcpy(shadow + offset, m_data + offset, length);
 }
 
-WriteTracker::WriteTracker(PixelBuffer &buffer) : m_core(std::make_unique<Core>(buffer)) {}
+WriteTracker::WriteTracker(PixelBuffer &buffer)
+    : m_core(std::make_unique<Core>(buffer)), m_link(std::make_shared<detail::TrackerLink>())
+{
+    m_link->tracker = this;
+}
 
-WriteTracker::~WriteTracker() = default;
+WriteTracker::~WriteTracker()
+{
+    std::lock_guard<std::mutex> lock(m_link->mutex);
+    m_link->tracker = nullptr;
+    Core::Exclusive exclusive(*m_core);
+    m_core->completePins(); // snapshots outlive the tracking: they keep their own bytes
+}
+
+std::shared_ptr<WriteSnapshot> WriteTracker::pin()
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core);
+    if (!core.m_unprotectedReason.empty())
+        return nullptr;
+    auto *slot = std::find(std::begin(core.m_pinOwners), std::end(core.m_pinOwners), nullptr);
+    if (slot == std::end(core.m_pinOwners))
+        return nullptr;
+    // Every chunk must fault on its next write: protect the open ones again
+    // (as rearm() does; their unit shadows are kept).
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
+        if (core.m_states[i].load() != Dirty)
+            continue;
+        core.protect(i, PROT_READ);
+        core.m_states[i].store(Armed);
+    }
+    *slot = std::make_shared<detail::PinnedBytes>(core.m_data, core.m_mapped, core.m_chunkCount, core.newShadow());
+    core.m_pins[slot - std::begin(core.m_pinOwners)].store(slot->get(), std::memory_order_release);
+    return std::shared_ptr<WriteSnapshot>(new WriteSnapshot(*slot, m_link));
+}
+
+void WriteTracker::unpin(const detail::PinnedBytes *pinned)
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core);
+    for (int k = 0; k < Core::MaxPins; ++k) {
+        if (core.m_pinOwners[k].get() != pinned)
+            continue;
+        core.m_pins[k].store(nullptr, std::memory_order_release);
+        core.m_pinOwners[k].reset();
+    }
+}
 
 void WriteTracker::ensureFaultHandler()
 {
@@ -455,6 +638,7 @@ void WriteTracker::unprotectAll(const std::string &reason)
 {
     Core &core = *m_core;
     Core::Exclusive exclusive(core);
+    core.completePins(); // writes from now on go unseen
     if (::mprotect(core.m_data, core.m_mapped, PROT_READ | PROT_WRITE) != 0)
         throw std::runtime_error("write tracking: cannot unprotect the pixel buffer");
     for (std::size_t i = 0; i < core.m_chunkCount; ++i)

@@ -147,6 +147,7 @@ void TestCheckpointer::snapshotIsTakenWhenTheRoundStarts()
     Document *document = m_viewer->show(image, QStringLiteral("g.tif"));
     QSignalSpy finished(m_checkpointer.get(), &Checkpointer::roundFinished);
     QVERIFY(m_checkpointer->checkpointNow());
+    QCOMPARE(m_checkpointer->lastRoundCopies(), 0); // the tracker's pin, not a copy
     // A script writes right after the round started: the checkpoint is the
     // moment of the round, not a mix.
     for (int y = 0; y < image.height(); ++y)

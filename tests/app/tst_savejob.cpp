@@ -2,11 +2,14 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include <livepix/contenthash.h>
 #include <livepix/image.h>
 #include <livepix/imageio.h>
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
 
 #include "viewer/document.h"
 #include "viewer/savejob.h"
@@ -51,6 +54,8 @@ private Q_SLOTS:
     void cancelLeavesTheFileUntouched();
     void savesRunInTheOrderAsked();
     void closedDocumentStillGetsSaved();
+    void savesPinTheirMomentWithoutACopy();
+    void copiesWhenNothingCanBePinned();
     void waitForJobsBlocksUntilWritten();
 
 private:
@@ -216,6 +221,9 @@ void TestSaveJob::savesRunInTheOrderAsked()
     SaveJob *first = viewer.saveAsync(document, path);
     document->image().at<std::uint8_t>(0, 0, 0) = 2;
     SaveJob *second = viewer.saveAsync(document, path);
+    // Each pins its own moment.
+    QVERIFY(!first->snapshotCopied());
+    QVERIFY(!second->snapshotCopied());
     QList<int> order;
     connect(first, &SaveJob::finished, this, [&] { order << 1; });
     connect(second, &SaveJob::finished, this, [&] { order << 2; });
@@ -256,6 +264,58 @@ void TestSaveJob::waitForJobsBlocksUntilWritten()
     QSignalSpy idle(&viewer, &Viewer::jobsFinished);
     QVERIFY(idle.wait(20000));
     QCOMPARE(document->cleanHash(), contentHash(loadImage(path.toStdString())));
+}
+
+void TestSaveJob::savesPinTheirMomentWithoutACopy()
+{
+    // A script rewrites every pixel right after Save: the save reads the
+    // write tracker's pin, and the file holds the moment Save was chosen.
+    Viewer viewer;
+    Document *document = viewer.show(Image::create(2048, 1536, 4, DType::UInt8), QStringLiteral("pinned"));
+    Image live = document->image(); // another handle on the document's image (descriptive state shared)
+    for (int y = 0; y < live.height(); ++y)
+        std::memset(live.row(y), y % 251, std::size_t(live.width()) * 4);
+    const Image moment = live.copy();
+    live.setMetadataValue("Artist", "before Save");
+    const QString path = m_dir.filePath(QStringLiteral("pinned.tif"));
+    SaveJob *job = viewer.saveAsync(document, path);
+    QVERIFY(!job->snapshotCopied());
+    live.setMetadataValue("Artist", "after Save"); // descriptive state is of the moment too
+    std::thread writer([live] {
+        for (int y = live.height() - 1; y >= 0; --y)
+            std::memset(live.row(y), 0xff, std::size_t(live.width()) * 4);
+    });
+    const SaveResult r = waitFor(job);
+    writer.join();
+    QVERIFY2(r.ok, qPrintable(r.error));
+    const Image back = loadImage(path.toStdString());
+    QCOMPARE(contentHash(back), contentHash(moment));
+    QCOMPARE(document->cleanHash(), contentHash(moment));
+    QCOMPARE(back.metadata().get("Artist").value_or("none"), std::string("before Save"));
+    QTRY_VERIFY(document->isModified()); // the live pixels moved on
+}
+
+void TestSaveJob::copiesWhenNothingCanBePinned()
+{
+    // Four pins already live (the tracker's limit): the save falls back to
+    // a full copy, and still writes its own moment.
+    Viewer viewer;
+    Document *document = viewer.show(Image::create(512, 512, 3, DType::UInt8), QStringLiteral("copied"));
+    WriteTracker *tracker = document->image().buffer()->writeTracker();
+    QVERIFY(tracker);
+    QList<std::shared_ptr<WriteSnapshot>> pins;
+    while (auto pin = tracker->pin())
+        pins << pin;
+    QCOMPARE(pins.size(), 4);
+    const Image live = document->image();
+    live.at<std::uint8_t>(7, 7, 0) = 42;
+    const QString path = m_dir.filePath(QStringLiteral("copied.png"));
+    SaveJob *job = viewer.saveAsync(document, path);
+    QVERIFY(job->snapshotCopied());
+    live.at<std::uint8_t>(7, 7, 0) = 43;
+    const SaveResult r = waitFor(job);
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(int(loadImage(path.toStdString()).at<std::uint8_t>(7, 7, 0)), 42);
 }
 
 QTEST_MAIN(TestSaveJob)

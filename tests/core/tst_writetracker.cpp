@@ -315,6 +315,128 @@ private Q_SLOTS:
         }
     }
 
+    // A pin keeps the bytes of its moment readable while writers go on:
+    // open (already written) chunks are protected again, and each chunk is
+    // copied aside once, before its first write after the pin.
+    void pinKeepsItsMomentWhileWritersGoOn()
+    {
+        const std::size_t size = std::size_t(9) << 20; // 5 chunks
+        auto buffer = patterned(size, 11);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::memset(buffer->data() + (1 << 20), 0x11, 4096); // an open unit: chunk 0 writable
+        const auto pinnedBytes = bytesOf(*buffer);
+        std::shared_ptr<livepix::WriteSnapshot> snapshot = tracker.pin();
+        QVERIFY(snapshot);
+        QCOMPARE(snapshot->bytes(), std::size_t(0));
+        // Up to four at once; a later one sees its own moment.
+        auto second = tracker.pin();
+        QVERIFY(second);
+        {
+            auto third = tracker.pin();
+            auto fourth = tracker.pin();
+            QVERIFY(third && fourth);
+            QVERIFY(!tracker.pin());
+        }
+
+        std::memset(buffer->data() + (1 << 20), 0x22, 4096); // the open chunk faults again
+        std::memset(buffer->data() + (5 << 20), 0x33, 100);
+        QCOMPARE(snapshot->bytes(), 2 * WriteTracker::ChunkBytes);
+        std::vector<std::uint8_t> read(size);
+        snapshot->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        // A piece across a chunk boundary, and the end of the buffer.
+        std::vector<std::uint8_t> piece(8192);
+        snapshot->read((2 << 20) - 4096, piece.size(), piece.data());
+        QVERIFY(std::equal(piece.begin(), piece.end(), pinnedBytes.begin() + (2 << 20) - 4096));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, snapshot->read(buffer->capacity() - 1, 2, piece.data()));
+        second->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        const auto laterMoment = bytesOf(*buffer);
+        auto later = tracker.pin(); // the two freed slots are free again
+        QVERIFY(later);
+        buffer->data()[7 << 20] = 0x77;
+        later->read(0, size, read.data());
+        QVERIFY(read == laterMoment); // its own moment, with the earlier writes
+        QCOMPARE(later->bytes(), WriteTracker::ChunkBytes);
+        snapshot->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        QCOMPARE(snapshot->bytes(), 3 * WriteTracker::ChunkBytes);
+
+        // The unit goes on as usual: all three writes are in its step.
+        WriteStep step = tracker.takeChanges();
+        QCOMPARE(step.bytes(), 3 * Page);
+    }
+
+    // Readers race with writers on other threads: every read equals the
+    // pinned bytes, whichever of them got to a chunk first.
+    void pinnedReadsRaceWithWriters()
+    {
+        const std::size_t size = std::size_t(16) << 20;
+        auto buffer = patterned(size, 12);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        const auto pinnedBytes = bytesOf(*buffer);
+        auto snapshot = tracker.pin();
+        QVERIFY(snapshot);
+        std::thread writer([data = buffer->data(), size] {
+            for (std::size_t offset = 0; offset < size; offset += 65536)
+                std::memset(data + offset, 0xee, 4096); // every chunk, front to back
+        });
+        std::vector<std::uint8_t> read(size);
+        int mismatches = 0;
+        for (int round = 0; round < 4; ++round) {
+            snapshot->read(0, size, read.data());
+            mismatches += read != pinnedBytes;
+        }
+        writer.join();
+        snapshot->read(0, size, read.data());
+        mismatches += read != pinnedBytes;
+        QCOMPARE(mismatches, 0);
+        QCOMPARE(snapshot->bytes(), size);
+    }
+
+    // Undo swaps bytes without a fault, and unprotectAll() lets writes go
+    // unseen: both copy the pinned chunks aside first.
+    void pinSurvivesUndoAndUnprotect()
+    {
+        const std::size_t size = std::size_t(6) << 20;
+        auto buffer = patterned(size, 13);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::memset(buffer->data(), 0x44, 3 << 20);
+        WriteStep step = tracker.takeChanges();
+        const auto pinnedBytes = bytesOf(*buffer);
+        auto snapshot = tracker.pin();
+        QVERIFY(snapshot);
+        tracker.swap(step); // undo: chunks 0 and 1 change back
+        std::vector<std::uint8_t> read(size);
+        snapshot->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        tracker.unprotectAll("a system call");
+        std::memset(buffer->data() + (5 << 20), 0x55, 4096);
+        snapshot->read(0, size, read.data());
+        QVERIFY(read == pinnedBytes);
+        QCOMPARE(snapshot->bytes(), buffer->capacity());
+        QVERIFY(!tracker.pin()); // nothing is protected: callers copy instead
+    }
+
+    // A snapshot outlives its buffer (and its tracker): it copied what it
+    // needed before the pages went away.
+    void snapshotOutlivesItsBuffer()
+    {
+        const auto live = PixelBuffer::liveCount();
+        std::shared_ptr<livepix::WriteSnapshot> snapshot;
+        std::vector<std::uint8_t> pinnedBytes;
+        {
+            auto buffer = patterned(std::size_t(5) << 20, 14);
+            snapshot = buffer->enableWriteTracking().pin();
+            pinnedBytes = bytesOf(*buffer);
+            buffer->data()[100] = 0;
+        }
+        QCOMPARE(PixelBuffer::liveCount(), live);
+        std::vector<std::uint8_t> read(pinnedBytes.size());
+        snapshot->read(0, read.size(), read.data());
+        QVERIFY(read == pinnedBytes);
+    }
+
     void stepsOutliveTheirBuffer()
     {
         const auto live = PixelBuffer::liveCount();

@@ -18,6 +18,8 @@ assert livepix._livepix.__file__.startswith(prefix), livepix._livepix.__file__
 img = livepix.Image(3, 2, 1, "uint16")
 np.asarray(img)[1, 2] = 513
 assert bytes(img)[10:12] == (513).to_bytes(2, sys.byteorder)
+import livepix.batch  # a subpackage: installed in its own folder (imports no Dask)
+assert livepix.batch.__file__.startswith(prefix), livepix.batch.__file__
 print("installed livepix OK:", livepix.__file__)
 ]])
 set(preload "")

@@ -76,6 +76,19 @@ def test_metadata_is_written_and_read_back(tmp_path):
     assert livepix.open(tmp_path / "meta.tif").metadata["Artist"] == "livepix tests"
 
 
+@pytest.mark.parametrize("ext", ["png", "tif", "jpg", "exr"])
+def test_metadata_alone_is_read_without_the_pixels(tmp_path, ext):
+    img = livepix.Image.from_array(pattern((6, 5, 3), "uint8"))
+    img.metadata["Software"] = "made by a test"
+    img.save(tmp_path / f"a.{ext}")
+    entries = livepix._livepix._read_metadata(tmp_path / f"a.{ext}")
+    assert ("Software", "string", "made by a test") in entries
+    assert entries == livepix.open(tmp_path / f"a.{ext}")._metadata_entries()  # what a load gives
+    (tmp_path / "bad.png").write_bytes(b"not an image at all")
+    with pytest.raises(livepix.ImageError, match="bad.png"):
+        livepix._livepix._read_metadata(tmp_path / "bad.png")
+
+
 def test_opens_real_files_like_pillow_does():
     PIL = pytest.importorskip("PIL.Image")
     for name in ("astronaut.png", "camera.png", "chessboard_GRAY_U16.tif"):

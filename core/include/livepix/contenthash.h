@@ -1,6 +1,7 @@
 #pragma once
 // contentHash(): a fingerprint of an image's pixel values.
 #include <cstdint>
+#include <memory>
 
 #include "livepix/image.h"
 
@@ -16,5 +17,29 @@ namespace livepix {
 /// meanwhile, the result describes some mix of old and new values, and a
 /// later call sees the final ones.
 LIVEPIX_API std::uint64_t contentHash(const Image &image);
+
+/// contentHash() of an image that is seen a band of rows at a time, top to
+/// bottom (e.g. while it is written out band by band): after add() of every
+/// row, finish() equals contentHash() of the whole image.
+///
+/// Threading: a plain value; one thread at a time.
+class LIVEPIX_API ContentHasher {
+public:
+    /// The whole image's size and type (they are part of the hash).
+    ContentHasher(int width, int height, int channels, DType dtype);
+    ~ContentHasher();
+    ContentHasher(const ContentHasher &) = delete;
+    ContentHasher &operator=(const ContentHasher &) = delete;
+
+    /// The next rows: the image's width, channels and dtype.
+    void add(const Image &rows);
+    std::uint64_t finish();
+
+private:
+    class State;
+    std::unique_ptr<State> m_state;
+    int m_width, m_height, m_channels;
+    DType m_dtype;
+};
 
 } // namespace livepix

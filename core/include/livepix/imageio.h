@@ -10,6 +10,8 @@
 
 namespace livepix {
 
+class WriteSnapshot;
+
 /// Called during a load or a save with progress in [0, 1]. Return false to
 /// cancel (the load or save then throws ImageError with reason "cancelled").
 using ProgressCallback = std::function<bool(float progress)>;
@@ -72,9 +74,17 @@ LIVEPIX_API Image loadImage(const std::string &path, const ProgressCallback &pro
 LIVEPIX_API Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
                                       const ProgressCallback &progress = {}, ImageFileInfo *info = nullptr);
 
+/// Reads only the attributes of the first image in `path` that has pixels,
+/// not the pixels: the Metadata loadImage would give, at the cost of the
+/// file's header (what a batch run checks to skip outputs it made before).
+/// Throws ImageError like loadImage. Thread-safe like loadImage.
+LIVEPIX_API Metadata readImageMetadata(const std::string &path);
+
 /// Options for saveImage. Keys follow OpenImageIO attribute names where they
 /// exist: "quality" (JPEG/WebP, 1-100), "compression" ("zip", "piz", "lzw",
-/// "none"...). Unknown keys are passed to the writer as string attributes.
+/// "none"...), "tile_width" and "tile_height" (both, for a tiled TIFF or EXR;
+/// formats without tiles refuse them). Unknown keys are passed to the writer
+/// as string attributes.
 using SaveOptions = std::map<std::string, std::string>;
 
 /// Writes `image` to `path`, choosing the format from the extension. The
@@ -101,6 +111,16 @@ using SaveOptions = std::map<std::string, std::string>;
 /// Thread-safe: may be called from any thread.
 LIVEPIX_API void saveImage(const Image &image, const std::string &path, const SaveOptions &options = {},
                            const ProgressCallback &progress = {});
+
+/// Like saveImage, but writes the pixels of `image` as `snapshot` pinned
+/// them (WriteTracker::pin() of the image's buffer), while writers may go on:
+/// the rows are read from the snapshot a band of a few MB at a time, so the
+/// save needs no copy of the image (the snapshot holds only the chunks
+/// written meanwhile). `progress` is called after each band. Returns
+/// contentHash() of the pixels written.
+/// Thread-safe: may be called from any thread.
+LIVEPIX_API std::uint64_t saveSnapshot(const Image &image, const WriteSnapshot &snapshot, const std::string &path,
+                                       const SaveOptions &options = {}, const ProgressCallback &progress = {});
 
 /// Lower-case extensions (without dot) the installed OpenImageIO can read.
 LIVEPIX_API std::vector<std::string> readableExtensions();

@@ -16,7 +16,9 @@ class WriteTracker;
 
 namespace detail {
 class ShadowMap;
-}
+struct PinnedBytes;
+struct TrackerLink;
+} // namespace detail
 
 /// The bytes one unit of work changed, as they were before it (or, after
 /// WriteTracker::swap(), as they were after it): page-sized runs kept in a
@@ -55,6 +57,36 @@ private:
     std::uint64_t m_tracker = 0; ///< WriteTracker::id() of its tracker; 0: none
 };
 
+/// The buffer's bytes as they were when WriteTracker::pin() was called,
+/// readable while writers go on: the first write into a chunk after the pin
+/// copies that chunk aside before it lands, so a snapshot holds memory only
+/// for the chunks written since (bytes()), not a copy of the image. For
+/// saving a consistent image off the GUI thread while scripts keep writing.
+///
+/// If the tracker goes away first (its buffer is freed), it copies the
+/// chunks not yet copied, so the snapshot stays readable.
+///
+/// Threading: read() and bytes() from any thread, several at once; the
+/// destructor on any thread.
+class LIVEPIX_API WriteSnapshot {
+public:
+    ~WriteSnapshot(); ///< ends the pin: writes stop copying chunks aside
+    WriteSnapshot(const WriteSnapshot &) = delete;
+    WriteSnapshot &operator=(const WriteSnapshot &) = delete;
+
+    /// Copies the pinned bytes [offset, offset + length), counted from the
+    /// buffer's first byte, to `to`. Throws std::out_of_range past its end.
+    void read(std::size_t offset, std::size_t length, void *to) const;
+    /// Memory the snapshot holds: the chunks copied aside so far.
+    std::size_t bytes() const;
+
+private:
+    friend class WriteTracker;
+    WriteSnapshot(std::shared_ptr<detail::PinnedBytes> pinned, std::shared_ptr<detail::TrackerLink> link);
+    std::shared_ptr<detail::PinnedBytes> m_pinned;
+    std::shared_ptr<detail::TrackerLink> m_link;
+};
+
 /// Tracks writes into one PixelBuffer by copy-on-first-write: the buffer is
 /// write-protected in chunks of at most 2 MiB (aligned to 2 MiB addresses, so
 /// huge pages stay whole and few mappings are split); the first write into a
@@ -83,7 +115,7 @@ public:
     /// Starts tracking `buffer` (which must come from PixelBuffer::allocate:
     /// page aligned, whole pages of its own). Protects all of it.
     explicit WriteTracker(PixelBuffer &buffer);
-    ~WriteTracker(); ///< unprotects the buffer
+    ~WriteTracker(); ///< completes a live snapshot, then unprotects the buffer
     WriteTracker(const WriteTracker &) = delete;
     WriteTracker &operator=(const WriteTracker &) = delete;
 
@@ -106,6 +138,13 @@ public:
     /// Lifts the protection (for system calls that write into the buffer);
     /// the open unit becomes not undoable. The next takeChanges() protects again.
     void unprotectAll(const std::string &reason);
+    /// Pins the bytes as they are now (see WriteSnapshot). Costs write
+    /// protection of the chunks written since the last rearm(), no copy.
+    /// Up to four snapshots of one tracker live at once (each chunk written
+    /// is then copied for each). Returns nullptr while the buffer is
+    /// unprotected (unprotectAll()) or four snapshots are alive: callers
+    /// copy instead.
+    std::shared_ptr<WriteSnapshot> pin();
     /// Runs `replace` with every writer of the buffer held back: the whole
     /// buffer is read-only meanwhile (writers wait in the fault handler) and
     /// afterwards each chunk gets the protection its state needs again. For
@@ -129,8 +168,12 @@ public:
     static void ensureFaultHandler();
 
 private:
+    friend class WriteSnapshot;
     class Core;
+    /// Ends the pin of `pinned` (from ~WriteSnapshot).
+    void unpin(const detail::PinnedBytes *pinned);
     std::unique_ptr<Core> m_core;
+    std::shared_ptr<detail::TrackerLink> m_link;
 };
 
 } // namespace livepix

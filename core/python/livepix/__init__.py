@@ -42,4 +42,14 @@ __all__ = [
     "filters",
     "filter",
     "connect",
+    "batch",
 ]
+
+
+def __getattr__(name):
+    # livepix.batch on first use: it is a subpackage that `import livepix`
+    # does not load (it is only needed for batch runs, which import Dask).
+    if name == "batch":
+        import importlib
+        return importlib.import_module(".batch", __name__)
+    raise AttributeError(f"module 'livepix' has no attribute '{name}'")

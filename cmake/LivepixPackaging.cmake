@@ -1,0 +1,53 @@
+# Desktop integration and the Debian package (./setup.sh package runs cpack).
+#
+# One package, "livepix": the app with its desktop entry (which lists the
+# MIME types it opens) and icons, liblivepix_core, the headers and CMake
+# package for plugin authors, the `livepix` Python package for Debian's
+# python3 and the bundled plugins. Everything lives under /usr; the app, the
+# Python extension and the plugins find liblivepix_core through relative
+# RPATHs, so the same files also work unpacked anywhere (the package check
+# runs them from a scratch folder).
+
+if(LIVEPIX_BUILD_APP)
+  install(FILES ${PROJECT_SOURCE_DIR}/resources/livepix.desktop
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
+  install(FILES ${PROJECT_SOURCE_DIR}/resources/livepix.svg
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+  install(FILES ${PROJECT_SOURCE_DIR}/resources/livepix.png
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/256x256/apps)
+endif()
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME livepix)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "livepix developers <livepix@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "image viewer for people who script their pixels")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+    "livepix shows images from one shared pixel buffer that an embedded Python console, NumPy, "
+    "C++ and Python plugins edit in place; edits are on screen at the next frame. Includes the "
+    "livepix Python module, python3 -m livepix batch (on Dask), the example plugins and the "
+    "plugin SDK (headers and CMake package).")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # livepix_<version>_<arch>.deb
+set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
+set(CPACK_STRIP_FILES ON) # RelWithDebInfo binaries: a quarter of the size without their debug info
+# Libraries: from dpkg-shlibdeps (Qt, OpenImageIO, libpython...), which
+# needs to be told that liblivepix_core comes with the package itself.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/lib)
+if(LIVEPIX_BUILD_PYTHON)
+  # The extension module is built for this python3 (its ABI tag is in the
+  # file name), and the console and livepix.Image need NumPy.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+      "python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}), python3 (<< ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}.99), python3-numpy")
+  # Optional: batch runs (Dask), IPython/Jupyter attach, peers used by plugins and scripts.
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-dask, python3-distributed, python3-ipython, python3-pil")
+  set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-opencv, python3-skimage")
+endif()
+if(LIVEPIX_BUILD_PYTHON)
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/debian/prerm.in ${PROJECT_BINARY_DIR}/debian/prerm @ONLY)
+  file(CHMOD ${PROJECT_BINARY_DIR}/debian/prerm FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE
+       GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/debian/prerm)
+endif()
+include(CPack)

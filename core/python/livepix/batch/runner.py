@@ -1,0 +1,197 @@
+"""livepix.batch.run(): one task per file on a Dask cluster, results
+collected as they finish, Ctrl+C turned into a clean cancel.
+
+Dask does the scheduling, retries on lost workers and data placement; this
+module only plans the run (plan.py), checks every worker once, submits
+task.process_file for each file and reads the small dicts it returns.
+"""
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .plan import expand_inputs, make_job, output_paths
+from .progress import Progress
+from .report import CANCELLED, FAILED, SKIPPED, FileResult, Report
+from .task import SHARED_FS_HINT, check_worker, process_file
+
+
+class BatchError(RuntimeError):
+    """The run could not start: no scheduler, or a worker that cannot load
+    the filters or see the output folder (the message names it)."""
+
+
+class BatchCancelled(KeyboardInterrupt):
+    """Raised by run() on Ctrl+C once outstanding work is cancelled and no
+    partial file is left; ``report`` holds what finished before."""
+
+    def __init__(self, report):
+        super().__init__("batch run cancelled")
+        self.report = report
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError as error:
+        raise ImportError("livepix.batch runs on Dask: install python3-dask and python3-distributed "
+                          f"(Debian) or dask[distributed] ({error})") from None
+    return distributed
+
+
+def _start_local_cluster(distributed, workers):
+    """Worker processes of one thread each, one per CPU: C++ filters and
+    the decoders release the GIL, but Python filters hold it, so threads of
+    one process would take turns. OpenImageIO's own thread pool is pinned to
+    that one thread so N workers keep N cores busy, not N*N threads."""
+    # The CPUs this process may run on (a container or taskset may allow
+    # fewer than the machine has).
+    count = workers or len(os.sched_getaffinity(0)) or 1
+    # Worker processes inherit an ignored SIGINT (Python keeps SIG_IGN at
+    # start-up), so Ctrl+C in a terminal reaches only this process, which
+    # cancels cleanly, instead of also killing workers mid-file.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        return distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=logging.ERROR,
+                                        env={"OPENIMAGEIO_THREADS": "1"})
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _connect(distributed, scheduler):
+    try:
+        client = distributed.Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as error:
+        raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    try:
+        client.wait_for_workers(1, timeout=60)
+    except (TimeoutError, OSError):
+        client.close()
+        raise BatchError(f"no Dask worker connected to the scheduler at {scheduler} within 60 s") from None
+    return client
+
+
+def _check_workers(client, job, out):
+    """Every worker loads the chain and checks the output folder before any
+    file is sent, so a worker without the shared filesystem fails the run
+    at once with its reason instead of failing every file it gets."""
+    reasons = [r for r in client.run(check_worker, job, out).values() if r]
+    if reasons:
+        raise BatchError("\n".join(reasons))
+
+
+def _sweep(out, job):
+    """Removes this run's temporary files (left by a worker stopped mid-save)."""
+    marker = f".batch-{job.token}"
+    try:
+        names = os.listdir(out)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(".") and marker in name:
+            try:
+                os.remove(os.path.join(out, name))
+            except OSError:
+                pass
+
+
+def _result(future, input_path, output_path):
+    if future.status == "finished":
+        return FileResult(input_path, output_path, **future.result())
+    if future.status == "error":
+        # The task itself never raises; this is Dask giving up, e.g. a
+        # worker that died on this file more often than allowed (KilledWorker).
+        error = future.exception()
+        return FileResult(input_path, output_path, FAILED, f"{type(error).__name__}: {error}")
+    return FileResult(input_path, output_path, CANCELLED)
+
+
+def _explain(result):
+    """Adds the shared-filesystem hint when the caller sees what a worker did not."""
+    if result.status == FAILED and "cannot see" in result.reason and os.path.exists(result.input):
+        result.reason += f" (this computer sees it; {SHARED_FS_HINT})"
+    return result
+
+
+def run(filters, inputs, out, scheduler=None, workers=None, *, format=None, force=False, progress=None):
+    """Applies a filter chain to every input on a Dask cluster; returns a Report.
+
+    ``filters``: a list of ``(name, {params})`` applied in order (a bare name
+    means default parameters). ``inputs``: files, folders (their images) and
+    globs. Each output is ``out/<input name>`` with the input's extension or
+    ``format``, written atomically, with the chain recorded in its metadata;
+    an output newer than its input and made by the same chain is skipped
+    unless ``force``.
+
+    ``scheduler``: address of an existing cluster (``tcp://host:8786``);
+    its workers need livepix installed and inputs, outputs and plugin folders
+    at the same paths. Without it a local cluster of ``workers`` processes
+    (default: one per CPU) runs for the call. ``progress``: show the progress
+    bar on stderr (default: when stderr is a terminal).
+
+    A file that fails is in ``report.failed`` with its reason; the others
+    still run. Raises ValueError for a bad chain or inputs, BatchError when
+    the cluster cannot run the job, and BatchCancelled (a KeyboardInterrupt)
+    on Ctrl+C after cancelling the outstanding files and removing partial ones.
+    """
+    if scheduler and workers:
+        raise ValueError("workers sizes a local cluster; a scheduler's cluster has the workers it has")
+    if workers is not None and (int(workers) != workers or workers < 1):
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    job = make_job(filters, force=force)
+    files = expand_inputs(inputs)
+    out = os.path.abspath(os.fspath(out))
+    outputs = output_paths(files, out, format)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    distributed = _import_distributed()
+
+    started = time.monotonic()
+    cluster = None
+    if scheduler:
+        client = _connect(distributed, scheduler)
+    else:
+        cluster = _start_local_cluster(distributed, workers)
+        client = distributed.Client(cluster)
+    results = [FileResult(f, o, CANCELLED) for f, o in zip(files, outputs)]
+    show = progress if progress is not None else sys.stderr.isatty()
+    bar = None
+    futures = []
+    cancelled = False
+    try:
+        _check_workers(client, job, out)
+        # One task per file, named after it (the Dask dashboard shows the
+        # names); pure=False: the same file in a later run is new work.
+        keys = [f"livepix-batch-{Path(f).name}-{job.token}-{i}" for i, f in enumerate(files)]
+        futures = client.map(process_file, files, outputs, job=job, key=keys, pure=False)
+        position = {future.key: i for i, future in enumerate(futures)}
+        bar = Progress(len(files)) if show else None
+        for future in distributed.as_completed(futures):
+            i = position[future.key]
+            results[i] = _explain(_result(future, files[i], outputs[i]))
+            if bar:
+                bar.update(processed=results[i].status != SKIPPED, failed=results[i].status == FAILED)
+    except KeyboardInterrupt:
+        cancelled = True
+        # Tasks still running see the event before renaming their output
+        # into place; queued ones are dropped by Dask.
+        distributed.Event(job.cancel_event, client=client).set()
+        client.cancel([f for f in futures if not f.done()])
+    finally:
+        if bar:
+            bar.close()
+        client.close()
+        if cluster is not None:
+            cluster.close()  # stops the worker processes, also one mid-save
+        _sweep(out, job)
+    report = Report(results=results, seconds=time.monotonic() - started, cancelled=cancelled)
+    if cancelled:
+        raise BatchCancelled(report)
+    return report
+
