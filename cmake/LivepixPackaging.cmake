@@ -8,14 +8,7 @@
 # RPATHs, so the same files also work unpacked anywhere (the package check
 # runs them from a scratch folder).
 
-if(LIVEPIX_BUILD_APP)
-  install(FILES ${PROJECT_SOURCE_DIR}/resources/livepix.desktop
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
-  install(FILES ${PROJECT_SOURCE_DIR}/resources/livepix.svg
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
-  install(FILES ${PROJECT_SOURCE_DIR}/resources/livepix.png
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/256x256/apps)
-endif()
+# The desktop entry and icons are installed with the app (app/viewer/CMakeLists.txt).
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME livepix)
