@@ -174,7 +174,12 @@ def test_pixel_budget_looks_at_a_regular_grid():
                      elements=st.one_of(st.floats(-1e6, 1e6, width=32), st.sampled_from([float(np.float32(v)) for v in (0.0, 1.0, 0.1, 0.7)]),
                                         st.just(np.nan), st.just(np.inf))),
     bins=st.integers(1, 300),
-    given_range=st.one_of(st.none(), st.tuples(st.floats(-10, 10), st.floats(0, 50)).map(lambda t: (t[0], t[0] + t[1]))),
+    # Widths of 0 (NumPy widens them) or above 1e-300: below that, bins / width
+    # overflows to inf in NumPy's own histogram, which then fails with an
+    # IndexError (width 4.3e-311 did, found under ./setup.sh tsan), so the
+    # reference cannot judge those ranges.
+    given_range=st.one_of(st.none(), st.tuples(st.floats(-10, 10), st.floats(0, 50).filter(lambda w: w == 0 or w > 1e-300))
+                          .map(lambda t: (t[0], t[0] + t[1]))),
 )
 def test_any_float_data_equals_numpy(array, bins, given_range):
     assert_numpy_equal(array, array, bins, given_range)
