@@ -1,6 +1,8 @@
 #pragma once
 // Private to the core: numpy.histogram's uniform bins, operation for
 // operation in float64, so that counts and edges equal NumPy's.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -59,8 +61,12 @@ public:
         if (!(v >= m_first && v <= m_last))
             return -1;
         const double estimate = (v - m_first) * m_norm;
-        // NumPy moves an estimate of n down one; `!(<)` also keeps a NaN
-        // estimate (a degenerate norm) away from the integer conversion.
+        // A range so narrow that bins / width overflowed: the estimate is
+        // NaN or inf and one step from it may not reach the bin (NumPy
+        // itself fails there with an IndexError); the edges say where v is.
+        if (!std::isfinite(estimate))
+            return std::min(m_bins - 1, int(std::upper_bound(m_edges, m_edges + m_bins + 1, v) - m_edges) - 1);
+        // NumPy moves an estimate of n down one.
         int index = !(estimate < m_bins) ? m_bins - 1 : static_cast<int>(estimate);
         if (v < m_edges[index])
             --index;

@@ -117,6 +117,18 @@ def test_value_on_the_last_edge_counts_in_the_last_bin():
     np.testing.assert_array_equal(edges, [0.0, 0.5, 1.0])
 
 
+def test_ranges_too_narrow_for_numpy_still_count_every_value_in_its_bin():
+    # bins / width overflows to inf: NumPy's own histogram fails there
+    # (IndexError), livepix finds each value's bin from the edges.
+    values = np.zeros((1, 3, 1), np.float32)
+    values[0, 2, 0] = np.float32(1e-38)  # beyond the range
+    counts, edges = livepix.histogram(values, bins=300, range=(0.0, 1e-306))
+    assert counts[0, 0] == 2 and counts.sum() == 2
+    assert edges[0] == 0.0 and edges[-1] == 1e-306
+    counts, _ = livepix.histogram(values, bins=1, range=(0.0, 4.345847379898e-311))
+    assert counts.tolist() == [[2]]
+
+
 def test_constant_and_empty_images_take_numpys_range_rules():
     counts, edges = livepix.histogram(np.full((4, 4), 7, np.uint16), bins=4)
     np.testing.assert_array_equal(edges, np.histogram(np.full(16, 7), bins=4)[1])
