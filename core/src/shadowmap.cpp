@@ -8,7 +8,8 @@
 
 namespace livepix::detail {
 
-ShadowMap::ShadowMap(std::size_t bytes, std::size_t hugeAlignment, std::size_t remainder) : m_size(bytes)
+ShadowMap::ShadowMap(std::size_t bytes, std::size_t hugeAlignment, std::size_t remainder)
+    : m_size(bytes), m_hugeAlignment(hugeAlignment)
 {
     void *memory = mapAligned(bytes, MAP_NORESERVE, hugeAlignment, remainder);
     if (!memory)

@@ -36,10 +36,19 @@ public:
     /// (MADV_POPULATE_WRITE, Linux 5.14) before they are filled: about half
     /// the cost of faulting them in one by one. Best effort.
     void populate(std::size_t offset, std::size_t length) noexcept;
+    /// Commits [offset, offset + length) before it is filled, the cheapest
+    /// way: one huge page for a whole aligned huge-page range (adviseHuge()),
+    /// else populate(). Async-signal-safe.
+    void commit(std::size_t offset, std::size_t length) noexcept
+    {
+        if (length != m_hugeAlignment || !adviseHuge(offset, length))
+            populate(offset, length);
+    }
 
 private:
     std::uint8_t *m_data;
     std::size_t m_size;
+    std::size_t m_hugeAlignment; // 0: laid out without huge-page alignment
 };
 
 } // namespace livepix::detail

@@ -81,8 +81,7 @@ struct PinnedBytes {
         std::atomic_thread_fence(std::memory_order_release);
         const std::size_t offset = chunkStart(i);
         const std::size_t length = chunkEnd(i) - offset;
-        if (length != WriteTracker::ChunkBytes || !copies->adviseHuge(offset, length))
-            copies->populate(offset, length);
+        copies->commit(offset, length);
         std::memcpy(copies->data() + offset, data + offset, length);
         bytes.fetch_add(length, std::memory_order_relaxed);
         states[i].store(Copied, std::memory_order_release);
@@ -185,6 +184,18 @@ public:
     std::uint8_t *chunkBegin(std::size_t i) const { return std::max(m_data, m_span + i * ChunkBytes); }
     std::uint8_t *chunkEnd(std::size_t i) const { return std::min(m_data + m_mapped, m_span + (i + 1) * ChunkBytes); }
     void protect(std::size_t i, int protection) const;
+    /// Write-protects the chunks open for writing again (Dirty -> Armed),
+    /// keeping their unit shadows, so that their next write is seen. Under
+    /// Exclusive, while the buffer is protected.
+    void armOpenChunks()
+    {
+        for (std::size_t i = 0; i < m_chunkCount; ++i) {
+            if (m_states[i].load() != Dirty)
+                continue;
+            protect(i, PROT_READ);
+            m_states[i].store(Armed);
+        }
+    }
     /// Copies chunk i into its shadow: the baseline of a unit. A cold
     /// shadow (not in the warm workspace) would commit 512 fresh pages; a
     /// whole chunk asks for one huge page instead. Async-signal-safe; the
@@ -393,8 +404,7 @@ void WriteTracker::Core::copyRunsOut(WriteStep &step) const
         while (offset < end) { // piece by piece within chunks
             const std::size_t chunkEndOffset = ((offset + spanOffset) / ChunkBytes + 1) * ChunkBytes - spanOffset;
             const std::size_t length = std::min(end, chunkEndOffset) - offset;
-            if (length != ChunkBytes || !to.adviseHuge(offset, length))
-                to.populate(offset, length);
+            to.commit(offset, length);
             std::memcpy(to.data() + offset, from + offset, length);
             offset += length;
         }
@@ -472,14 +482,7 @@ std::shared_ptr<WriteSnapshot> WriteTracker::pin()
     auto *slot = std::find(std::begin(core.m_pinOwners), std::end(core.m_pinOwners), nullptr);
     if (slot == std::end(core.m_pinOwners))
         return nullptr;
-    // Every chunk must fault on its next write: protect the open ones again
-    // (as rearm() does; their unit shadows are kept).
-    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
-        if (core.m_states[i].load() != Dirty)
-            continue;
-        core.protect(i, PROT_READ);
-        core.m_states[i].store(Armed);
-    }
+    core.armOpenChunks(); // every chunk must fault on its next write
     *slot = std::make_shared<detail::PinnedBytes>(core.m_data, core.m_mapped, core.m_chunkCount, core.newShadow());
     core.m_pins[slot - std::begin(core.m_pinOwners)].store(slot->get(), std::memory_order_release);
     return std::shared_ptr<WriteSnapshot>(new WriteSnapshot(*slot, m_link));
@@ -593,12 +596,7 @@ void WriteTracker::rearm()
     Core::Exclusive exclusive(core);
     if (!core.m_unprotectedReason.empty())
         return;
-    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
-        if (core.m_states[i].load() != Dirty)
-            continue;
-        core.protect(i, PROT_READ);
-        core.m_states[i].store(Armed);
-    }
+    core.armOpenChunks();
 }
 
 void WriteTracker::swap(WriteStep &step)
@@ -624,12 +622,8 @@ void WriteTracker::swap(WriteStep &step)
         }
         // Protect the opened chunks again, so writes after the swap are
         // seen at once (their shadows keep the baseline).
-        for (std::size_t i = 0; i < core.m_chunkCount && core.m_unprotectedReason.empty(); ++i) {
-            if (core.m_states[i].load() != Dirty)
-                continue;
-            core.protect(i, PROT_READ);
-            core.m_states[i].store(Armed);
-        }
+        if (core.m_unprotectedReason.empty())
+            core.armOpenChunks();
     }
     core.m_buffer.markChanged();
 }
