@@ -244,6 +244,48 @@ class Shell(code.InteractiveConsole):
                 self.locals["__file__"] = saved_file
             _app._statement_done()
 
+    def run_text(self, source, filename, first_line=1):
+        """An editor run: `source` is the whole file or the part of it that
+        starts at line `first_line` of `filename` (the editor's path, or a
+        name like "<untitled-1>"). It runs as a script (no value echo, like
+        %run) in the console namespace; tracebacks name `filename` with the
+        file's own line numbers and show the editor's text, saved or not."""
+        self.last_error = ""
+        try:
+            tree = ast.parse(source, filename, "exec")
+        except (SyntaxError, OverflowError, ValueError) as exc:
+            if isinstance(exc, SyntaxError) and exc.lineno:
+                exc.lineno += first_line - 1
+                if getattr(exc, "end_lineno", None):
+                    exc.end_lineno += first_line - 1
+            self._remember_at(source, filename, first_line)
+            self.last_error = "".join(traceback.format_exception_only(type(exc), exc))
+            self.write(self.last_error)
+            return False
+        ast.increment_lineno(tree, first_line - 1)
+        self._remember_at(source, filename, first_line)
+        try:
+            compiled = compile(tree, filename, "exec", dont_inherit=True)
+        except (SyntaxError, OverflowError, ValueError):
+            self.showsyntaxerror(filename)
+            return False
+        saved_file = self.locals.get("__file__", _MISSING)
+        if os.path.isabs(filename):
+            self.locals["__file__"] = filename
+        try:
+            return self.runcode(compiled)
+        finally:
+            if saved_file is _MISSING:
+                self.locals.pop("__file__", None)
+            else:
+                self.locals["__file__"] = saved_file
+            _app._statement_done()
+
+    def _remember_at(self, source, filename, first_line):
+        # The editor's text, not the file on disk, is what tracebacks quote:
+        # lines before a selection are blank so the numbers line up.
+        self._remember("\n" * (first_line - 1) + source, filename)
+
     # -- completion -----------------------------------------------------------
     def completions(self, text):
         """Completions for the end of `text` (the cell up to the cursor).

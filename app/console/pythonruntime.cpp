@@ -223,6 +223,18 @@ quint64 PythonRuntime::runFile(const QString &path)
         true, tr("Script %1").arg(QFileInfo(path).fileName()));
 }
 
+quint64 PythonRuntime::runScriptText(const QString &source, const QString &filename, int firstLine,
+                                     const QString &label)
+{
+    return post(
+        [source, filename, firstLine](PythonWorker *worker) {
+            QString error;
+            bool ok = worker->runText(source, filename, qMax(1, firstLine), &error);
+            return std::make_pair(ok, error);
+        },
+        true, label);
+}
+
 bool PythonRuntime::runAndWait(const QString &sourceOrPath, bool isFile, QString *error)
 {
     const quint64 id = isFile ? runFile(sourceOrPath) : runSource(sourceOrPath);

@@ -97,6 +97,13 @@ public:
     quint64 runSource(const QString &source, const QString &label = QStringLiteral("<exec>"));
     /// Runs a script file in the console namespace (no value echo).
     quint64 runFile(const QString &path);
+    /// The script editor's runs: `source` is the whole file or the part of
+    /// it that starts at line `firstLine` of `filename` (a path, or a name
+    /// such as "<untitled-1>" for a buffer never saved). It runs like a
+    /// script (no value echo); tracebacks name `filename` with the file's own
+    /// line numbers and quote the editor's text. `label` names the undo step.
+    quint64 runScriptText(const QString &source, const QString &filename, int firstLine,
+                          const QString &label);
     /// Runs `source` (or a script file when isFile) and waits for it in a
     /// nested event loop (the GUI keeps painting and serving `viewer` calls).
     /// Returns false when the code raised; *error then holds the traceback.

@@ -285,6 +285,26 @@ bool PythonWorker::runFile(const QString &path, QString *error)
     }
 }
 
+bool PythonWorker::runText(const QString &source, const QString &filename, int firstLine, QString *error)
+{
+    if (!d->shell) {
+        *error = QStringLiteral("Python is not available");
+        return false;
+    }
+    GilHold gil(&d->savedState);
+    clearStaleInterrupt();
+    try {
+        bool ok = d->shell.attr("run_text")(source.toStdString(), filename.toStdString(), firstLine).cast<bool>();
+        if (!ok)
+            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
+        return ok;
+    } catch (py::error_already_set &e) {
+        *error = describe(e);
+        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
+        return false;
+    }
+}
+
 void PythonWorker::complete(const QString &text, int *replaceLength, QStringList *candidates)
 {
     *replaceLength = 0;

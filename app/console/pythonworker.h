@@ -31,6 +31,7 @@ public:
     bool submit(const QString &source, bool *incomplete, QString *error);
     bool runSource(const QString &source, const QString &label, QString *error);
     bool runFile(const QString &path, QString *error);
+    bool runText(const QString &source, const QString &filename, int firstLine, QString *error);
     void complete(const QString &text, int *replaceLength, QStringList *candidates);
     /// Runs the livepix module's GIL queue (work that threads which must not
     /// wait for the GIL handed over: PyFilter releases, cancels).
