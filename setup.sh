@@ -30,7 +30,7 @@ PACKAGES=(
   libopenimageio-dev openimageio-tools
   pybind11-dev python3-dev python3-numpy python3-pil python3-pytest
   python3-hypothesis       # property-based tests (sizes, views, histogram, levels, metrics)
-  python3-ipython          # livepix.connect() from IPython cells (tests; brings python3-jedi)
+  python3-ipython          # the console on IPython, and livepix.connect() from IPython cells (brings python3-jedi)
   nlohmann-json3-dev
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests

@@ -287,6 +287,28 @@ class Shell(code.InteractiveConsole):
         self._remember("\n" * (first_line - 1) + source, filename)
 
     # -- completion -----------------------------------------------------------
+    def name_snapshot(self):
+        """What completion can offer while code runs (the GUI answers from
+        this copy then, since the shell is busy): the namespace's names, "("
+        after callables, and each imported module's names as "mod.name".
+        None when the namespace's names did not change since the last call."""
+        names = frozenset(k for k in self.locals if isinstance(k, str))
+        if names == getattr(self, "_snapshot_names", None):
+            return None
+        self._snapshot_names = names
+        cache = self.__dict__.setdefault("_module_names", {})
+        top, modules = [], {}
+        for name in names:
+            value = self.locals.get(name)
+            top.append(name + "(" if callable(value) and not isinstance(value, type(sys)) else name)
+            if isinstance(value, type(sys)):
+                key = (name, id(value))
+                if key not in cache:
+                    cache[key] = [a + "(" if callable(getattr(value, a, None)) else a
+                                  for a in dir(value)]
+                modules[name] = cache[key]
+        return top, modules
+
     def completions(self, text):
         """Completions for the end of `text` (the cell up to the cursor).
         Returns (length of the text they replace, sorted candidates)."""

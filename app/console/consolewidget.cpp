@@ -12,6 +12,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "console/ansitext.h"
 #include "console/consolehistory.h"
 #include "console/consoleinput.h"
 
@@ -40,6 +41,9 @@ ConsoleWidget::ConsoleWidget(PythonRuntime *runtime, ConsoleHistory *history, QW
         history = m_ownHistory.get();
     }
     m_history = history;
+    // IPython's %history shows the same cells as Up/Down (one store).
+    if (!m_runtime->isStarted())
+        m_runtime->setHistorySeed(m_history->entries());
 
     m_output = new QPlainTextEdit(this);
     m_output->setReadOnly(true);
@@ -126,7 +130,11 @@ void ConsoleWidget::execute(const QString &source)
     onSubmitted(source);
 }
 
-void ConsoleWidget::clearOutput() { m_output->clear(); }
+void ConsoleWidget::clearOutput()
+{
+    m_output->clear();
+    m_ansi.reset();
+}
 
 void ConsoleWidget::onSubmitted(const QString &source)
 {
@@ -148,13 +156,17 @@ void ConsoleWidget::appendOutput(PythonRuntime::Stream stream, const QString &te
     QTextCursor cursor(m_output->document());
     cursor.movePosition(QTextCursor::End);
     QTextCharFormat format;
-    format.setForeground(streamColor(stream, palette()));
+    // Text with colour escapes (IPython's tracebacks and help) picks its own
+    // colours: its plain parts are ordinary text, not error red.
+    const bool styled = text.contains(QChar(0x1b));
+    format.setForeground(streamColor(styled ? PythonRuntime::Stream::Stdout : stream, palette()));
     // Echoed input starts on a line of its own even after print(..., end="").
     if (stream == PythonRuntime::Stream::Echo && !cursor.block().text().isEmpty())
         cursor.insertText(QStringLiteral("\n"), format);
     QString chunk = text;
     chunk.remove(QLatin1Char('\r'));
-    cursor.insertText(chunk, format);
+    for (const AnsiText::Run &run : m_ansi.split(chunk, format))
+        cursor.insertText(run.text, run.format);
     if (atBottom)
         bar->setValue(bar->maximum());
 }

@@ -2,6 +2,7 @@
 // ConsoleWidget: the Python console (output, prompt, Stop and Clear).
 #include <QWidget>
 
+#include "console/ansitext.h"
 #include "console/pythonruntime.h"
 
 class QLabel;
@@ -64,6 +65,7 @@ private:
     QToolButton *m_stop;
     QToolButton *m_clear;
     QLabel *m_status;
+    AnsiText m_ansi; // colour escapes in the output (IPython)
     QString m_submitted; // the cell sent and not yet answered
     bool m_waitingForAnswer = false;
 };

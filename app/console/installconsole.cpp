@@ -1,6 +1,7 @@
 #include "console/installconsole.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QMenu>
@@ -59,6 +60,32 @@ void runBlocks(PythonRuntime *runtime, const QList<Block> &blocks, int index, bo
                               : QStringLiteral("%1 failed:\n%2").arg(block.what, traceback.trimmed()));
         });
 }
+/// View > Console Shell: IPython (when installed) or the standard console.
+/// The choice is kept in QSettings ("console/shell") and takes effect at the
+/// next start: the running interpreter keeps its shell and namespace.
+void addShellMenu(QMenu *view, PythonRuntime *runtime)
+{
+    QMenu *menu = view->addMenu(QObject::tr("Console &Shell"));
+    auto *group = new QActionGroup(menu);
+    const QString saved = QSettings().value(QStringLiteral("console/shell"), QStringLiteral("auto")).toString();
+    const std::pair<QString, QString> choices[] = {
+        {QStringLiteral("auto"), QObject::tr("&IPython (when installed)")},
+        {QStringLiteral("python"), QObject::tr("&Standard Python")},
+    };
+    for (const auto &[key, text] : choices) {
+        QAction *action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(saved == key || (key == QLatin1String("auto") && saved == QLatin1String("ipython")));
+        action->setData(key);
+        group->addAction(action);
+    }
+    QObject::connect(group, &QActionGroup::triggered, runtime, [runtime](QAction *action) {
+        QSettings().setValue(QStringLiteral("console/shell"), action->data().toString());
+        runtime->appendOutput(PythonRuntime::Stream::Stderr,
+                              QObject::tr("The console will use %1 from the next start of livepix.\n")
+                                  .arg(action->text().remove(QLatin1Char('&'))));
+    });
+}
 } // namespace
 
 PythonRuntime *installConsole(Application &app)
@@ -71,6 +98,7 @@ PythonRuntime *installConsole(Application &app)
     // Batch runs print what the code prints (and its traceback) on the
     // process's stdout/stderr.
     runtime->setMirrorToStdio(batch);
+    runtime->setShellKind(PythonRuntime::shellKindFromSettings());
     // Other processes may attach (livepix.connect()); a batch run ends
     // before anyone could, so it does not listen.
     if (!batch)
@@ -99,6 +127,8 @@ PythonRuntime *installConsole(Application &app)
         view->addSeparator();
         view->addAction(toggle);
     }
+    if (QMenu *view = window->viewMenu())
+        addShellMenu(view, runtime);
     QObject::connect(toggle, &QAction::triggered, console, [console](bool shown) {
         if (shown)
             console->setFocus();

@@ -2,6 +2,13 @@
 // here: the GUI thread never touches the interpreter.
 #include "console/pythonruntime.h"
 
+#include <QApplication>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QSettings>
+
+#include <unistd.h>
+
 #include "viewer/viewer.h"
 #include "viewer/workunits.h"
 
@@ -90,6 +97,33 @@ void PythonRuntime::setRepaintInterval(int ms)
         clock->setInterval(ms);
 }
 
+PythonRuntime::ShellKind PythonRuntime::shellKindFromSettings()
+{
+    QString choice = QSettings().value(QStringLiteral("console/shell"), QStringLiteral("auto")).toString();
+    const QByteArray env = qgetenv("LIVEPIX_CONSOLE_SHELL");
+    if (!env.isEmpty())
+        choice = QString::fromLocal8Bit(env);
+    choice = choice.trimmed().toLower();
+    if (choice == QLatin1String("ipython"))
+        return ShellKind::IPython;
+    if (choice == QLatin1String("python") || choice == QLatin1String("standard"))
+        return ShellKind::Python;
+    return ShellKind::Auto;
+}
+
+bool PythonRuntime::confirm(const QString &question)
+{
+    if (m_confirm)
+        return m_confirm(question);
+    if (m_mirrorToStdio) {
+        // A batch run has nobody to ask: the safe answer.
+        appendOutput(Stream::Stderr, tr("%1 answered no (batch run: nobody to ask)\n").arg(question));
+        return false;
+    }
+    return QMessageBox::question(QApplication::activeWindow(), tr("Python console"), question)
+           == QMessageBox::Yes;
+}
+
 void PythonRuntime::start()
 {
     if (m_started || m_closing)
@@ -155,10 +189,14 @@ quint64 PythonRuntime::post(std::function<std::pair<bool, QString>(PythonWorker 
                 if (units)
                     units->end();
             }
-            if (counts)
+            if (counts) {
+                // Before the end is reported, so completion right after a
+                // request already knows the names it made.
+                refreshNameSnapshot(worker);
                 QMetaObject::invokeMethod(
                     this, [this, id, result]() { jobFinished(id, result.first, result.second); },
                     Qt::QueuedConnection);
+            }
         },
         Qt::QueuedConnection);
     return id;
@@ -264,11 +302,28 @@ bool PythonRuntime::runAndWait(const QString &sourceOrPath, bool isFile, QString
     return ok;
 }
 
+void PythonRuntime::refreshNameSnapshot(PythonWorker *worker)
+{
+    QStringList names;
+    QHash<QString, QStringList> modules;
+    if (m_closing || !worker->nameSnapshot(&names, &modules))
+        return;
+    QMetaObject::invokeMethod(
+        this, [this, names, modules]() { m_names.set(names, modules); }, Qt::QueuedConnection);
+}
+
 void PythonRuntime::complete(const QString &textBeforeCursor)
 {
-    // Completion needs the worker; while code runs there is none to give.
-    if (!m_ready || isBusy())
+    if (!m_ready)
         return;
+    // While code runs the worker cannot answer: the copy of its names can.
+    if (isBusy()) {
+        if (m_names.isEmpty())
+            return;
+        const auto [length, candidates] = m_names.complete(textBeforeCursor);
+        Q_EMIT completionsReady(length, candidates);
+        return;
+    }
     post(
         [this, textBeforeCursor](PythonWorker *worker) {
             int length = 0;
@@ -371,7 +426,12 @@ void PythonRuntime::drainOutput()
     for (const Chunk &chunk : chunks) {
         if (m_mirrorToStdio && chunk.stream != Stream::Echo) {
             FILE *f = chunk.stream == Stream::Stderr ? stderr : stdout;
-            std::fputs(chunk.text.toLocal8Bit().constData(), f);
+            // Colour escapes (IPython) only where a terminal shows them.
+            static const QRegularExpression ansi(QStringLiteral("\x1b\\[[0-9;]*m"));
+            QString text = chunk.text;
+            if (!isatty(fileno(f)))
+                text.remove(ansi);
+            std::fputs(text.toLocal8Bit().constData(), f);
             std::fflush(f);
         }
         Q_EMIT output(chunk.stream, chunk.text);

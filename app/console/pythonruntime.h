@@ -13,6 +13,7 @@
 #include <functional>
 #include <utility>
 
+#include "console/namesnapshot.h"
 #include "viewer/backgroundjobs.h"
 #include "viewer/liveedit.h"
 
@@ -109,7 +110,8 @@ public:
     /// Returns false when the code raised; *error then holds the traceback.
     bool runAndWait(const QString &sourceOrPath, bool isFile, QString *error = nullptr);
     /// Completions for the end of `textBeforeCursor`; answers with
-    /// completionsReady(). Dropped (no answer) while code runs.
+    /// completionsReady(). While code runs the answer comes at once from the
+    /// names the namespace had when the last request ended (NameSnapshot).
     void complete(const QString &textBeforeCursor);
     /// Runs `work` on the Python worker thread between requests, WITHOUT the
     /// GIL (work that needs Python takes it there, e.g. the plugin catalog's
@@ -140,6 +142,28 @@ public:
         m_attachEnabled = true;
         m_attachName = name;
     }
+    /// Which shell runs console cells and --exec code (scripts and editor
+    /// runs are plain Python in both).
+    enum class ShellKind {
+        Auto,    ///< IPython when importable, else the standard one
+        IPython, ///< IPython; the standard shell with a message when missing
+        Python,  ///< the standard `code`-module console
+    };
+    Q_ENUM(ShellKind)
+    /// Before start(). The environment variable LIVEPIX_CONSOLE_SHELL
+    /// (auto, ipython, python) overrides it. See shellKindFromSettings().
+    void setShellKind(ShellKind kind) { m_shellKind = kind; }
+    /// The choice in QSettings ("console/shell"), then the environment.
+    static ShellKind shellKindFromSettings();
+    /// True once the interpreter is up with IPython running the cells.
+    bool usesIPython() const { return m_usesIPython; }
+    /// Before start(): earlier sessions' cells (the console's history file),
+    /// which IPython's %history shows as the previous session.
+    void setHistorySeed(const QStringList &cells) { m_historySeed = cells; }
+    /// GUI thread: answers a yes/no question Python asks (IPython's %reset).
+    /// Default: a question box; a batch run (mirrorToStdio) answers no.
+    void setConfirmHandler(std::function<bool(const QString &)> handler) { m_confirm = std::move(handler); }
+    bool confirm(const QString &question);
     /// GUI thread: what viewer.screenshot(path) saves (the canvas as drawn).
     void setScreenshotSource(std::function<QImage()> grab) { m_screenshotSource = std::move(grab); }
     const std::function<QImage()> &screenshotSource() const { return m_screenshotSource; }
@@ -192,6 +216,8 @@ private:
     void drainOutput();
     void onStatementDone();
     void setBusy(bool busy);
+    /// Worker thread, after a request: sends the namespace's names to m_names.
+    void refreshNameSnapshot(PythonWorker *worker);
 
     QPointer<Viewer> m_viewer;
     QThread *m_thread = nullptr;
@@ -209,9 +235,16 @@ private:
     QString m_packageDir; // read by the worker during initialization only
     bool m_attachEnabled = false; // set before start(); read by the worker during initialization
     QString m_attachName;
+    // The standard shell unless told (installConsole() reads the settings):
+    // tests that build a runtime get the same shell on every machine.
+    ShellKind m_shellKind = ShellKind::Python; // set before start(); read by the worker during initialization
+    QStringList m_historySeed;                // idem
+    std::atomic<bool> m_usesIPython{false};    // written by the worker during initialization
+    std::function<bool(const QString &)> m_confirm; // GUI thread
     std::function<QImage()> m_screenshotSource; // GUI thread
     std::function<int()> m_paintCountSource;    // GUI thread
     QObject m_guiContext;
+    NameSnapshot m_names; // GUI thread; completion while busy
     std::atomic<bool> m_running{false};        // the worker is inside a request
     std::atomic<bool> m_statementPosted{false};
     std::atomic<bool> m_gilQueueWakePosted{false};

@@ -1,9 +1,17 @@
 #pragma once
 // PythonWorker: the object on the Python thread that runs every request.
+#include <QHash>
 #include <QObject>
+#include <QStringList>
 #include <QString>
 
 #include <memory>
+
+namespace pybind11 {
+class object;
+class module_;
+class dict;
+} // namespace pybind11
 
 namespace livepix::gui {
 
@@ -33,6 +41,9 @@ public:
     bool runFile(const QString &path, QString *error);
     bool runText(const QString &source, const QString &filename, int firstLine, QString *error);
     void complete(const QString &text, int *replaceLength, QStringList *candidates);
+    /// The shell's name_snapshot() (see NameSnapshot); false when the
+    /// namespace's names did not change since the last call.
+    bool nameSnapshot(QStringList *names, QHash<QString, QStringList> *modules);
     /// Runs the livepix module's GIL queue (work that threads which must not
     /// wait for the GIL handed over: PyFilter releases, cancels).
     void runGilQueue();
@@ -40,6 +51,10 @@ public:
     void finalize();
 
 private:
+    /// Sets d->shell to the console shell chosen by the runtime's ShellKind
+    /// (GIL held, during initialize()); returns the module whose banner()
+    /// greets the user.
+    pybind11::object createShell(pybind11::module_ base, pybind11::dict ns);
     /// Listens for livepix.connect() clients (GIL held, during initialize()).
     void startAttachServer();
     /// Closes the socket and the clients' connections (GIL held).

@@ -681,6 +681,20 @@ PYBIND11_EMBEDDED_MODULE(livepix_app, m)
         },
         "Tells the console editor that its input is complete and about to run.");
     m.def(
+        "_confirm",
+        [](const std::string &question) {
+            PythonRuntime *r = runtime();
+            const QString text = QString::fromStdString(question).trimmed();
+            if (QThread::currentThread() == r->guiContext()->thread())
+                return r->confirm(text);
+            bool answer = false;
+            py::gil_scoped_release release;
+            QMetaObject::invokeMethod(
+                r->guiContext(), [&]() { answer = r->confirm(text); }, Qt::BlockingQueuedConnection);
+            return answer;
+        },
+        "Asks the user a yes/no question on the GUI thread (IPython's %reset).");
+    m.def(
         "_statement_done",
         []() {
             if (PythonRuntime *r = PythonRuntime::instance())
