@@ -392,6 +392,28 @@ void bindFilters(py::module_ &m)
         },
         "Names of every registered filter (loads the plugins on first use).");
 
+    m.def(
+        "_resolve_params",
+        [](const std::string &name, const py::dict &params) {
+            const ParamValues given = valuesFromDict(params);
+            std::shared_ptr<const Filter> filter;
+            {
+                py::gil_scoped_release release;
+                PluginCatalog::instance().ensureLoaded();
+                for (auto &e : FilterRegistry::instance().entries())
+                    if (e.filter->name() == name)
+                        filter = e.filter;
+            }
+            if (!filter)
+                throw py::key_error("no filter named '" + name + "'");
+            const ParamValues values = resolveParams(filter->params(), given); // invalid_argument -> ValueError
+            py::dict resolved;
+            for (const auto &[key, value] : values.values())
+                resolved[py::str(key)] = toPython(value);
+            return resolved;
+        },
+        "Every declared parameter of filter `name`: the given values converted and range-checked "
+        "as a run would (resolveParams), the others their defaults.");
     m.def("_filter_info", [](const std::string &name) {
         FilterRegistry::Entry entry;
         {

@@ -213,9 +213,9 @@ def test_filters_of_this_session_only_are_refused(tmp_path):
 
 @pytest.mark.parametrize("chain, message", [
     ([("No Such Filter", {})], "no filter named 'No Such Filter'"),
-    ([("Gaussian Blur (OIIO)", {"radius": 2})], "has no parameter 'radius'"),
+    ([("Gaussian Blur (OIIO)", {"radius": 2})], r"Blur \(OIIO\)': unknown parameter 'radius' \(parameters: sigma\)"),
     ([("Gaussian Blur (OIIO)", {"sigma": "wide"})], "parameter 'sigma' is a float, not 'wide'"),
-    ([("Gaussian Blur (OIIO)", {"sigma": 500})], r"sigma' must be in \[0.3, 50.0\]"),
+    ([("Gaussian Blur (OIIO)", {"sigma": 500})], r"parameter 'sigma' = 500 is outside \[0.3, 50\]"),
 ])
 def test_bad_chains_are_refused_before_any_cluster(tmp_path, chain, message):
     write_inputs(tmp_path / "in", 1)
@@ -329,7 +329,7 @@ def test_command_line_usage_errors_exit_2(tmp_path):
     assert process.returncode == 2 and "give the --filter it belongs to first" in stderr
     process = cli(["--filter", "Invert", "--param", "strength=2", tmp_path / "in", "--out", tmp_path / "out"])
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 2 and "has no parameter 'strength'" in stderr
+    assert process.returncode == 2 and "filter 'Invert': unknown parameter 'strength' (parameters: none)" in stderr
 
 
 def test_ctrl_c_cancels_and_leaves_no_partial_files(tmp_path, plugin_dir):

@@ -76,31 +76,6 @@ def _parse_text(param, text):
     return text  # choice
 
 
-def _typed(param, value):
-    """A value of the declared type, checked against min/max/choices."""
-    name, kind = param["name"], param["type"]
-    if isinstance(value, str) and kind != "choice":
-        value = _parse_text(param, value)
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"parameter '{name}' is a float, not {value!r}")
-        value = float(value)
-    elif kind == "int":
-        if isinstance(value, bool) or int(value) != value:
-            raise ValueError(f"parameter '{name}' is an int, not {value!r}")
-        value = int(value)
-    elif kind == "bool":
-        value = bool(value)
-    else:
-        value = str(value)
-        if value not in param.get("choices", [value]):
-            raise ValueError(f"parameter '{name}' is one of {', '.join(param['choices'])}, not '{value}'")
-        return value
-    if kind in ("float", "int") and not param["min"] <= value <= param["max"]:
-        raise ValueError(f"parameter '{name}' must be in [{param['min']}, {param['max']}], got {value}")
-    return value
-
-
 def resolve_chain(filters):
     """``[(name, {params})]`` -> (chain, plugins) with every parameter typed
     and defaults filled in, so ``sigma=2`` and ``sigma="2.0"`` record alike.
@@ -122,13 +97,17 @@ def resolve_chain(filters):
             raise ValueError(
                 f"filter '{name}' is defined only in this Python session (@livepix.filter outside a plugin "
                 f"file), so batch workers cannot load it: put it in a plugin folder (see docs/PLUGINS.md)")
+        # Command-line text becomes the declared type here; converting,
+        # range checks, unknown names and defaults are core's, as in a run.
         declared = {p["name"]: p for p in info["params"]}
-        unknown = sorted(set(params) - set(declared))
-        if unknown:
-            raise ValueError(f"filter '{name}' has no parameter {', '.join(map(repr, unknown))} "
-                             f"(it has: {', '.join(declared) or 'none'})")
-        typed = {key: _typed(p, params[key]) if key in params else p["default"] for key, p in declared.items()}
-        chain.append((name, typed))
+        given = {key: _parse_text(declared[key], value)
+                 if isinstance(value, str) and key in declared and declared[key]["type"] != "choice" else value
+                 for key, value in params.items()}
+        try:
+            typed = _livepix._resolve_params(name, given)
+        except ValueError as exc:
+            raise ValueError(f"filter '{name}': {exc}") from None
+        chain.append((name, dict(sorted(typed.items(), key=lambda item: list(declared).index(item[0])))))
         if catalog is None:
             catalog = {record["name"]: record["manifest"] for record in _filters.plugins()}
         plugins.append((name, info["plugin"], catalog.get(info["plugin"], "")))
