@@ -37,8 +37,10 @@ PACKAGES=(
   imagemagick              # writes an interlaced PNG for the format tests
   libopencolorio-dev       # display/view transforms (app only)
   python3-dask python3-distributed   # python3 -m livepix batch (livepix.batch) and its tests
+  libopencv-core-dev libopencv-imgproc-dev   # the OpenCV example plugin (plugins/opencvfilters)
 )
-BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6)
+BENCH_PACKAGES=(python3-pyqtgraph python3-pyqt6
+  python3-opencv)          # cv2: the peer of the filter benchmark
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
 PACKAGE_PACKAGES=(dpkg-dev file)   # dpkg-shlibdeps for the .deb's library dependencies
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "livepix/filtererror.h"
+#include "snapshotpool.h"
 
 namespace livepix {
 
@@ -13,6 +14,18 @@ std::string supportedList(const Filter &filter)
     for (DType t : filter.dtypes())
         list += (list.empty() ? "" : ", ") + std::string(dtypeName(t));
     return list;
+}
+/// image.copy() into a buffer from the SnapshotPool (warm pages when the
+/// last run had the same size).
+Image pooledCopy(const Image &image)
+{
+    const int w = image.width(), h = image.height(), c = image.channels();
+    const DType type = image.dtype();
+    Image copy = Image::wrap(detail::SnapshotPool::instance().take(imageByteCount(w, h, c, type)), 0, w, h, c, type,
+                             std::ptrdiff_t(std::size_t(c) * byteSize(type)),
+                             std::ptrdiff_t(paddedRowBytes(w, c, type)));
+    copy.copyPixelsFrom(image);
+    return copy;
 }
 } // namespace
 
@@ -32,9 +45,26 @@ void runFilter(const Filter &filter, const Image &image, const ParamValues &valu
 
     Image ownSnapshot;
     if (!before && restorable) {
-        ownSnapshot = image.copy();
+        ownSnapshot = pooledCopy(image);
         before = &ownSnapshot;
     }
+    // The snapshot's buffer goes back to the pool however the run ends.
+    struct GiveBack {
+        Image &snapshot;
+        ~GiveBack()
+        {
+            PixelBufferPtr buffer = snapshot.buffer();
+            snapshot = Image();
+            detail::SnapshotPool::instance().give(std::move(buffer));
+        }
+    } giveBack{ownSnapshot};
+    // Neighbourhood filters read the unmodified pixels from here instead of
+    // copying the image again (FilterContext::original()).
+    struct Original {
+        FilterContext &context;
+        ~Original() { context.setOriginal(nullptr); }
+    } original{context};
+    context.setOriginal(before);
     auto restore = [&] {
         if (before)
             image.copyPixelsFrom(*before);

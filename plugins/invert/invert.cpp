@@ -2,6 +2,7 @@
 #include <livepix/pluginapi.h>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -16,17 +17,76 @@ template <typename T> T whiteOf()
         return T(1.0f);
 }
 
+// One row: `CH` channels a pixel (known at compile time, so the compiler
+// turns the loop into vector instructions), colour[c] says which to invert.
+template <typename T, int CH> void invertRow(T *row, int width, std::ptrdiff_t step, const bool *colour)
+{
+    const T white = whiteOf<T>();
+    for (int x = 0; x < width; ++x, row += step)
+        for (int c = 0; c < CH; ++c)
+            row[c] = colour[c] ? T(white - row[c]) : row[c];
+}
+
+// For unsigned integers white - v is ~v: a packed row whose pixel is 1, 2, 4
+// or 8 bytes is one XOR with a per-pixel mask (colour bits set, alpha bits
+// clear) over machine words, which the compiler vectorises. False when the
+// layout does not allow it.
+template <typename Word>
+void xorRow(std::uint8_t *row, int width, const std::uint8_t *maskBytes)
+{
+    Word mask;
+    std::memcpy(&mask, maskBytes, sizeof mask);
+    auto *words = reinterpret_cast<Word *>(row);
+    for (int x = 0; x < width; ++x)
+        words[x] ^= mask;
+}
+
+template <typename T>
+bool invertByXor(const livepix::Image &image, const bool *colour, livepix::FilterContext &context)
+{
+    const std::size_t pixelBytes = std::size_t(image.channels()) * sizeof(T);
+    if (!std::is_integral_v<T> || !image.isInterleaved() || pixelBytes > 8 || (pixelBytes & (pixelBytes - 1)))
+        return false;
+    std::uint8_t mask[8] = {};
+    for (int c = 0; c < image.channels(); ++c)
+        std::memset(mask + c * sizeof(T), colour[c] ? 0xff : 0, sizeof(T));
+    for (int y = 0; y < image.height() && !context.isCancelled(); ++y) {
+        std::uint8_t *row = image.row(y);
+        switch (pixelBytes) {
+        case 1: xorRow<std::uint8_t>(row, image.width(), mask); break;
+        case 2: xorRow<std::uint16_t>(row, image.width(), mask); break;
+        case 4: xorRow<std::uint32_t>(row, image.width(), mask); break;
+        default: xorRow<std::uint64_t>(row, image.width(), mask); break;
+        }
+        if (y % 64 == 63)
+            context.setProgress(float(y + 1) / image.height());
+    }
+    return true;
+}
+
 template <typename T> void invert(const livepix::Image &image, livepix::FilterContext &context)
 {
     // Alpha (straight, not premultiplied) stays as it is.
-    const int colours = image.alphaChannel() >= 0 ? image.channels() - 1 : image.channels();
+    const int channels = image.channels();
+    bool colour[livepix::Image::maxChannels];
+    for (int c = 0; c < channels; ++c)
+        colour[c] = c != image.alphaChannel();
+    if (invertByXor<T>(image, colour, context))
+        return;
+    const std::ptrdiff_t step = image.xStride() / std::ptrdiff_t(sizeof(T)); // elements from pixel to pixel
     for (int y = 0; y < image.height() && !context.isCancelled(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            T *pixel = reinterpret_cast<T *>(image.pixel(x, y));
-            for (int c = 0; c < colours; ++c)
-                pixel[c] = T(whiteOf<T>() - pixel[c]);
+        T *row = reinterpret_cast<T *>(image.row(y));
+        switch (channels) {
+        case 1: invertRow<T, 1>(row, image.width(), step, colour); break;
+        case 3: invertRow<T, 3>(row, image.width(), step, colour); break;
+        case 4: invertRow<T, 4>(row, image.width(), step, colour); break;
+        default:
+            for (int x = 0; x < image.width(); ++x, row += step)
+                for (int c = 0; c < channels; ++c)
+                    row[c] = colour[c] ? T(whiteOf<T>() - row[c]) : row[c];
         }
-        context.setProgress(float(y + 1) / image.height());
+        if (y % 64 == 63)
+            context.setProgress(float(y + 1) / image.height());
     }
 }
 

@@ -3,7 +3,8 @@
 // The livepix view is wrapped in an ImageBuf with no copy (OIIO calls such
 // storage an "app buffer"): ImageBufAlgo then writes straight into the pixels
 // the viewer shows. Neighbourhood operations cannot read and write the same
-// pixels, so the source is one copy of the image; the result goes into the
+// pixels, so the source is the host's copy of the image (FilterContext::original())
+// or one of our own; the result goes into the
 // wrapped view, a band of rows at a time, which gives progress and Cancel.
 #include <livepix/pluginapi.h>
 
@@ -37,8 +38,13 @@ template <typename Op>
 void runInBands(const livepix::Image &image, livepix::FilterContext &context, const char *what, Op op)
 {
     OIIO::ImageBuf dst = wrap(image);
+    // Neighbourhood ops need the unmodified input: the host's copy when it
+    // keeps one (no second copy), else one of our own.
     OIIO::ImageBuf src;
-    src.copy(dst); // the one copy: neighbourhood ops need the unmodified input
+    if (const livepix::Image *original = context.original())
+        src = wrap(*original);
+    else
+        src.copy(dst);
     const int band = 64;
     for (int y = 0; y < image.height(); y += band) {
         if (context.isCancelled())

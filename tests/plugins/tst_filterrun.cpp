@@ -57,6 +57,25 @@ public:
                 image.at<std::uint8_t>(x, y, 0) += std::uint8_t(values.toInt("value"));
     }
 };
+/// Records what FilterContext::original() showed, then overwrites the image.
+class LookAtOriginal : public Filter {
+public:
+    mutable const std::uint8_t *originalData = nullptr;
+    mutable bool originalMatched = false;
+    std::string name() const override { return "LookAtOriginal"; }
+    std::vector<DType> dtypes() const override { return {DType::UInt8}; }
+    void apply(const Image &image, const ParamValues &, FilterContext &context) const override
+    {
+        const Image *original = context.original();
+        originalData = original ? original->data() : nullptr;
+        originalMatched = original && original->width() == image.width() && original->height() == image.height();
+        for (int y = 0; original && y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                originalMatched = originalMatched && original->at<std::uint8_t>(x, y, 0) == image.at<std::uint8_t>(x, y, 0);
+        for (int y = 0; y < image.height(); ++y)
+            std::fill_n(image.row(y), image.width() * image.channels(), std::uint8_t(7));
+    }
+};
 } // namespace
 
 class TestFilterRun : public QObject {
@@ -70,6 +89,8 @@ private Q_SLOTS:
     void refusesReadOnlyImage();
     void passesResolvedParams();
     void runsOnACropOnly();
+    void originalShowsThePixelsBeforeTheRun();
+    void beforeCopyReusesItsBuffer();
 };
 
 void TestFilterRun::exceptionRestoresPixels_data()
@@ -174,6 +195,47 @@ void TestFilterRun::runsOnACropOnly()
     QCOMPARE(changed, 20);
     QCOMPARE(image.at<std::uint8_t>(2, 3, 0), std::uint8_t(1));
     QCOMPARE(image.at<std::uint8_t>(1, 3, 0), std::uint8_t(0));
+}
+
+void TestFilterRun::originalShowsThePixelsBeforeTheRun()
+{
+    Image image = Image::create(40, 30, 3, DType::UInt8);
+    for (int y = 0; y < 30; ++y)
+        for (int x = 0; x < 40; ++x)
+            image.at<std::uint8_t>(x, y, 0) = std::uint8_t(x + y);
+    LookAtOriginal filter;
+    FilterContext context;
+    runFilter(filter, image, {}, context);
+    QVERIFY(filter.originalData != nullptr);
+    QVERIFY(filter.originalData != image.data());
+    QVERIFY(filter.originalMatched); // the pixels as they were, not the filter's writes
+    QCOMPARE(context.original(), nullptr); // only while apply() runs
+    // A snapshot the caller gives is the original.
+    Image before = image.copy();
+    runFilter(filter, image, {}, context, &before);
+    QCOMPARE(filter.originalData, before.data());
+    // Without a restorable copy there is none.
+    runFilter(filter, image, {}, context, nullptr, false);
+    QCOMPARE(filter.originalData, nullptr);
+}
+
+void TestFilterRun::beforeCopyReusesItsBuffer()
+{
+    // Two runs on same-sized images: the second run's copy is the first
+    // run's buffer again (warm pages), not a fresh allocation.
+    Image a = Image::create(300, 200, 4, DType::UInt8);
+    Image b = Image::create(300, 200, 4, DType::UInt8);
+    LookAtOriginal filter;
+    FilterContext context;
+    runFilter(filter, a, {}, context);
+    const std::uint8_t *first = filter.originalData;
+    // Holds the address a freed copy would have left for the next mapping,
+    // so only the pool can give the second run the same one.
+    Image other = Image::create(300, 200, 4, DType::UInt8);
+    const std::int64_t buffers = PixelBuffer::liveCount();
+    runFilter(filter, b, {}, context);
+    QCOMPARE(filter.originalData, first);
+    QCOMPARE(PixelBuffer::liveCount(), buffers); // taken from the pool and given back
 }
 
 QTEST_GUILESS_MAIN(TestFilterRun)

@@ -8,6 +8,8 @@
 
 namespace livepix {
 
+class Image;
+
 /// Progress out of a filter run, cancellation into it.
 ///
 /// Threading: the filter (on a worker thread) calls setProgress() and
@@ -37,11 +39,22 @@ public:
     /// an empty function removes it.
     void setCancelHandler(std::function<void()> handler);
 
+    /// The image's pixels as they were when the run started (read-only),
+    /// when the host keeps such a copy to restore them on failure or cancel
+    /// (runFilter() does); null otherwise. A neighbourhood filter reads its
+    /// input from here instead of copying the image first. Same size,
+    /// channels and dtype as the image, in a layout of its own (read it
+    /// through its own strides). Valid during apply() only.
+    const Image *original() const { return m_original; }
+    /// Set by the host around apply().
+    void setOriginal(const Image *before) { m_original = before; }
+
 private:
     std::atomic<float> m_progress{0.f};
     std::atomic<bool> m_cancelled{false};
     std::mutex m_handlerMutex;
     std::function<void()> m_cancelHandler;
+    const Image *m_original = nullptr; // written by the host before and after apply(); read by the filter
 };
 
 } // namespace livepix
