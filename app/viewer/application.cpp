@@ -22,6 +22,7 @@
 #include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
+#include "viewer/folderbrowser.h"
 #include "viewer/mainwindow.h"
 #include "viewer/resources.h"
 #include "viewer/startupsequence.h"
@@ -65,6 +66,8 @@ Application::Application(const QStringList &arguments, QObject *parent)
     connect(qApp, &QCoreApplication::aboutToQuit, this, &Application::shutdown);
     if (m_commandLine.isBatch()) // a batch screenshot shows the view at the window's full size
         m_window->histogramDock()->hide();
+    else
+        m_window->folderBrowser()->setPrefetch(true); // the neighbours of what is shown load ahead
 }
 
 Application::~Application()

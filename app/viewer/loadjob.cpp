@@ -47,6 +47,13 @@ LoadJob::LoadJob(const QString &path, QThreadPool *pool, QObject *parent)
     }));
 }
 
+LoadJob::LoadJob(const QString &path, Image image, std::uint64_t hash, QObject *parent)
+    : QObject(parent), m_path(path), m_result(m_promise.get_future().share())
+{
+    m_progress = 1.0;
+    m_watcher.setFuture(QtFuture::makeReadyFuture(Loaded{std::move(image), hash, QString()}));
+}
+
 LoadJob::~LoadJob()
 {
     // A job destroyed unfinished (the viewer goes away): stop its task; the

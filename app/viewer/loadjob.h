@@ -80,6 +80,9 @@ private:
     };
 
     LoadJob(const QString &path, QThreadPool *pool, QObject *parent);
+    /// A job whose image is already in memory (prefetched): it finishes like
+    /// any other, in its turn, without reading the file.
+    LoadJob(const QString &path, Image image, std::uint64_t hash, QObject *parent);
     /// The pool task is over (the Viewer may now finish the job).
     bool isLoaded() const { return m_watcher.isFinished(); }
     /// The pool task's result, with "cancelled" when cancel() came first.

@@ -36,6 +36,7 @@
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
 #include "viewer/document.h"
+#include "viewer/folderbrowser.h"
 #include "viewer/loadjob.h"
 #include "viewer/savejob.h"
 #include "viewer/pixelinfo.h"
@@ -213,6 +214,7 @@ void MainWindow::createActions()
     previous->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
     previous->setShortcutContext(Qt::ApplicationShortcut);
+    addFolderActions();
     m_viewMenu->addSeparator();
 
     m_filtersMenu = menuBar()->addMenu(tr("F&ilters"));
@@ -602,6 +604,21 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->addAction(tr("Clear Menu"), this, [] { QSettings().remove(QLatin1String(RecentFilesKey)); });
 }
 
+void MainWindow::addFolderActions()
+{
+    // Page Down / Space and Page Up / Backspace, as in other viewers. Text
+    // fields (the console) keep these keys: they take the keys they type.
+    m_folderBrowser = new FolderBrowser(m_viewer, this);
+    connect(m_folderBrowser, &FolderBrowser::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 4000);
+    });
+    QAction *next = m_viewMenu->addAction(tr("Next Image in &Folder"), this, [this] { m_folderBrowser->step(1); });
+    next->setShortcuts({QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::Key_Space)});
+    QAction *previous =
+        m_viewMenu->addAction(tr("Previous Image in F&older"), this, [this] { m_folderBrowser->step(-1); });
+    previous->setShortcuts({QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::Key_Backspace)});
+}
+
 void MainWindow::showKeys()
 {
     QMessageBox::information(
@@ -619,6 +636,7 @@ void MainWindow::showKeys()
            "<tr><td><b>C</b> / <b>Shift+C</b></td><td>next / previous channel</td></tr>"
            "<tr><td><b>L</b> / <b>Shift+L</b></td><td>auto levels: min/max / percentile 0.1-99.9</td></tr>"
            "<tr><td>Ctrl+Tab</td><td>next image</td></tr>"
+           "<tr><td>Page Down, Space / Page Up, Backspace</td><td>next / previous image in the folder</td></tr>"
            "</table><p>The single keys work when the image has keyboard focus (click it).</p>"));
 }
 

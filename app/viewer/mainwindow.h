@@ -19,6 +19,7 @@ namespace livepix::gui {
 class Canvas;
 class ColorBar;
 class Document;
+class FolderBrowser;
 class LoadJob;
 class SaveJob;
 class HistogramDock;
@@ -48,6 +49,7 @@ public:
     Canvas *canvas() const { return m_canvas; }
     /// View > Histogram (hidden until asked for; remembered in QSettings).
     HistogramDock *histogramDock() const { return m_histogramDock; }
+    FolderBrowser *folderBrowser() const { return m_folderBrowser; }
     /// Edit > Undo / Redo and the History panel.
     HistoryController *historyController() const { return m_history; }
     /// Status-bar text of the current comparison (metrics), empty when none.
@@ -91,6 +93,8 @@ public:
 public Q_SLOTS:
     void showOpenDialog();
     void showKeys();
+    /// View > Next / Previous Image in Folder (FolderBrowser).
+    void addFolderActions();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -120,6 +124,7 @@ private:
 
     Viewer *m_viewer;
     Canvas *m_canvas;
+    FolderBrowser *m_folderBrowser = nullptr;
     ColorBar *m_colorBar = nullptr;
     QTabBar *m_tabs;
     Document *m_document = nullptr;

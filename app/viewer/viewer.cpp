@@ -18,6 +18,7 @@
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
 #include "viewer/backgroundwrites.h"
+#include "viewer/prefetchcache.h"
 #include "viewer/savejob.h"
 #include "viewer/workunits.h"
 
@@ -33,6 +34,8 @@ struct Viewer::Private {
     QList<SaveJob *> saves; // unfinished, in the order asked for
     QThreadPool loadPool;   // loads run side by side...
     QThreadPool savePool;   // ...saves one at a time (see saveAsync)
+    QThreadPool prefetchPool;           // the folder browser's loads, apart from the user's
+    PrefetchCache *prefetch = nullptr;  // made on first use (prefetchCache())
     bool finishingLoads = false; // finishLoadedJobs() is on the stack
     AutoLevelsFollower *follower = nullptr;
     WorkUnits *units = nullptr;
@@ -59,6 +62,15 @@ Viewer::Viewer(QObject *parent) : QObject(parent), d(new Private)
 
 WorkUnits *Viewer::workUnits() const { return d->units; }
 
+PrefetchCache *Viewer::prefetchCache()
+{
+    if (!d->prefetch) {
+        d->prefetchPool.setMaxThreadCount(1); // behind the user's own loads
+        d->prefetch = new PrefetchCache(&d->prefetchPool, this);
+    }
+    return d->prefetch;
+}
+
 void Viewer::adopt(Document *document)
 {
     d->documents.append(document);
@@ -71,6 +83,8 @@ void Viewer::adopt(Document *document)
 
 Viewer::~Viewer()
 {
+    delete d->prefetch; // cancels its loads before the pool waits for them
+    d->prefetch = nullptr;
     cancelLoad();
     // A save that started completes: its file is what the user asked for.
     waitForJobs(-1);
@@ -92,7 +106,11 @@ void Viewer::setCurrent(Document *document)
 
 LoadJob *Viewer::openAsync(const QString &path)
 {
-    auto *job = new LoadJob(path, &d->loadPool, this);
+    // A file the folder browser prefetched opens from memory.
+    std::optional<PrefetchCache::Entry> prefetched = d->prefetch ? d->prefetch->take(QFileInfo(path).absoluteFilePath())
+                                                                 : std::nullopt;
+    auto *job = prefetched ? new LoadJob(path, std::move(prefetched->image), prefetched->hash, this)
+                           : new LoadJob(path, &d->loadPool, this);
     d->loads.append(job);
     connect(job, &LoadJob::progressChanged, this, [this, job](double progress) {
         Q_EMIT loadProgress(job->path(), progress);

@@ -15,6 +15,7 @@ namespace livepix::gui {
 class AutoLevelsFollower;
 class Document;
 class LoadJob;
+class PrefetchCache;
 class SaveJob;
 class WorkUnits;
 
@@ -43,6 +44,8 @@ public:
     /// asked for, closed or re-opened at any time, also from slots of a load
     /// in progress: nothing waits in a nested event loop.
     LoadJob *openAsync(const QString &path);
+    /// The images the folder browser loads ahead (openAsync() takes from it).
+    PrefetchCache *prefetchCache();
     /// Adds an existing image (e.g. from Python) as a new current document.
     Document *show(const Image &image, const QString &name);
     /// Closes a document (drops its image reference). Returns false if unknown.
