@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QShortcut>
@@ -14,6 +15,7 @@
 
 #include "console/consolehistory.h"
 #include "console/consoleinput.h"
+#include "console/tracebacklinks.h"
 
 namespace livepix::gui {
 
@@ -48,6 +50,7 @@ ConsoleWidget::ConsoleWidget(PythonRuntime *runtime, ConsoleHistory *history, QW
     m_output->setUndoRedoEnabled(false);
     m_output->setAccessibleName(tr("Python output"));
     m_output->installEventFilter(this);
+    m_output->viewport()->installEventFilter(this); // traceback links
 
     m_input = new ConsoleInput(m_history, this);
 
@@ -154,7 +157,10 @@ void ConsoleWidget::appendOutput(PythonRuntime::Stream stream, const QString &te
         cursor.insertText(QStringLiteral("\n"), format);
     QString chunk = text;
     chunk.remove(QLatin1Char('\r'));
-    cursor.insertText(chunk, format);
+    if (stream == PythonRuntime::Stream::Echo)
+        cursor.insertText(chunk, format);
+    else
+        TracebackLinks::insertLinked(cursor, chunk, format);
     if (atBottom)
         bar->setValue(bar->maximum());
 }
@@ -177,8 +183,25 @@ void ConsoleWidget::updateStatus()
         m_status->setText(m_runtime->isReady() ? QString() : tr("Python is not available"));
 }
 
+void ConsoleWidget::activateLink(const QString &href)
+{
+    const SourceLocation location = TracebackLinks::fromHref(href);
+    if (location.line > 0)
+        Q_EMIT locationActivated(location.path, location.line);
+}
+
 bool ConsoleWidget::eventFilter(QObject *watched, QEvent *event)
 {
+    // A read-only QPlainTextEdit does not follow anchors: a click (not the
+    // end of a drag that selected text) on a traceback frame does.
+    if (watched == m_output->viewport() && (event->type() == QEvent::MouseMove || event->type() == QEvent::MouseButtonRelease)) {
+        auto *mouse = static_cast<QMouseEvent *>(event);
+        const QString href = m_output->anchorAt(mouse->position().toPoint());
+        m_output->viewport()->setCursor(href.isEmpty() ? Qt::IBeamCursor : Qt::PointingHandCursor);
+        if (event->type() == QEvent::MouseButtonRelease && mouse->button() == Qt::LeftButton && !href.isEmpty() &&
+            !m_output->textCursor().hasSelection())
+            activateLink(href);
+    }
     // Ctrl+C in the output pane: copy a selection, else interrupt.
     if (watched == m_output && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
