@@ -638,8 +638,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // jobsFinished connection), asking again only about what is still unsaved
     // and was not discarded.
     const bool resuming = std::exchange(m_resumingClose, false);
-    if (!resuming)
+    if (!resuming) {
         m_discardedOnQuit.clear();
+        for (const auto &guard : m_closeGuards)
+            if (!guard()) {
+                event->ignore();
+                return;
+            }
+    }
     if (m_viewer->isSaving()) {
         m_closeAfterSaves = true;
         event->ignore();
