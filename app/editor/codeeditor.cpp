@@ -82,7 +82,9 @@ void CodeEditor::updateExtraSelections()
 {
     QList<QTextEdit::ExtraSelection> selections;
     QTextEdit::ExtraSelection current;
-    current.format.setBackground(palette().color(QPalette::AlternateBase).darker(104));
+    QColor currentLine = palette().color(QPalette::Highlight);
+    currentLine.setAlpha(28); // a tint of the selection colour: visible in light and dark themes
+    current.format.setBackground(currentLine);
     current.format.setProperty(QTextFormat::FullWidthSelection, true);
     current.cursor = textCursor();
     current.cursor.clearSelection();

@@ -8,6 +8,7 @@
 
 #include "console/consolehistory.h"
 #include "console/consolewidget.h"
+#include "editor/codeeditor.h"
 #include "editor/scripteditor.h"
 #include "viewer/application.h"
 #include "viewer/mainwindow.h"
@@ -70,6 +71,9 @@ ScriptEditor *installEditor(Application &app, PythonRuntime *runtime)
     auto *editor = new ScriptEditor(runtime, dock);
     dock->setWidget(editor);
     window->addDockWidget(Qt::RightDockWidgetArea, dock);
+    // About 72 columns of code beside the image.
+    window->resizeDocks({dock}, {editor->codeEditor()->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 72},
+                        Qt::Horizontal);
     QObject::connect(editor, &ScriptEditor::titleChanged, dock, [dock](const QString &title) {
         dock->setWindowTitle(QObject::tr("Script Editor — %1").arg(title));
     });

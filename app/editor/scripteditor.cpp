@@ -136,15 +136,15 @@ void ScriptEditor::createToolBar()
     bar->addAction(m_stopAction);
     bar->addSeparator();
     bar->addAction(m_findAction);
-    // Short toolbar labels; the menus keep the long ones.
+    // Short toolbar labels (a QToolButton shows iconText); menus keep the long ones.
     const QList<std::pair<QAction *, QString>> shortNames = {
-        {m_saveAction, tr("Save")}, {m_runSelectionAction, tr("Selection")}, {m_runToCursorAction, tr("To Cursor")},
-        {m_findAction, tr("Find")}, {m_runAction, tr("Run")}, {m_stopAction, tr("Stop")}};
-    for (const auto &[action, name] : shortNames)
-        if (auto *button = qobject_cast<QToolButton *>(bar->widgetForAction(action))) {
+        {m_saveAction, tr("Save")}, {m_runAction, tr("Run")}, {m_runSelectionAction, tr("Selection")},
+        {m_runToCursorAction, tr("To Cursor")}, {m_stopAction, tr("Stop")}, {m_findAction, tr("Find")}};
+    for (const auto &[action, name] : shortNames) {
+        action->setIconText(name);
+        if (auto *button = qobject_cast<QToolButton *>(bar->widgetForAction(action)))
             button->setToolButtonStyle(action->icon().isNull() ? Qt::ToolButtonTextOnly : Qt::ToolButtonTextBesideIcon);
-            button->setText(name);
-        }
+    }
     static_cast<QVBoxLayout *>(layout())->addWidget(bar);
 }
 
