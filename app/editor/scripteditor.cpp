@@ -19,8 +19,8 @@
 #include "editor/codeeditor.h"
 #include "editor/findreplacebar.h"
 #include "editor/historyscript.h"
-#include "editor/recentscripts.h"
 #include "editor/scriptrange.h"
+#include "widgets/recentlist.h"
 
 namespace livepix::gui {
 
@@ -150,19 +150,7 @@ void ScriptEditor::createToolBar()
 
 void ScriptEditor::fillRecentMenu()
 {
-    m_recentMenu->clear();
-    const QStringList paths = RecentScripts::paths();
-    for (const QString &path : paths) {
-        QAction *action = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); });
-        action->setToolTip(path);
-        action->setStatusTip(path);
-    }
-    if (paths.isEmpty()) {
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
-        return;
-    }
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("Clear Menu"), this, [] { RecentScripts::clear(); });
+    m_recent.fillMenu(m_recentMenu, this, [this](const QString &path) { openFile(path); });
 }
 
 void ScriptEditor::showContextMenu(const QPoint &pos)
@@ -253,7 +241,7 @@ bool ScriptEditor::openFile(const QString &path)
     QString text = QString::fromUtf8(file.readAll());
     text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
     setBuffer(text, absolute);
-    RecentScripts::add(absolute);
+    m_recent.add(absolute);
     return true;
 }
 
@@ -288,7 +276,7 @@ bool ScriptEditor::saveTo(const QString &path)
     }
     m_path = absolute;
     m_code->document()->setModified(false);
-    RecentScripts::add(absolute);
+    m_recent.add(absolute);
     updateTitle();
     return true;
 }

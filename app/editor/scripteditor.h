@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "editor/unsavedquestion.h"
+#include "widgets/recentlist.h"
 
 class QAction;
 class QKeyEvent;
@@ -21,7 +22,7 @@ struct ScriptRange;
 /// One Python script being edited: a toolbar (file menu, run actions,
 /// Stop, find), the CodeEditor and the FindReplaceBar.
 ///
-/// Files: New, Open…, Open Recent (RecentScripts), Save, Save As… (.py).
+/// Files: New, Open…, Open Recent (a RecentList), Save, Save As… (.py).
 /// Saves are atomic (QSaveFile: the old file stays whole until the new one
 /// is complete). Before its text is replaced (New, Open, a traceback link to
 /// another file) or the window closes (maybeSave(), hooked into
@@ -67,6 +68,8 @@ public:
     bool isModified() const;
     /// True from a run's start until its answer arrived.
     bool isRunning() const { return m_runId != 0; }
+    /// File > Open Recent: scripts opened or saved, newest first (at most 10).
+    QStringList recentScripts() const { return m_recent.paths(); }
 
     void setUnsavedQuestion(UnsavedQuestion question) { m_askUnsaved = std::move(question); }
     void setPathChooser(PathChooser chooser) { m_choosePath = std::move(chooser); }
@@ -132,6 +135,7 @@ private:
     CodeEditor *m_code;
     FindReplaceBar *m_findBar;
     QMenu *m_recentMenu = nullptr;
+    RecentList m_recent{QStringLiteral("editor/recentScripts")};
     QString m_path;
     int m_untitledNumber;
     quint64 m_runId = 0;

@@ -48,9 +48,6 @@ namespace livepix::gui {
 
 namespace {
 
-constexpr int MaxRecentFiles = 10;
-const char *const RecentFilesKey = "recentFiles";
-
 /// "RGBA" for one-letter names, "Y,depth" otherwise.
 QString channelSeparator(const QStringList &names)
 {
@@ -570,36 +567,13 @@ bool MainWindow::closeDocument(Document *document)
     return m_viewer->close(document);
 }
 
-QStringList MainWindow::recentFiles() const
-{
-    return QSettings().value(QLatin1String(RecentFilesKey)).toStringList();
-}
+QStringList MainWindow::recentFiles() const { return m_recentFiles.paths(); }
 
-void MainWindow::addRecentFile(const QString &path)
-{
-    QStringList files = recentFiles();
-    files.removeAll(path);
-    files.prepend(path);
-    while (files.size() > MaxRecentFiles)
-        files.removeLast();
-    QSettings().setValue(QLatin1String(RecentFilesKey), files);
-}
+void MainWindow::addRecentFile(const QString &path) { m_recentFiles.add(path); }
 
 void MainWindow::updateRecentMenu()
 {
-    m_recentMenu->clear();
-    const QStringList files = recentFiles();
-    for (const QString &file : files) {
-        QAction *action = m_recentMenu->addAction(QFileInfo(file).fileName(), this, [this, file] { openFiles({file}); });
-        action->setToolTip(file);
-        action->setStatusTip(file);
-    }
-    if (files.isEmpty()) {
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
-        return;
-    }
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("Clear Menu"), this, [] { QSettings().remove(QLatin1String(RecentFilesKey)); });
+    m_recentFiles.fillMenu(m_recentMenu, this, [this](const QString &file) { openFiles({file}); });
 }
 
 void MainWindow::showKeys()

@@ -8,6 +8,8 @@
 #include <functional>
 #include <vector>
 
+#include "widgets/recentlist.h"
+
 class QAction;
 class QDoubleSpinBox;
 class QLabel;
@@ -156,6 +158,7 @@ private:
     bool m_resumingClose = false;   // the close after those saves: keep the answers given
     QList<QPointer<Document>> m_discardedOnQuit; // answered "Discard" in this quit
     std::vector<std::function<bool()>> m_closeGuards;
+    RecentList m_recentFiles{QStringLiteral("recentFiles")};
     QPoint m_hoverPixel{-1, -1};
     bool m_syncingTabs = false;
     HistogramDock *m_histogramDock = nullptr;

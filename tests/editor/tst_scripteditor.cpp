@@ -26,7 +26,6 @@
 #include "editor/codeeditor.h"
 #include "editor/findreplacebar.h"
 #include "editor/installeditor.h"
-#include "editor/recentscripts.h"
 #include "editor/scripteditor.h"
 #include "viewer/application.h"
 #include "viewer/document.h"
@@ -285,7 +284,7 @@ void TestScriptEditor::saveAndOpenRoundTrip()
     QVERIFY(!m_editor->isModified());
     QCOMPARE(m_editor->filePath(), file);
     QCOMPARE(m_editor->runName(), file);
-    QCOMPARE(RecentScripts::paths().value(0), file);
+    QCOMPARE(m_editor->recentScripts().value(0), file);
 
     m_asked.clear();
     QVERIFY(m_editor->newScript());
