@@ -404,21 +404,38 @@ void TestScriptEditor::consoleLinkOpensTheFileAtTheLine()
 
     // The frame line in the console output is an anchor.
     QString href;
+    int anchorPosition = -1;
     const QTextDocument *output = m_console->outputView()->document();
     for (QTextBlock block = output->begin(); block.isValid() && href.isEmpty(); block = block.next())
         for (auto it = block.begin(); !it.atEnd(); ++it)
-            if (it.fragment().charFormat().isAnchor())
+            if (it.fragment().charFormat().isAnchor()) {
                 href = it.fragment().charFormat().anchorHref();
+                anchorPosition = it.fragment().position() + 2;
+            }
     QCOMPARE(TracebackLinks::fromHref(href).path, file);
     QCOMPARE(TracebackLinks::fromHref(href).line, 12);
 
+    // A click on it (the mouse path of ConsoleWidget) opens the file there.
     m_editorDock->hide();
     QSignalSpy activated(m_console, &ConsoleWidget::locationActivated);
-    m_console->activateLink(href);
+    QPlainTextEdit *view = m_console->outputView();
+    QTextCursor at(view->document());
+    at.setPosition(anchorPosition);
+    view->setTextCursor(at);
+    view->ensureCursorVisible();
+    const QPoint point = view->cursorRect(at).center();
+    QCOMPARE(view->anchorAt(point), href);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, point);
     QCOMPARE(activated.size(), 1);
     QVERIFY(m_editorDock->isVisible());
     QCOMPARE(m_editor->filePath(), file);
     QCOMPARE(m_editor->codeEditor()->currentLine(), 12);
+
+    // The slot does the same (a link to the line of another file).
+    m_editor->codeEditor()->goToLine(1);
+    m_console->activateLink(TracebackLinks::toHref({file, 5}));
+    QCOMPARE(activated.size(), 2);
+    QCOMPARE(m_editor->codeEditor()->currentLine(), 5);
 }
 
 void TestScriptEditor::saveHistoryAsScript()
