@@ -35,9 +35,11 @@ CodeEditor::CodeEditor(QWidget *parent)
     connect(this, &QPlainTextEdit::updateRequest, this, &CodeEditor::updateLineNumberArea);
     connect(this, &QPlainTextEdit::cursorPositionChanged, this, &CodeEditor::updateExtraSelections);
     // The mark names where a run failed: once the text changes, it may not.
-    // Queued: the document is mid-edit in contentsChange (its layouts and
-    // the highlighter's formats are being rebuilt), no time to re-select.
-    // Format-only changes (highlighting) have removed == added == 0.
+    // Queued: the document is mid-edit in its change signals (layouts and
+    // the highlighter's formats are being rebuilt). Re-selecting there
+    // crashed in QTextEngine::setFormats (release build, tst_scripteditor's
+    // traceback test followed by the save test). The revision check keeps a
+    // mark made after the edit.
     connect(document(), &QTextDocument::contentsChange, this, [this](int, int removed, int added) {
         if (removed == 0 && added == 0)
             return;
