@@ -5,6 +5,9 @@
 #ifdef LIVEPIX_HAVE_CONSOLE
 #include "console/installconsole.h"
 #endif
+#ifdef LIVEPIX_HAVE_EDITOR
+#include "editor/installeditor.h"
+#endif
 #ifdef LIVEPIX_HAVE_PLUGINHOST
 #include "pluginhost/pluginhost.h"
 #endif
@@ -19,7 +22,10 @@ int main(int argc, char *argv[])
     livepix::gui::Application app(arguments);
     // Other parts (console, plugin host) attach to `app` here, before run().
 #ifdef LIVEPIX_HAVE_CONSOLE
-    livepix::gui::installConsole(app);
+    [[maybe_unused]] livepix::gui::PythonRuntime *runtime = livepix::gui::installConsole(app);
+#endif
+#ifdef LIVEPIX_HAVE_EDITOR
+    livepix::gui::installEditor(app, runtime);
 #endif
 #ifdef LIVEPIX_HAVE_PLUGINHOST
     livepix::gui::installPluginHost(app);

@@ -15,6 +15,7 @@ held. The shell, its history and its completer are only touched there.
 """
 import re
 import sys
+import traceback
 import warnings
 
 import livepix_app as _app
@@ -170,10 +171,29 @@ class IPythonConsole(_base.Shell):
         self.ip.set_hook("show_in_pager", _show_in_pager)
         for name in ("gui", "matplotlib", "pylab"):
             self.ip.register_magic_function(_refusal(name), "line", name)
+        self._make_tracebacks_robust()
         self._seed_history(history)
         warnings.filterwarnings("ignore", message="To exit: use 'exit'")
         if profile is not None:
             self._run_profile_startup(profile)
+
+    def _make_tracebacks_robust(self):
+        """IPython's formatter (stack_data) raises when a frame's source does
+        not match the code that ran (an editor buffer edited and run in
+        parts); IPython then prints its own formatter's error instead of the
+        user's. Fall back to the standard format for that traceback."""
+        formatter = self.ip.InteractiveTB
+        fancy = formatter.structured_traceback
+
+        def structured_traceback(etype=None, value=None, tb=None, tb_offset=None, *args, **kwargs):
+            try:
+                return fancy(etype, value, tb, tb_offset, *args, **kwargs)
+            except Exception:
+                for _ in range(tb_offset or 0):
+                    tb = tb.tb_next if tb is not None else None
+                return ["".join(traceback.format_exception(etype, value, tb)).rstrip("\n")]
+
+        formatter.structured_traceback = structured_traceback
 
     # -- history ------------------------------------------------------------
     def _seed_history(self, entries):

@@ -244,12 +244,13 @@ class Shell(code.InteractiveConsole):
                 self.locals["__file__"] = saved_file
             _app._statement_done()
 
-    def run_text(self, source, filename, first_line=1):
+    def run_text(self, source, filename, first_line=1, whole=None):
         """An editor run: `source` is the whole file or the part of it that
         starts at line `first_line` of `filename` (the editor's path, or a
         name like "<untitled-1>"). It runs as a script (no value echo, like
         %run) in the console namespace; tracebacks name `filename` with the
-        file's own line numbers and show the editor's text, saved or not."""
+        file's own line numbers and show the editor's text, saved or not
+        (`whole`, the whole buffer, when given; else `source` in its place)."""
         self.last_error = ""
         try:
             tree = ast.parse(source, filename, "exec")
@@ -258,12 +259,12 @@ class Shell(code.InteractiveConsole):
                 exc.lineno += first_line - 1
                 if getattr(exc, "end_lineno", None):
                     exc.end_lineno += first_line - 1
-            self._remember_at(source, filename, first_line)
+            self._remember_at(source, filename, first_line, whole)
             self.last_error = "".join(traceback.format_exception_only(type(exc), exc))
             self.write(self.last_error)
             return False
         ast.increment_lineno(tree, first_line - 1)
-        self._remember_at(source, filename, first_line)
+        self._remember_at(source, filename, first_line, whole)
         try:
             compiled = compile(tree, filename, "exec", dont_inherit=True)
         except (SyntaxError, OverflowError, ValueError):
@@ -281,10 +282,11 @@ class Shell(code.InteractiveConsole):
                 self.locals["__file__"] = saved_file
             _app._statement_done()
 
-    def _remember_at(self, source, filename, first_line):
+    def _remember_at(self, source, filename, first_line, whole=None):
         # The editor's text, not the file on disk, is what tracebacks quote:
-        # lines before a selection are blank so the numbers line up.
-        self._remember("\n" * (first_line - 1) + source, filename)
+        # the whole buffer, or lines before a selection blank so the numbers
+        # line up.
+        self._remember(whole if whole is not None else "\n" * (first_line - 1) + source, filename)
 
     # -- completion -----------------------------------------------------------
     def name_snapshot(self):

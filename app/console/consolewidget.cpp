@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QShortcut>
@@ -15,6 +16,7 @@
 #include "console/ansitext.h"
 #include "console/consolehistory.h"
 #include "console/consoleinput.h"
+#include "console/tracebacklinks.h"
 
 namespace livepix::gui {
 
@@ -52,6 +54,7 @@ ConsoleWidget::ConsoleWidget(PythonRuntime *runtime, ConsoleHistory *history, QW
     m_output->setUndoRedoEnabled(false);
     m_output->setAccessibleName(tr("Python output"));
     m_output->installEventFilter(this);
+    m_output->viewport()->installEventFilter(this); // traceback links
 
     m_input = new ConsoleInput(m_history, this);
 
@@ -165,8 +168,12 @@ void ConsoleWidget::appendOutput(PythonRuntime::Stream stream, const QString &te
         cursor.insertText(QStringLiteral("\n"), format);
     QString chunk = text;
     chunk.remove(QLatin1Char('\r'));
+    const int start = cursor.position();
     for (const AnsiText::Run &run : m_ansi.split(chunk, format))
         cursor.insertText(run.text, run.format);
+    // Traceback frames become links to the file and line (script editor).
+    if (stream != PythonRuntime::Stream::Echo)
+        TracebackLinks::addLinks(m_output->document(), start, cursor.position());
     if (atBottom)
         bar->setValue(bar->maximum());
 }
@@ -189,8 +196,25 @@ void ConsoleWidget::updateStatus()
         m_status->setText(m_runtime->isReady() ? QString() : tr("Python is not available"));
 }
 
+void ConsoleWidget::activateLink(const QString &href)
+{
+    const SourceLocation location = TracebackLinks::fromHref(href);
+    if (location.line > 0)
+        Q_EMIT locationActivated(location.path, location.line);
+}
+
 bool ConsoleWidget::eventFilter(QObject *watched, QEvent *event)
 {
+    // A read-only QPlainTextEdit does not follow anchors: a click (not the
+    // end of a drag that selected text) on a traceback frame does.
+    if (watched == m_output->viewport() && (event->type() == QEvent::MouseMove || event->type() == QEvent::MouseButtonRelease)) {
+        auto *mouse = static_cast<QMouseEvent *>(event);
+        const QString href = m_output->anchorAt(mouse->position().toPoint());
+        m_output->viewport()->setCursor(href.isEmpty() ? Qt::IBeamCursor : Qt::PointingHandCursor);
+        if (event->type() == QEvent::MouseButtonRelease && mouse->button() == Qt::LeftButton && !href.isEmpty() &&
+            !m_output->textCursor().hasSelection())
+            activateLink(href);
+    }
     // Ctrl+C in the output pane: copy a selection, else interrupt.
     if (watched == m_output && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);

@@ -41,12 +41,21 @@ public:
     QPlainTextEdit *outputView() const { return m_output; }
     QToolButton *stopButton() const { return m_stop; }
     QToolButton *clearButton() const { return m_clear; }
+    /// The cells run so far (Up/Down, File > Save Console History as Script).
+    ConsoleHistory *history() const { return m_history; }
     /// Everything shown in the output pane, as plain text.
     QString outputText() const;
 
     /// Sends `source` as if typed and Enter pressed.
     void execute(const QString &source);
     void clearOutput();
+    /// What a click on a traceback frame in the output does: emits
+    /// locationActivated() for an href of TracebackLinks (else nothing).
+    void activateLink(const QString &href);
+
+Q_SIGNALS:
+    /// A `File "PATH", line N` link in the output was clicked.
+    void locationActivated(const QString &path, int line);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

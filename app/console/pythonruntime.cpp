@@ -262,12 +262,12 @@ quint64 PythonRuntime::runFile(const QString &path)
 }
 
 quint64 PythonRuntime::runScriptText(const QString &source, const QString &filename, int firstLine,
-                                     const QString &label)
+                                     const QString &label, const QString &wholeText)
 {
     return post(
-        [source, filename, firstLine](PythonWorker *worker) {
+        [source, filename, firstLine, wholeText](PythonWorker *worker) {
             QString error;
-            bool ok = worker->runText(source, filename, qMax(1, firstLine), &error);
+            bool ok = worker->runText(source, filename, qMax(1, firstLine), wholeText, &error);
             return std::make_pair(ok, error);
         },
         true, label);

@@ -103,8 +103,10 @@ public:
     /// such as "<untitled-1>" for a buffer never saved). It runs like a
     /// script (no value echo); tracebacks name `filename` with the file's own
     /// line numbers and quote the editor's text. `label` names the undo step.
+    /// `wholeText`, when given, is the whole buffer: tracebacks then quote
+    /// the right lines also for functions an earlier run defined.
     quint64 runScriptText(const QString &source, const QString &filename, int firstLine,
-                          const QString &label);
+                          const QString &label, const QString &wholeText = QString());
     /// Runs `source` (or a script file when isFile) and waits for it in a
     /// nested event loop (the GUI keeps painting and serving `viewer` calls).
     /// Returns false when the code raised; *error then holds the traceback.

@@ -322,7 +322,8 @@ bool PythonWorker::runFile(const QString &path, QString *error)
     }
 }
 
-bool PythonWorker::runText(const QString &source, const QString &filename, int firstLine, QString *error)
+bool PythonWorker::runText(const QString &source, const QString &filename, int firstLine, const QString &wholeText,
+                           QString *error)
 {
     if (!d->shell) {
         *error = QStringLiteral("Python is not available");
@@ -331,7 +332,9 @@ bool PythonWorker::runText(const QString &source, const QString &filename, int f
     GilHold gil(&d->savedState);
     clearStaleInterrupt();
     try {
-        bool ok = d->shell.attr("run_text")(source.toStdString(), filename.toStdString(), firstLine).cast<bool>();
+        py::object whole = wholeText.isNull() ? py::object(py::none()) : py::object(py::str(wholeText.toStdString()));
+        bool ok = d->shell.attr("run_text")(source.toStdString(), filename.toStdString(), firstLine, whole)
+                      .cast<bool>();
         if (!ok)
             *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
         return ok;

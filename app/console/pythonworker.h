@@ -39,7 +39,8 @@ public:
     bool submit(const QString &source, bool *incomplete, QString *error);
     bool runSource(const QString &source, const QString &label, QString *error);
     bool runFile(const QString &path, QString *error);
-    bool runText(const QString &source, const QString &filename, int firstLine, QString *error);
+    bool runText(const QString &source, const QString &filename, int firstLine, const QString &wholeText,
+                 QString *error);
     void complete(const QString &text, int *replaceLength, QStringList *candidates);
     /// The shell's name_snapshot() (see NameSnapshot); false when the
     /// namespace's names did not change since the last call.

@@ -50,6 +50,9 @@ CommandLine CommandLine::parse(const QStringList &givenArguments)
                                   QStringLiteral("CODE"));
     const QCommandLineOption script(QStringLiteral("script"), QStringLiteral("Run a Python script file the same way."),
                                     QStringLiteral("FILE.py"));
+    const QCommandLineOption edit(QStringLiteral("edit"),
+                                  QStringLiteral("Open a Python script in the script editor (it does not run)."),
+                                  QStringLiteral("FILE.py"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Once loaded and run, wait for the view to repaint, save exactly what the image view shows as "
@@ -72,7 +75,7 @@ CommandLine CommandLine::parse(const QStringList &givenArguments)
         QStringLiteral("Listen for tev's IPC protocol: --tev [ADDRESS] with ADDRESS HOST:PORT, :PORT, PORT or "
                        "unix:NAME (default 127.0.0.1:14158; any local user can write to a TCP port, see "
                        "docs/TEV.md)."));
-    parser.addOptions({help, version, exec, script, screenshot, name, listPlugins, listRecovery, recover, tev});
+    parser.addOptions({help, version, exec, script, edit, screenshot, name, listPlugins, listRecovery, recover, tev});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Images to open."), QStringLiteral("[FILE ...]"));
 
     CommandLine result;
@@ -86,6 +89,7 @@ CommandLine CommandLine::parse(const QStringList &givenArguments)
     result.showVersion = parser.isSet(version);
     result.exec = parser.values(exec);
     result.script = parser.value(script);
+    result.edit = parser.value(edit);
     result.screenshot = parser.value(screenshot);
     result.name = parser.value(name);
     result.listPlugins = parser.isSet(listPlugins);

@@ -18,6 +18,7 @@ struct CommandLine {
         QString text; ///< the code, or the script's path
     };
     QList<CodeStep> code;
+    QString edit;           ///< --edit FILE.py: open in the script editor (the last one given)
     QString screenshot;     ///< --screenshot OUT.png (batch run when set)
     /// --name NAME: the instance's name for `livepix.connect(name=...)`
     /// (empty: "livepix-PID"); checked by the attach server.

@@ -49,9 +49,6 @@ namespace livepix::gui {
 
 namespace {
 
-constexpr int MaxRecentFiles = 10;
-const char *const RecentFilesKey = "recentFiles";
-
 /// "RGBA" for one-letter names, "Y,depth" otherwise.
 QString channelSeparator(const QStringList &names)
 {
@@ -572,36 +569,13 @@ bool MainWindow::closeDocument(Document *document)
     return m_viewer->close(document);
 }
 
-QStringList MainWindow::recentFiles() const
-{
-    return QSettings().value(QLatin1String(RecentFilesKey)).toStringList();
-}
+QStringList MainWindow::recentFiles() const { return m_recentFiles.paths(); }
 
-void MainWindow::addRecentFile(const QString &path)
-{
-    QStringList files = recentFiles();
-    files.removeAll(path);
-    files.prepend(path);
-    while (files.size() > MaxRecentFiles)
-        files.removeLast();
-    QSettings().setValue(QLatin1String(RecentFilesKey), files);
-}
+void MainWindow::addRecentFile(const QString &path) { m_recentFiles.add(path); }
 
 void MainWindow::updateRecentMenu()
 {
-    m_recentMenu->clear();
-    const QStringList files = recentFiles();
-    for (const QString &file : files) {
-        QAction *action = m_recentMenu->addAction(QFileInfo(file).fileName(), this, [this, file] { openFiles({file}); });
-        action->setToolTip(file);
-        action->setStatusTip(file);
-    }
-    if (files.isEmpty()) {
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
-        return;
-    }
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("Clear Menu"), this, [] { QSettings().remove(QLatin1String(RecentFilesKey)); });
+    m_recentFiles.fillMenu(m_recentMenu, this, [this](const QString &file) { openFiles({file}); });
 }
 
 void MainWindow::addFolderActions()
@@ -656,8 +630,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // jobsFinished connection), asking again only about what is still unsaved
     // and was not discarded.
     const bool resuming = std::exchange(m_resumingClose, false);
-    if (!resuming)
+    if (!resuming) {
         m_discardedOnQuit.clear();
+        for (const auto &guard : m_closeGuards)
+            if (!guard()) {
+                event->ignore();
+                return;
+            }
+    }
     if (m_viewer->isSaving()) {
         m_closeAfterSaves = true;
         event->ignore();

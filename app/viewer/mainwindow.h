@@ -5,6 +5,11 @@
 #include <QMap>
 #include <QStringList>
 
+#include <functional>
+#include <vector>
+
+#include "widgets/recentlist.h"
+
 class QAction;
 class QDoubleSpinBox;
 class QLabel;
@@ -87,6 +92,12 @@ public:
     /// save succeeds (it stays open, modified, if the save fails).
     bool closeDocument(Document *document);
 
+    /// Other unsaved work (the script editor's buffer) joins the quit
+    /// questions: each guard runs before the images are asked about, once
+    /// per quit, and returns false to cancel the quit (it asked and the user
+    /// said Cancel, or its save failed).
+    void addCloseGuard(std::function<bool()> guard) { m_closeGuards.push_back(std::move(guard)); }
+
     QStringList recentFiles() const;
     void addRecentFile(const QString &path);
 
@@ -151,6 +162,8 @@ private:
     bool m_closeAfterSaves = false; // closeEvent waits for saves to end
     bool m_resumingClose = false;   // the close after those saves: keep the answers given
     QList<QPointer<Document>> m_discardedOnQuit; // answered "Discard" in this quit
+    std::vector<std::function<bool()>> m_closeGuards;
+    RecentList m_recentFiles{QStringLiteral("recentFiles")};
     QPoint m_hoverPixel{-1, -1};
     bool m_syncingTabs = false;
     HistogramDock *m_histogramDock = nullptr;

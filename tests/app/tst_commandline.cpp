@@ -13,6 +13,8 @@ private Q_SLOTS:
     void parse();
     void helpMentionsEveryOption();
     void execAndScriptKeepTheirOrder();
+    void editOpensAScriptWithoutRunningIt_data();
+    void editOpensAScriptWithoutRunningIt();
     void nameNamesTheInstance();
     void tevTakesAnAddressOnlyWhenItLooksLikeOne_data();
     void tevTakesAnAddressOnlyWhenItLooksLikeOne();
@@ -103,12 +105,43 @@ void TestCommandLine::execAndScriptKeepTheirOrder()
     QCOMPARE(cl.files, QStringList({"img.png"}));
 }
 
+void TestCommandLine::editOpensAScriptWithoutRunningIt_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("edit");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<int>("codeSteps");
+    QTest::newRow("alone") << QStringList{"--edit", "s.py"} << "s.py" << QStringList{} << 0;
+    QTest::newRow("equals form, with an image") << QStringList{"img.png", "--edit=/tmp/t.py"} << "/tmp/t.py"
+                                                << QStringList{"img.png"} << 0;
+    QTest::newRow("beside --script, which still runs")
+        << QStringList{"--script", "run.py", "--edit", "edit.py"} << "edit.py" << QStringList{} << 1;
+    QTest::newRow("absent") << QStringList{"a.png"} << QString() << QStringList{"a.png"} << 0;
+}
+
+void TestCommandLine::editOpensAScriptWithoutRunningIt()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, edit);
+    QFETCH(QStringList, files);
+    QFETCH(int, codeSteps);
+    args.prepend(QStringLiteral("livepix"));
+    const CommandLine cl = CommandLine::parse(args);
+    QVERIFY2(cl.ok, qPrintable(cl.error));
+    QCOMPARE(cl.edit, edit);
+    QCOMPARE(cl.files, files);
+    QCOMPARE(int(cl.code.size()), codeSteps);
+    for (const CommandLine::CodeStep &step : cl.code)
+        QVERIFY(step.text != edit); // the edited file is not run
+    QVERIFY(!CommandLine::parse({"livepix", "--edit"}).ok);
+}
+
 void TestCommandLine::helpMentionsEveryOption()
 {
     const CommandLine cl = CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--help")});
     QVERIFY(cl.ok);
     QVERIFY(cl.showHelp);
-    for (const char *option : {"--exec", "--script", "--screenshot", "--name", "--list-plugins", "--tev", "--version", "--help"})
+    for (const char *option : {"--exec", "--script", "--edit", "--screenshot", "--name", "--list-plugins", "--tev", "--version", "--help"})
         QVERIFY2(cl.helpText.contains(QLatin1String(option)), option);
     QVERIFY(CommandLine::parse({QStringLiteral("livepix"), QStringLiteral("--version")}).showVersion);
 }

@@ -65,6 +65,7 @@ private Q_SLOTS:
     // Both shells
     void completesWhileCodeRuns();
     void editorRunsKeepTheFilesLineNumbers();
+    void tracebackOfChangedSourceStillFails();
     // With IPython hidden (skipped otherwise)
     void hiddenIPythonFallsBackToTheStandardShell();
 
@@ -503,6 +504,30 @@ void TestIPythonConsole::editorRunsKeepTheFilesLineNumbers()
     QVERIFY2(named, qPrintable(error));
     QVERIFY2(error.contains(QStringLiteral("raise KeyError('ten')")), qPrintable(error));
     QVERIFY(runConsole(m_runtime, QStringLiteral("assert a_line == 1 and b_line == 2")).ok);
+}
+
+void TestIPythonConsole::tracebackOfChangedSourceStillFails()
+{
+    // A function defined by one editor run, called by a later run after the
+    // buffer changed: the frame's source no longer matches the code, which
+    // IPython's formatter cannot take. The run must still fail with the
+    // user's exception, not pass or show the formatter's own error.
+    const QString name = QStringLiteral("<untitled-77>");
+    auto runText = [&](const QString &source, int first, const QString &whole) {
+        QSignalSpy done(m_runtime, &PythonRuntime::jobCompleted);
+        m_runtime->runScriptText(source, name, first, QStringLiteral("run"), whole);
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 20000); }();
+        return done.isEmpty() ? QVariantList() : done.last();
+    };
+    QVariantList r = runText(QStringLiteral("def changed_source():\n    return 1 / 0\n"), 1,
+                             QStringLiteral("def changed_source():\n    return 1 / 0\n"));
+    QVERIFY(!r.isEmpty() && r.at(1).toBool());
+    r = runText(QStringLiteral("changed_source()\n"), 1, QStringLiteral("changed_source()\n"));
+    QVERIFY(!r.isEmpty());
+    QVERIFY(!r.at(1).toBool());
+    const QString error = r.at(2).toString();
+    QVERIFY2(error.contains(QStringLiteral("ZeroDivisionError")), qPrintable(error));
+    QVERIFY2(!error.contains(QStringLiteral("NotOneValueFound")), qPrintable(error));
 }
 
 void TestIPythonConsole::hiddenIPythonFallsBackToTheStandardShell()
