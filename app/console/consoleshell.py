@@ -233,8 +233,15 @@ class Shell(code.InteractiveConsole):
         except (SyntaxError, OverflowError, ValueError):
             self.showsyntaxerror(path)
             return False
+        return self._run_script(compiled, path)
+
+    def _run_script(self, compiled, path):
+        """Runs a script's code with __file__ set to `path` (when it is a
+        file's path) for the duration, as `python FILE` would; one repaint
+        after it."""
         saved_file = self.locals.get("__file__", _MISSING)
-        self.locals["__file__"] = path
+        if path is not None:
+            self.locals["__file__"] = path
         try:
             return self.runcode(compiled)
         finally:
@@ -270,17 +277,7 @@ class Shell(code.InteractiveConsole):
         except (SyntaxError, OverflowError, ValueError):
             self.showsyntaxerror(filename)
             return False
-        saved_file = self.locals.get("__file__", _MISSING)
-        if os.path.isabs(filename):
-            self.locals["__file__"] = filename
-        try:
-            return self.runcode(compiled)
-        finally:
-            if saved_file is _MISSING:
-                self.locals.pop("__file__", None)
-            else:
-                self.locals["__file__"] = saved_file
-            _app._statement_done()
+        return self._run_script(compiled, filename if os.path.isabs(filename) else None)
 
     def _remember_at(self, source, filename, first_line, whole=None):
         # The editor's text, not the file on disk, is what tracebacks quote:

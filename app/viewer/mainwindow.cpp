@@ -611,6 +611,14 @@ void MainWindow::showKeys()
            "<tr><td><b>L</b> / <b>Shift+L</b></td><td>auto levels: min/max / percentile 0.1-99.9</td></tr>"
            "<tr><td>Ctrl+Tab</td><td>next image</td></tr>"
            "<tr><td>Page Down, Space / Page Up, Backspace</td><td>next / previous image in the folder</td></tr>"
+           "<tr><td>F12, Ctrl+`</td><td>Python console (Ctrl+C or Stop interrupts)</td></tr>"
+           "<tr><td>Ctrl+E</td><td>script editor</td></tr>"
+           "<tr><td colspan=2><i>In the script editor:</i></td></tr>"
+           "<tr><td>F5 / Shift+F5</td><td>run the script / stop it</td></tr>"
+           "<tr><td>Ctrl+Enter</td><td>run the selection or the current line</td></tr>"
+           "<tr><td>Ctrl+Shift+Enter</td><td>run from the first line to the cursor</td></tr>"
+           "<tr><td>Ctrl+/, Tab / Shift+Tab</td><td>comment, indent / outdent the lines</td></tr>"
+           "<tr><td>Ctrl+F / Ctrl+H</td><td>find / replace</td></tr>"
            "</table><p>The single keys work when the image has keyboard focus (click it).</p>"));
 }
 
