@@ -146,7 +146,10 @@ def test_app_file_becomes_shared_in_place(runtime_dir, tmp_path):
                 time.sleep(0.01)
             seen = int(a[1, 1, 0])
             a[0, 0, 0] = 7
-            open({str(done)!r}, "w").write(str(seen))
+            # Written aside, then renamed: the test sees the file whole.
+            with open({str(done)!r} + ".part", "w") as f:
+                f.write(str(seen))
+            os.replace({str(done)!r} + ".part", {str(done)!r})
         threading.Thread(target=later, daemon=True).start()
     """)
     source = tmp_path / "in.png"
