@@ -98,6 +98,10 @@ case "$cmd" in
       [ -x "$b" ] || continue
       echo "== $b"; QT_QPA_PLATFORM=offscreen "$b"
     done
+    echo "== bench/filters/filter_bench.py"
+    PYTHONPATH="$BUILD_DIR/python" /usr/bin/python3 bench/filters/filter_bench.py
+    echo "== bench/console/console_start_bench.py"
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench/console/console_start_bench.py --app "$BUILD_DIR/bin/livepix"
     ;;
   fuzz)
     seconds=${1:-60}
