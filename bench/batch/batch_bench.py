@@ -28,7 +28,8 @@ object (--json).
 import os
 
 # Before livepix (and OpenImageIO) load, here and in every spawned process.
-for _name in ("OPENIMAGEIO_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+for _name in ("OPENIMAGEIO_THREADS", "OPENCV_FOR_THREADS_NUM", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+              "MKL_NUM_THREADS"):
     os.environ[_name] = "1"
 
 import argparse  # noqa: E402
@@ -48,7 +49,8 @@ import numpy as np  # noqa: E402
 import livepix  # noqa: E402
 
 W, H = 3840, 2160
-FILTER = "Gaussian Blur (OIIO)"
+# --filter; through the environment so the pool's spawned processes see it too.
+FILTER = os.environ.get("LIVEPIX_BENCH_FILTER", "Gaussian Blur (OIIO)")
 PARAMS = {"sigma": 2.0}
 PHOTO = Path("/usr/lib/python3/dist-packages/skimage/data/astronaut.png")
 
@@ -117,7 +119,7 @@ def dask_batch(paths, out, workers):
     # What livepix.batch.run(workers=N) starts for itself, timed apart.
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None, silence_logs=logging.ERROR,
-                                  env={"OPENIMAGEIO_THREADS": "1"}) as cluster:
+                                  env={"OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"}) as cluster:
         start = time.perf_counter() - started
         started = time.perf_counter()
         report = livepix.batch.run([(FILTER, PARAMS)], list(map(str, paths)), out,
@@ -128,17 +130,21 @@ def dask_batch(paths, out, workers):
 
 
 def main():
+    global FILTER
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=8, help="number of 4K PNGs (issue 13: 200)")
+    parser.add_argument("--filter", default=FILTER, help="a Gaussian blur with a sigma parameter "
+                        "(default %(default)s; 'Gaussian Blur (OpenCV)' where that plugin is built)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     args = parser.parse_args()
+    FILTER = os.environ["LIVEPIX_BENCH_FILTER"] = args.filter
 
     with tempfile.TemporaryDirectory(prefix="livepix-batch-bench-") as scratch:
         scratch = Path(scratch)
         (scratch / "in").mkdir()
         paths = make_inputs(scratch / "in", args.count)
-        print(f"{args.count} inputs of {W}x{H} RGB8 PNG, {paths[0].stat().st_size / 1e6:.1f} MB each; "
+        print(f"{FILTER}; {args.count} inputs of {W}x{H} RGB8 PNG, {paths[0].stat().st_size / 1e6:.1f} MB each; "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
         runs = {
             "loop": lambda out: plain_loop(paths, out),

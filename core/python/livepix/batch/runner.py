@@ -46,8 +46,9 @@ def _import_distributed():
 def _start_local_cluster(distributed, workers):
     """Worker processes of one thread each, one per CPU: C++ filters and
     the decoders release the GIL, but Python filters hold it, so threads of
-    one process would take turns. OpenImageIO's own thread pool is pinned to
-    that one thread so N workers keep N cores busy, not N*N threads."""
+    one process would take turns. OpenImageIO's and OpenCV's own thread
+    pools are pinned to that one thread so N workers keep N cores busy, not
+    N*N threads."""
     # The CPUs this process may run on (a container or taskset may allow
     # fewer than the machine has).
     count = workers or len(os.sched_getaffinity(0)) or 1
@@ -59,7 +60,7 @@ def _start_local_cluster(distributed, workers):
     try:
         return distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR,
-                                        env={"OPENIMAGEIO_THREADS": "1"})
+                                        env={"OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"})
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
