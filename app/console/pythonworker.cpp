@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 
 #include <csignal>
+#include <functional>
 
 #include <QThread>
 
@@ -256,9 +257,9 @@ py::object PythonWorker::createShell(py::module_ base, py::dict ns)
     return base;
 }
 
-bool PythonWorker::submit(const QString &source, bool *incomplete, QString *error)
+bool PythonWorker::callShell(const std::function<py::object(const py::object &)> &call, QString *error,
+                             bool *incomplete)
 {
-    *incomplete = false;
     if (!d->shell) {
         *error = QStringLiteral("Python is not available");
         return false;
@@ -266,8 +267,8 @@ bool PythonWorker::submit(const QString &source, bool *incomplete, QString *erro
     GilHold gil(&d->savedState);
     clearStaleInterrupt();
     try {
-        py::object result = d->shell.attr("submit")(source.toStdString());
-        if (result.is_none()) {
+        py::object result = call(d->shell);
+        if (incomplete && result.is_none()) {
             *incomplete = true;
             return true;
         }
@@ -282,67 +283,34 @@ bool PythonWorker::submit(const QString &source, bool *incomplete, QString *erro
     }
 }
 
+bool PythonWorker::submit(const QString &source, bool *incomplete, QString *error)
+{
+    *incomplete = false;
+    return callShell([&](const py::object &shell) { return shell.attr("submit")(source.toStdString()); }, error,
+                     incomplete);
+}
+
 bool PythonWorker::runSource(const QString &source, const QString &label, QString *error)
 {
-    if (!d->shell) {
-        *error = QStringLiteral("Python is not available");
-        return false;
-    }
-    GilHold gil(&d->savedState);
-    clearStaleInterrupt();
-    try {
-        bool ok = d->shell.attr("run_source")(source.toStdString(), label.toStdString()).cast<bool>();
-        if (!ok)
-            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
-        return ok;
-    } catch (py::error_already_set &e) {
-        *error = describe(e);
-        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
-        return false;
-    }
+    return callShell(
+        [&](const py::object &shell) { return shell.attr("run_source")(source.toStdString(), label.toStdString()); },
+        error);
 }
 
 bool PythonWorker::runFile(const QString &path, QString *error)
 {
-    if (!d->shell) {
-        *error = QStringLiteral("Python is not available");
-        return false;
-    }
-    GilHold gil(&d->savedState);
-    clearStaleInterrupt();
-    try {
-        bool ok = d->shell.attr("run_file")(path.toStdString()).cast<bool>();
-        if (!ok)
-            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
-        return ok;
-    } catch (py::error_already_set &e) {
-        *error = describe(e);
-        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
-        return false;
-    }
+    return callShell([&](const py::object &shell) { return shell.attr("run_file")(path.toStdString()); }, error);
 }
 
 bool PythonWorker::runText(const QString &source, const QString &filename, int firstLine, const QString &wholeText,
                            QString *error)
 {
-    if (!d->shell) {
-        *error = QStringLiteral("Python is not available");
-        return false;
-    }
-    GilHold gil(&d->savedState);
-    clearStaleInterrupt();
-    try {
-        py::object whole = wholeText.isNull() ? py::object(py::none()) : py::object(py::str(wholeText.toStdString()));
-        bool ok = d->shell.attr("run_text")(source.toStdString(), filename.toStdString(), firstLine, whole)
-                      .cast<bool>();
-        if (!ok)
-            *error = QString::fromStdString(d->shell.attr("last_error").cast<std::string>());
-        return ok;
-    } catch (py::error_already_set &e) {
-        *error = describe(e);
-        m_runtime->appendOutput(PythonRuntime::Stream::Stderr, *error);
-        return false;
-    }
+    return callShell(
+        [&](const py::object &shell) {
+            py::object whole = wholeText.isNull() ? py::object(py::none()) : py::str(wholeText.toStdString());
+            return shell.attr("run_text")(source.toStdString(), filename.toStdString(), firstLine, whole);
+        },
+        error);
 }
 
 void PythonWorker::complete(const QString &text, int *replaceLength, QStringList *candidates)

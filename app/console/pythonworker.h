@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace pybind11 {
@@ -52,6 +53,12 @@ public:
     void finalize();
 
 private:
+    /// One request to the shell (GIL held for it): `call` returns the shell
+    /// method's answer, True/False (ran, raised; *error then has the
+    /// traceback) or, when `incomplete` is given, None for input that needs
+    /// more lines. A Python error escaping the shell is shown and fails it.
+    bool callShell(const std::function<pybind11::object(const pybind11::object &)> &call, QString *error,
+                   bool *incomplete = nullptr);
     /// Sets d->shell to the console shell chosen by the runtime's ShellKind
     /// (GIL held, during initialize()); returns the module whose banner()
     /// greets the user.

@@ -20,6 +20,20 @@ QString cancelledError(const QString &path) { return path + QStringLiteral(": ca
 
 } // namespace
 
+LoadedFile loadFileWithHash(const QString &path, const std::function<bool(float)> &keepGoing)
+{
+    LoadedFile loaded;
+    try {
+        loaded.image = loadImage(QFile::encodeName(path).toStdString(), keepGoing);
+        loaded.hash = contentHash(loaded.image);
+    } catch (const ImageError &e) {
+        loaded.error = QString::fromStdString(e.what());
+    } catch (const std::exception &e) {
+        loaded.error = path + QStringLiteral(": ") + QString::fromStdString(e.what());
+    }
+    return loaded;
+}
+
 LoadJob::LoadJob(const QString &path, QThreadPool *pool, QObject *parent)
     : QObject(parent), m_path(path), m_result(m_promise.get_future().share())
 {
@@ -28,22 +42,12 @@ LoadJob::LoadJob(const QString &path, QThreadPool *pool, QObject *parent)
         Q_EMIT progressChanged(m_progress);
     });
     // The task gets copies of what it needs, never `this`.
-    const std::string nativePath = QFile::encodeName(path).toStdString();
-    m_watcher.setFuture(QtConcurrent::run(pool, [nativePath, path](QPromise<Loaded> &promise) {
+    m_watcher.setFuture(QtConcurrent::run(pool, [path](QPromise<Loaded> &promise) {
         promise.setProgressRange(0, ProgressSteps);
-        Loaded loaded;
-        try {
-            loaded.image = loadImage(nativePath, [&promise](float done) {
-                promise.setProgressValue(int(done * ProgressSteps));
-                return !promise.isCanceled();
-            });
-            loaded.hash = contentHash(loaded.image);
-        } catch (const ImageError &e) {
-            loaded.error = QString::fromStdString(e.what());
-        } catch (const std::exception &e) {
-            loaded.error = path + QStringLiteral(": ") + QString::fromStdString(e.what());
-        }
-        promise.addResult(std::move(loaded));
+        promise.addResult(loadFileWithHash(path, [&promise](float done) {
+            promise.setProgressValue(int(done * ProgressSteps));
+            return !promise.isCanceled();
+        }));
     }));
 }
 
@@ -61,6 +65,8 @@ LoadJob::~LoadJob()
     // call gets an error instead of hanging.
     m_watcher.cancel();
 }
+
+Document *LoadJob::document() const { return m_document; }
 
 void LoadJob::cancel()
 {

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <future>
 
 #include <livepix/image.h>
@@ -22,6 +23,19 @@ struct OpenedImage {
     Image image;   ///< null when the open failed
     QString error; ///< "<path>: <reason>" when it failed
 };
+
+/// What loading one file gives: the image and its contentHash() (the
+/// fingerprint a clean document keeps), or the error ("<path>: <reason>").
+struct LoadedFile {
+    Image image;
+    std::uint64_t hash = 0;
+    QString error;
+};
+
+/// loadImage() and contentHash() of `path`, for a pool thread: what an open
+/// (LoadJob) and a prefetch (PrefetchCache) both do. `keepGoing(fraction)`
+/// reports progress; returning false cancels the load. Never throws.
+LoadedFile loadFileWithHash(const QString &path, const std::function<bool(float)> &keepGoing);
 
 /// One file being opened: loadImage() and its contentHash() run on a pool
 /// thread (QtConcurrent::run with a QPromise for progress and cancel); a
@@ -55,7 +69,7 @@ public:
 
     /// After finished(): the new document (nullptr when the open failed, or
     /// once the document has been closed) and the error ("<path>: <reason>").
-    Document *document() const { return m_document; }
+    Document *document() const;
     QString error() const { return m_error; }
 
     /// For callers on other threads: set on the GUI thread when finished()
@@ -73,11 +87,7 @@ Q_SIGNALS:
 private:
     friend class Viewer;
     /// What the pool thread hands back.
-    struct Loaded {
-        Image image;
-        std::uint64_t hash = 0; // contentHash(image), taken on the pool thread
-        QString error;
-    };
+    using Loaded = LoadedFile;
 
     LoadJob(const QString &path, QThreadPool *pool, QObject *parent);
     /// A job whose image is already in memory (prefetched): it finishes like

@@ -6,8 +6,6 @@
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <livepix/contenthash.h>
-#include <livepix/imageio.h>
 
 namespace livepix::gui {
 
@@ -74,16 +72,10 @@ void PrefetchCache::start(const QString &path)
         keepWithinBudget();
         Q_EMIT loaded(path);
     });
-    const std::string nativePath = QFile::encodeName(path).toStdString();
-    slot->watcher.setFuture(QtConcurrent::run(m_pool, [nativePath](QPromise<Entry> &promise) {
-        Entry entry;
-        try {
-            entry.image = loadImage(nativePath, [&promise](float) { return !promise.isCanceled(); });
-            entry.hash = contentHash(entry.image);
-        } catch (const std::exception &) {
-            entry = Entry(); // a failed prefetch is opened (and its error shown) when asked for
-        }
-        promise.addResult(std::move(entry));
+    // A failed prefetch holds no image: the file is opened (and its error
+    // shown) when asked for.
+    slot->watcher.setFuture(QtConcurrent::run(m_pool, [path](QPromise<Entry> &promise) {
+        promise.addResult(loadFileWithHash(path, [&promise](float) { return !promise.isCanceled(); }));
     }));
 }
 

@@ -13,6 +13,8 @@
 
 #include <livepix/image.h>
 
+#include "viewer/loadjob.h"
+
 class QThreadPool;
 
 namespace livepix::gui {
@@ -36,10 +38,7 @@ namespace livepix::gui {
 class PrefetchCache : public QObject {
     Q_OBJECT
 public:
-    struct Entry {
-        Image image;
-        std::uint64_t hash = 0; // contentHash(image)
-    };
+    using Entry = LoadedFile;
 
     PrefetchCache(QThreadPool *pool, QObject *parent = nullptr);
     ~PrefetchCache() override;

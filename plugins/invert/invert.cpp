@@ -17,13 +17,16 @@ template <typename T> T whiteOf()
         return T(1.0f);
 }
 
-// One row: `CH` channels a pixel (known at compile time, so the compiler
-// turns the loop into vector instructions), colour[c] says which to invert.
-template <typename T, int CH> void invertRow(T *row, int width, std::ptrdiff_t step, const bool *colour)
+// One row, colour[c] saying which channels to invert. With CH > 0 the
+// channel count is known at compile time, so the compiler turns the loop
+// into vector instructions; CH == 0 takes `channels` at run time.
+template <typename T, int CH>
+void invertRow(T *row, int width, std::ptrdiff_t step, const bool *colour, int channels = CH)
 {
     const T white = whiteOf<T>();
+    const int count = CH > 0 ? CH : channels;
     for (int x = 0; x < width; ++x, row += step)
-        for (int c = 0; c < CH; ++c)
+        for (int c = 0; c < count; ++c)
             row[c] = colour[c] ? T(white - row[c]) : row[c];
 }
 
@@ -80,10 +83,7 @@ template <typename T> void invert(const livepix::Image &image, livepix::FilterCo
         case 1: invertRow<T, 1>(row, image.width(), step, colour); break;
         case 3: invertRow<T, 3>(row, image.width(), step, colour); break;
         case 4: invertRow<T, 4>(row, image.width(), step, colour); break;
-        default:
-            for (int x = 0; x < image.width(); ++x, row += step)
-                for (int c = 0; c < channels; ++c)
-                    row[c] = colour[c] ? T(whiteOf<T>() - row[c]) : row[c];
+        default: invertRow<T, 0>(row, image.width(), step, colour, channels);
         }
         if (y % 64 == 63)
             context.setProgress(float(y + 1) / image.height());
