@@ -6,6 +6,8 @@
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 
 namespace livepix::gui {
 
@@ -26,8 +28,10 @@ PrefetchCache::~PrefetchCache()
 
 std::size_t PrefetchCache::budgetBytes()
 {
+    // A negative or absurd setting is clamped (0 .. 2^30 MiB) so the shift
+    // cannot wrap around to a small budget.
     const qint64 mib = QSettings().value(QStringLiteral("browse/prefetchMiB"), 1024).toLongLong();
-    return std::size_t(std::max<qint64>(0, mib)) << 20;
+    return std::size_t(std::clamp<qint64>(mib, 0, qint64(1) << 30)) << 20;
 }
 
 std::size_t PrefetchCache::bytes() const

@@ -175,6 +175,11 @@ void TestFolderBrowser::changedFileIsReadAgain()
 
 void TestFolderBrowser::budgetLimitsWhatIsKept()
 {
+    // Settings out of range: clamped, never a wrapped-around budget.
+    QSettings().setValue(QStringLiteral("browse/prefetchMiB"), -5);
+    QCOMPARE(PrefetchCache::budgetBytes(), std::size_t(0));
+    QSettings().setValue(QStringLiteral("browse/prefetchMiB"), QStringLiteral("9223372036854775807"));
+    QCOMPARE(PrefetchCache::budgetBytes(), std::size_t(1) << 50);
     // A 0 MiB budget: nothing is kept, steps still work (plain loads).
     QSettings().setValue(QStringLiteral("browse/prefetchMiB"), 0);
     Viewer viewer;
