@@ -17,7 +17,9 @@
 #                                      ($BUILD_DIR/livepix_<version>_<arch>.deb) and check it
 #                                      unpacked in a scratch root (tests/package/check_package.sh);
 #                                      LIVEPIX_APT_CHECK=1 also installs it with apt and removes it
-#                                      (tests/package/apt_check.sh: changes this machine)
+#                                      (tests/package/apt_check.sh: changes this machine);
+#                                      LIVEPIX_FRESH_CHECK=1 installs it with apt in a fresh
+#                                      debootstrapped Debian 12 (tests/package/fresh_check.sh: root)
 # Environment: BUILD_DIR (default build), ASAN_BUILD_DIR (default build-asan),
 # FUZZ_BUILD_DIR (default build-fuzz), TSAN_BUILD_DIR (default build-tsan),
 # LIVEPIX_SKIP_ASAN=1 to skip the sanitizer pass of `test`, JOBS (default: nproc).
@@ -153,6 +155,9 @@ case "$cmd" in
     tests/package/check_package.sh "$deb"
     if [ "${LIVEPIX_APT_CHECK:-0}" = 1 ]; then
       tests/package/apt_check.sh "$deb"
+    fi
+    if [ "${LIVEPIX_FRESH_CHECK:-0}" = 1 ]; then
+      tests/package/fresh_check.sh "$deb"
     fi
     ;;
   *)
