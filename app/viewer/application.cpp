@@ -250,11 +250,16 @@ void Application::takeScreenshot()
     auto *timeout = new QTimer(this);
     timeout->setSingleShot(true);
     auto painted = std::make_shared<QMetaObject::Connection>();
-    *painted = connect(canvas, &Canvas::painted, this, [shoot, timeout, painted] {
-        disconnect(*painted);
-        timeout->deleteLater();
-        shoot();
-    });
+    // Queued: `painted` is emitted inside the paint event, and grabbing the
+    // canvas from there would paint it recursively (Qt warns and may skip it).
+    *painted = connect(
+        canvas, &Canvas::painted, this,
+        [shoot, timeout, painted] {
+            disconnect(*painted);
+            timeout->deleteLater();
+            shoot();
+        },
+        Qt::QueuedConnection);
     connect(timeout, &QTimer::timeout, this, [timeout, painted] {
         disconnect(*painted);
         timeout->deleteLater();
