@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QPointer>
 
+#include <livepix/imageerror.h>
 #include <livepix/imageio.h>
 
 #include <algorithm>
@@ -19,8 +20,12 @@ namespace {
 QStringList readableNameFilters()
 {
     QStringList filters;
-    for (const std::string &ext : readableExtensions())
-        filters.append(QStringLiteral("*.") + QString::fromStdString(ext));
+    try {
+        for (const std::string &ext : readableExtensions())
+            filters.append(QStringLiteral("*.") + QString::fromStdString(ext));
+    } catch (const ImageError &) {
+        // No image I/O library: nothing to browse to; opening says why.
+    }
     return filters;
 }
 

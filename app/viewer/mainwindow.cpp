@@ -27,8 +27,10 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
+#include <livepix/imageerror.h>
 #include <livepix/imageio.h>
 
 #include "display/displaycontrols.h"
@@ -58,11 +60,19 @@ QString channelSeparator(const QStringList &names)
     return QString();
 }
 
-QString filterFor(const std::vector<std::string> &extensions, const QString &title)
+/// A file dialog filter of `list()`'s extensions. Empty (the dialog keeps
+/// its other filters) when the image I/O library cannot be loaded; the load
+/// or save then says why.
+QString filterFor(std::vector<std::string> (*list)(), const QString &title)
 {
     QStringList patterns;
-    for (const auto &ext : extensions)
-        patterns << QStringLiteral("*.") + QString::fromStdString(ext);
+    try {
+        for (const auto &ext : list())
+            patterns << QStringLiteral("*.") + QString::fromStdString(ext);
+    } catch (const ImageError &error) {
+        std::fprintf(stderr, "livepix: %s\n", error.what());
+        return QString();
+    }
     return QStringLiteral("%1 (%2)").arg(title, patterns.join(QLatin1Char(' ')));
 }
 
@@ -470,7 +480,9 @@ void MainWindow::showOpenDialog()
 {
     QSettings settings;
     const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
-    const QString filter = filterFor(readableExtensions(), tr("Images")) + QStringLiteral(";;") + tr("All files (*)");
+    QStringList filters{filterFor(&readableExtensions, tr("Images")), tr("All files (*)")};
+    filters.removeAll(QString());
+    const QString filter = filters.join(QStringLiteral(";;"));
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open Images"), dir, filter);
     if (paths.isEmpty())
         return;
@@ -499,7 +511,8 @@ QString MainWindow::saveFilter() const
 {
     QStringList filters;
     filters << tr("PNG (*.png)") << tr("TIFF (*.tif *.tiff)") << tr("OpenEXR (*.exr)") << tr("JPEG (*.jpg *.jpeg)");
-    filters << filterFor(writableExtensions(), tr("All writable formats"));
+    filters << filterFor(&writableExtensions, tr("All writable formats"));
+    filters.removeAll(QString());
     return filters.join(QStringLiteral(";;"));
 }
 

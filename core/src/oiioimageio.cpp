@@ -1,3 +1,10 @@
+// The OpenImageIO-backed image I/O: the whole of liblivepix_io, which core
+// loads with dlopen on first use (imageio.cpp), so that starting the app,
+// `livepix --version` or `import livepix` does not load OpenImageIO and the
+// 260 libraries it links. Nothing here is called directly; the table at the
+// end is the library's one entry point.
+#include "imageiobackend.h"
+
 #include "livepix/imageio.h"
 
 #include "livepix/checkedsize.h"
@@ -8,6 +15,7 @@
 
 #include <OpenImageIO/filesystem.h>
 #include <OpenImageIO/imageio.h>
+#include <OpenImageIO/strutil.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,7 +38,9 @@
 namespace OIIO = OIIO_NAMESPACE;
 namespace fs = std::filesystem;
 
-namespace livepix {
+// The definitions live in their own namespace so that they do not clash
+// with core's forwarding functions of the same names (imageio.h).
+namespace livepix::openimageio {
 
 namespace {
 
@@ -592,8 +602,6 @@ Image decodeImage(const std::string &path, OIIO::Filesystem::IOProxy *memory, co
     return image;
 }
 
-} // namespace
-
 Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
 {
     checkLoadable(path);
@@ -623,8 +631,6 @@ Image loadImageFromMemory(const void *data, std::size_t size, const std::string 
     image.setPath({}); // not a file: saving asks for a name
     return image;
 }
-
-namespace {
 
 // The file a save replaces (a symbolic link's target), after checking that
 // it can be written, before any pixel is looked at.
@@ -850,8 +856,6 @@ bool writePinnedBands(OIIO::ImageOutput &output, const Image &image, const Write
     return true;
 }
 
-} // namespace
-
 void saveImage(const Image &image, const std::string &path, const SaveOptions &options,
                const ProgressCallback &progress)
 {
@@ -882,43 +886,25 @@ std::uint64_t saveSnapshot(const Image &image, const WriteSnapshot &snapshot, co
     return hasher.finish();
 }
 
-namespace {
-std::vector<std::string> splitList(const std::string &text, char separator)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find(separator, start);
-        if (end == std::string::npos)
-            end = text.size();
-        if (end > start)
-            parts.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return parts;
-}
-
 std::vector<std::string> extensionsWith(const char *attributeName)
 {
     // "extension_list" is "png:png;jpeg:jpg,jpe,jpeg;..."; the format lists
     // say which of those formats can read or write.
-    const std::vector<std::string> formats = splitList(OIIO::get_string_attribute(attributeName), ',');
+    const std::vector<std::string> formats = OIIO::Strutil::splits(OIIO::get_string_attribute(attributeName), ",");
     const std::set<std::string> allowed(formats.begin(), formats.end());
     std::vector<std::string> result;
-    for (const std::string &item : splitList(OIIO::get_string_attribute("extension_list"), ';')) {
+    for (const std::string &item : OIIO::Strutil::splits(OIIO::get_string_attribute("extension_list"), ";")) {
         const auto colon = item.find(':');
         if (colon == std::string::npos || !allowed.count(item.substr(0, colon)))
             continue;
-        for (std::string ext : splitList(item.substr(colon + 1), ',')) {
-            std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-            result.push_back(ext);
-        }
+        for (const std::string &ext : OIIO::Strutil::splits(item.substr(colon + 1), ","))
+            if (!ext.empty())
+                result.push_back(OIIO::Strutil::lower(ext));
     }
     std::sort(result.begin(), result.end());
     result.erase(std::unique(result.begin(), result.end()), result.end());
     return result;
 }
-} // namespace
 
 std::vector<std::string> readableExtensions()
 {
@@ -930,4 +916,22 @@ std::vector<std::string> writableExtensions()
     return extensionsWith("output_format_list");
 }
 
-} // namespace livepix
+} // namespace
+
+} // namespace livepix::openimageio
+
+extern "C" LIVEPIX_API const livepix::detail::ImageIOBackend *livepix_image_io_backend()
+{
+    namespace io = livepix::openimageio;
+    static const livepix::detail::ImageIOBackend backend{
+        livepix::detail::ImageIOBackend::Version,
+        &io::loadImage,
+        &io::loadImageFromMemory,
+        &io::readImageMetadata,
+        &io::saveImage,
+        &io::saveSnapshot,
+        &io::readableExtensions,
+        &io::writableExtensions,
+    };
+    return &backend;
+}

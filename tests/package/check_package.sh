@@ -24,7 +24,9 @@ echo "check_package: $(basename "$deb") unpacked into $pkg"
 # Every library resolves, and none from a build tree: relative RPATHs only.
 # Plugins are loaded into a process that has liblivepix_core already, so
 # they carry no RPATH and only that one may stay unresolved for ldd.
-for binary in "$pkg/usr/bin/livepix" "$python_dir"/livepix/_livepix*.so "$pkg"/usr/lib/livepix/plugins/*/*.so; do
+# liblivepix_io is loaded by core with dlopen, so check it too.
+for binary in "$pkg/usr/bin/livepix" "$python_dir"/livepix/_livepix*.so "$pkg"/usr/lib/liblivepix_io.so.* \
+              "$pkg"/usr/lib/livepix/plugins/*/*.so; do
   deps=$(ldd "$binary")
   missing=$(grep "not found" <<<"$deps" || true)
   [[ $binary == */plugins/* ]] && missing=$(grep -v "liblivepix_core" <<<"$missing" || true)

@@ -1,5 +1,6 @@
 #pragma once
-// Loading and saving images through OpenImageIO.
+// Loading and saving images through OpenImageIO (in liblivepix_io, loaded
+// on first use: see preloadImageIO()).
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -121,6 +122,14 @@ LIVEPIX_API void saveImage(const Image &image, const std::string &path, const Sa
 /// Thread-safe: may be called from any thread.
 LIVEPIX_API std::uint64_t saveSnapshot(const Image &image, const WriteSnapshot &snapshot, const std::string &path,
                                        const SaveOptions &options = {}, const ProgressCallback &progress = {});
+
+/// Loads the image input/output library now. Every function here loads it
+/// on first use (OpenImageIO and the libraries it links take a few hundred
+/// milliseconds to map); a program that knows it will open files soon calls
+/// this on a background thread while it does other work (the app does, while
+/// its window appears). Throws ImageError naming the library and the reason
+/// when it cannot be loaded. Thread-safe.
+LIVEPIX_API void preloadImageIO();
 
 /// Lower-case extensions (without dot) the installed OpenImageIO can read.
 LIVEPIX_API std::vector<std::string> readableExtensions();

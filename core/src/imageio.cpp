@@ -1,0 +1,139 @@
+// The image I/O functions of imageio.h, forwarded to liblivepix_io (the
+// OpenImageIO-backed implementation, oiioimageio.cpp), which is loaded here
+// on first use. Core itself does not link OpenImageIO: a process that never
+// loads or saves a file (`livepix --version`, `import livepix`, the window
+// before its first image) never maps it.
+#include "imageiobackend.h"
+
+#include "livepix/imageerror.h"
+
+#include <dlfcn.h>
+
+#include <mutex>
+
+namespace livepix {
+
+namespace detail {
+
+namespace {
+
+// dlerror() is per thread and cleared by the next call; copy it at once.
+std::string loaderError()
+{
+    const char *error = ::dlerror();
+    return error ? error : "unknown reason";
+}
+
+// The folder liblivepix_core itself was loaded from (build tree or install),
+// where liblivepix_io sits beside it.
+std::string ownFolder()
+{
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void *>(&imageIOBackend), &info) == 0 || !info.dli_fname)
+        return {};
+    std::string path = info.dli_fname;
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+const ImageIOBackend *loadBackend()
+{
+    const std::string name = LIVEPIX_IO_LIBRARY; // "liblivepix_io.so.<version>"
+    // RTLD_LOCAL: OpenImageIO's symbols stay out of the global scope, as they
+    // were when core linked it. Never unloaded: OpenImageIO keeps threads and
+    // static state for the life of the process.
+    void *handle = nullptr;
+    std::string reason;
+    const std::string beside = ownFolder() + name;
+    if (beside != name)
+        handle = ::dlopen(beside.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        reason = loaderError();
+        handle = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL); // the loader's search path
+    }
+    if (!handle)
+        throw ImageError(name, "the image input/output library cannot be loaded: " +
+                                   (reason.empty() ? loaderError() : reason));
+    using Entry = const ImageIOBackend *(*)();
+    auto entry = reinterpret_cast<Entry>(::dlsym(handle, "livepix_image_io_backend"));
+    if (!entry)
+        throw ImageError(name, "not a livepix image input/output library: " + loaderError());
+    const ImageIOBackend *backend = entry();
+    if (!backend || backend->version != ImageIOBackend::Version)
+        throw ImageError(name, "the image input/output library is of another livepix build");
+    return backend;
+}
+
+} // namespace
+
+const ImageIOBackend &imageIOBackend()
+{
+    // A failed load is retried by the next call (the error is thrown to this
+    // caller); a good one is kept.
+    static std::mutex mutex;
+    static const ImageIOBackend *backend = nullptr;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!backend)
+        backend = loadBackend();
+    return *backend;
+}
+
+} // namespace detail
+
+namespace {
+// The table, or an ImageError that names the file being read or written
+// first (the library's name and the loader's reason follow).
+const detail::ImageIOBackend &backendFor(const std::string &path)
+{
+    try {
+        return detail::imageIOBackend();
+    } catch (const ImageError &error) {
+        throw ImageError(path, error.path() + ": " + error.reason());
+    }
+}
+} // namespace
+
+void preloadImageIO()
+{
+    detail::imageIOBackend();
+}
+
+Image loadImage(const std::string &path, const ProgressCallback &progress, ImageFileInfo *info)
+{
+    return backendFor(path).loadImage(path, progress, info);
+}
+
+Image loadImageFromMemory(const void *data, std::size_t size, const std::string &nameHint,
+                          const ProgressCallback &progress, ImageFileInfo *info)
+{
+    return backendFor(nameHint.empty() ? "<memory>" : nameHint).loadImageFromMemory(data, size, nameHint, progress, info);
+}
+
+Metadata readImageMetadata(const std::string &path)
+{
+    return backendFor(path).readImageMetadata(path);
+}
+
+void saveImage(const Image &image, const std::string &path, const SaveOptions &options,
+               const ProgressCallback &progress)
+{
+    backendFor(path).saveImage(image, path, options, progress);
+}
+
+std::uint64_t saveSnapshot(const Image &image, const WriteSnapshot &snapshot, const std::string &path,
+                           const SaveOptions &options, const ProgressCallback &progress)
+{
+    return backendFor(path).saveSnapshot(image, snapshot, path, options, progress);
+}
+
+std::vector<std::string> readableExtensions()
+{
+    return detail::imageIOBackend().readableExtensions();
+}
+
+std::vector<std::string> writableExtensions()
+{
+    return detail::imageIOBackend().writableExtensions();
+}
+
+} // namespace livepix
