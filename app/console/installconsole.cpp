@@ -155,9 +155,11 @@ PythonRuntime *installConsole(Application &app)
             runBlocks(runtime, blocks, 0, batch, std::move(done));
         });
     }
-    // Python starts once the event loop runs, i.e. after the window showed
-    // (a startup hook starts it earlier when it needs it).
-    QTimer::singleShot(0, runtime, &PythonRuntime::start);
+    // Python starts once the window shows its first image (importing NumPy
+    // and IPython takes about a second of CPU; see
+    // Application::whenFirstFrameShown); a startup hook starts it earlier
+    // when it needs it.
+    app.whenFirstFrameShown(runtime, [runtime] { runtime->start(); });
     return runtime;
 }
 

@@ -48,7 +48,8 @@ PluginHost::PluginHost(MainWindow *window, QObject *parent)
 {
 }
 
-PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistry &registry, QObject *parent)
+PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistry &registry, QObject *parent,
+                       FirstLoad firstLoad)
     : QObject(parent), m_window(window), m_viewer(window->viewer()), m_catalog(catalog), m_registry(registry)
 {
     // The progress bar moves with the live repaint (see LiveEdit).
@@ -62,7 +63,8 @@ PluginHost::PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistr
     if (PythonRuntime *python = PythonRuntime::instance())
         connect(python, &PythonRuntime::ready, this, [this] { requestLoad(false); });
 #endif
-    requestLoad(false);
+    if (firstLoad == FirstLoad::Now)
+        requestLoad(false);
     connect(m_viewer, &Viewer::currentChanged, this, &PluginHost::updateActions);
     connect(m_viewer, &Viewer::documentsChanged, this, &PluginHost::updateActions);
     updateActions();
@@ -241,13 +243,20 @@ void PluginHost::updateActions()
     }
 }
 
+namespace {
+void printSkipped(const PluginRecord &r)
+{
+    std::fprintf(stderr, "livepix: plugin %s skipped: %s\n",
+                 (r.manifest.name.empty() ? r.manifestPath : r.manifest.name).c_str(), r.reason.c_str());
+}
+} // namespace
+
 void PluginHost::reportSkipped()
 {
     for (const auto &r : m_records)
         if (r.state == PluginRecord::State::Skipped &&
             m_reported.insert(QString::fromStdString(r.manifestPath + '\n' + r.reason)).second)
-            std::fprintf(stderr, "livepix: plugin %s skipped: %s\n",
-                         (r.manifest.name.empty() ? r.manifestPath : r.manifest.name).c_str(), r.reason.c_str());
+            printSkipped(r);
 }
 
 void PluginHost::showError(const QString &message)
@@ -440,6 +449,12 @@ QAction *PluginHost::redoAction() const
     return m_window->historyController()->redoAction();
 }
 
+void PluginHost::loadPlugins()
+{
+    if (!m_loading && !m_loadedOnce)
+        requestLoad(false);
+}
+
 void PluginHost::reloadPlugins()
 {
     m_announceReload = true;
@@ -468,6 +483,10 @@ int PluginHost::printPluginList(PluginCatalog &catalog)
     catalog.ensureLoaded();
     std::fputs(catalog.formatList().c_str(), stdout);
     std::fflush(stdout);
+    // As a window's host reports them (--list-plugins starts none).
+    for (const auto &r : catalog.records())
+        if (r.state == PluginRecord::State::Skipped)
+            printSkipped(r);
     return 0;
 }
 
@@ -486,7 +505,10 @@ void installPluginHost(Application &app)
 #endif
         return PluginHost::printPluginList(PluginCatalog::instance());
     });
-    new PluginHost(app.mainWindow(), app.mainWindow());
+    MainWindow *window = app.mainWindow();
+    auto *host = new PluginHost(window, PluginCatalog::instance(), FilterRegistry::instance(), window,
+                                PluginHost::FirstLoad::OnRequest);
+    app.whenFirstFrameShown(host, [host] { host->loadPlugins(); });
 }
 
 } // namespace livepix::gui

@@ -61,8 +61,14 @@ class Viewer;
 class PluginHost : public QObject {
     Q_OBJECT
 public:
-    /// Loads the catalog (once per process) and fills the window's menus.
-    PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistry &registry, QObject *parent = nullptr);
+    /// When the catalog is first loaded: at construction, or when
+    /// loadPlugins() is called (the app does it once its window shows its
+    /// first image, so plugin libraries are not mapped while it loads).
+    enum class FirstLoad { Now, OnRequest };
+    /// Loads the catalog (once per process; see FirstLoad) and fills the
+    /// window's menus.
+    PluginHost(MainWindow *window, PluginCatalog &catalog, FilterRegistry &registry, QObject *parent = nullptr,
+               FirstLoad firstLoad = FirstLoad::Now);
     explicit PluginHost(MainWindow *window, QObject *parent = nullptr);
     ~PluginHost() override;
 
@@ -91,6 +97,9 @@ public:
     /// The Filters menu's actions (rebuilt when the registry changed).
     QList<QAction *> filterActions();
 
+    /// Starts the first catalog load (FirstLoad::OnRequest); asynchronous,
+    /// and a no-op once a load ran or runs.
+    void loadPlugins();
     /// Plugins > Reload: re-scans asynchronously (see the class comment).
     void reloadPlugins();
     void showPluginsDialog();

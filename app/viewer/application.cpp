@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QMessageBox>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <cstdio>
@@ -28,6 +29,9 @@
 #include "viewer/startupsequence.h"
 #include "viewer/viewer.h"
 #include "widgets/histogramdock.h"
+
+#include <livepix/imageerror.h>
+#include <livepix/imageio.h>
 
 namespace livepix::gui {
 
@@ -68,6 +72,16 @@ Application::Application(const QStringList &arguments, QObject *parent)
         m_window->histogramDock()->hide();
     else
         m_window->folderBrowser()->setPrefetch(true); // the neighbours of what is shown load ahead
+    // The first frame (see whenFirstFrameShown): the canvas's first paint,
+    // or once run() is loading the startup files, its first paint of one.
+    Canvas *canvas = m_window->canvas();
+    auto firstFrame = std::make_shared<QMetaObject::Connection>();
+    *firstFrame = connect(canvas, &Canvas::painted, this, [this, canvas, firstFrame] {
+        if (m_awaitingStartupImage && canvas->imageSize().isEmpty())
+            return;
+        disconnect(*firstFrame);
+        markFirstFrameShown();
+    });
 }
 
 Application::~Application()
@@ -209,6 +223,7 @@ bool Application::startTev(QString *error)
 
 void Application::onStartupFinished(bool ok, const QStringList &errors)
 {
+    markFirstFrameShown(); // nothing (more) to show: start what waited for it
     for (const QString &error : errors)
         printErr(QStringLiteral("livepix: %1").arg(error));
     if (m_commandLine.isBatch()) {
@@ -224,6 +239,21 @@ void Application::onStartupFinished(bool ok, const QStringList &errors)
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
     }
+}
+
+void Application::whenFirstFrameShown(QObject *context, std::function<void()> work)
+{
+    if (m_firstFrameShown)
+        work();
+    else
+        connect(this, &Application::firstFrameShown, context, std::move(work), Qt::SingleShotConnection);
+}
+
+void Application::markFirstFrameShown()
+{
+    if (std::exchange(m_firstFrameShown, true))
+        return;
+    Q_EMIT firstFrameShown();
 }
 
 void Application::takeScreenshot()
@@ -291,6 +321,26 @@ int answerWithoutGui(const CommandLine &cl)
     return -1;
 }
 
+/// LIVEPIX_TRACE_STARTUP set: prints "livepix-startup: window" on stderr when
+/// the canvas first paints and "livepix-startup: first-frame" when it first
+/// paints an image. bench/startup times the lines as they arrive.
+void traceStartup(Canvas *canvas)
+{
+    auto windowShown = std::make_shared<bool>(false);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = QObject::connect(canvas, &Canvas::painted, canvas, [canvas, windowShown, connection] {
+        if (!*windowShown) {
+            std::fputs("livepix-startup: window\n", stderr);
+            *windowShown = true;
+        }
+        if (!canvas->imageSize().isEmpty()) {
+            std::fputs("livepix-startup: first-frame\n", stderr);
+            QObject::disconnect(*connection);
+        }
+        std::fflush(stderr);
+    });
+}
+
 } // namespace
 
 int Application::runWithoutGui(int argc, char **argv, QStringList *arguments)
@@ -330,7 +380,23 @@ int Application::run()
         printErr(QStringLiteral("livepix: %1").arg(error));
         return 1;
     }
+    m_awaitingStartupImage = true; // the files or the sample; onStartupFinished() ends the wait
     m_window->show();
+    if (qEnvironmentVariableIsSet("LIVEPIX_TRACE_STARTUP"))
+        traceStartup(m_window->canvas());
+    QTimer::singleShot(FirstFrameFallbackMs, this, &Application::markFirstFrameShown);
+    // The image I/O (OpenImageIO and the libraries it links: a few hundred
+    // ms to map) loads now if no file did it already: a file opened later
+    // finds it loaded. A failure is reported, with its reason, by the first
+    // load or save that needs it.
+    whenFirstFrameShown(this, [] {
+        QThreadPool::globalInstance()->start([] {
+            try {
+                livepix::preloadImageIO();
+            } catch (const livepix::ImageError &) {
+            }
+        });
+    });
     // Every step (loads, hooks, the screenshot) is asynchronous and runs
     // inside the event loop below; a batch run ends it with exit(status).
     makeStartupSequence()->start();

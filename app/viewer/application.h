@@ -82,6 +82,20 @@ public:
     void addStartupHook(StartupHook hook);
     void addShutdownHook(ShutdownHook hook);
 
+    /// Calls `work` on the GUI thread once the window shows its first frame
+    /// (at once if it has): after run(), the first paint of an image (the
+    /// files given, or the sample), or the end of the startup steps when
+    /// there is none to show, or FirstFrameFallbackMs after the window showed,
+    /// whichever comes first; without run() (an app built in a test), the
+    /// canvas's first paint. Not if `context` is gone by then. For work that maps many
+    /// libraries or takes the CPU: Python, the plugins, the image I/O. On
+    /// two cores such work delays the first frame, and the dynamic loader is
+    /// one process-wide lock, so a load on another thread would also stall
+    /// the GUI thread's own loads (Qt's platform and input plugins).
+    void whenFirstFrameShown(QObject *context, std::function<void()> work);
+    bool isFirstFrameShown() const { return m_firstFrameShown; }
+    static constexpr int FirstFrameFallbackMs = 3000;
+
     /// Stops background work and finalizes what needs it (see the class
     /// comment). Idempotent; the destructor calls it. Returns true when
     /// every job stopped in time.
@@ -115,6 +129,13 @@ private:
     bool startTev(QString *error);
     void onStartupFinished(bool ok, const QStringList &errors);
     void takeScreenshot();
+    void markFirstFrameShown();
+
+Q_SIGNALS:
+    /// Once (see whenFirstFrameShown()).
+    void firstFrameShown();
+
+private:
 
     CommandLine m_commandLine;
     std::unique_ptr<Viewer> m_viewer;
@@ -125,6 +146,9 @@ private:
     std::vector<StartupHook> m_hooks;
     std::vector<ShutdownHook> m_shutdownHooks;
     bool m_shutDown = false;
+    bool m_firstFrameShown = false;
+    bool m_awaitingStartupImage = false; ///< run() is loading the files it was given
+
     bool m_allStopped = true;
     std::function<int()> m_listPlugins;
 };

@@ -80,6 +80,8 @@ public:
     /// Number of completed paint events (lets batch runs and tests wait for
     /// a real repaint).
     int paintCount() const { return m_paintCount; }
+    /// Size of the image shown, in image pixels; empty when none is.
+    QSize imageSize() const;
     /// True while frames are drafts (see the class comment).
     bool isDraft() const { return m_draft; }
     /// Ends draft frames now (e.g. before a screenshot); the next paint is smooth.
@@ -120,7 +122,6 @@ private:
     void onCurrentChanged(Document *document);
     void onPixelsChanged();
     void onViewSettingsChanged();
-    QSize imageSize() const;
     void centerImage();
     void clampPan();
     void reportHover(const QPointF &widgetPos);
