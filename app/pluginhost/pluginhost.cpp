@@ -187,10 +187,13 @@ QList<QAction *> PluginHost::filterActions()
 void PluginHost::rebuildFiltersMenu()
 {
     const std::uint64_t revision = m_registry.revision();
-    if (revision == m_menuRevision && m_loading == m_menuShowsLoading)
+    // Before the first load (FirstLoad::OnRequest) the menu says plugins
+    // are coming, not that there are none.
+    const bool loading = m_loading || !m_loadedOnce;
+    if (revision == m_menuRevision && loading == m_menuShowsLoading)
         return;
     m_menuRevision = revision;
-    m_menuShowsLoading = m_loading;
+    m_menuShowsLoading = loading;
     QMenu *menu = m_window->filtersMenu();
     for (QAction *a : menu->actions())
         if (a->property("livepix_filter").isValid()) {
@@ -215,12 +218,12 @@ void PluginHost::rebuildFiltersMenu()
         connect(action, &QAction::triggered, this, [this, name] { triggerFilter(name); });
         menu->addAction(action);
     }
-    if (m_loading) {
-        auto *loading = new QAction(tr("Loading Python plugins…"), menu);
-        loading->setObjectName(QStringLiteral("loadingPlugins"));
-        loading->setProperty("livepix_filter", QString());
-        loading->setEnabled(false);
-        menu->addAction(loading);
+    if (loading) {
+        auto *entry = new QAction(m_loading ? tr("Loading Python plugins…") : tr("Loading plugins…"), menu);
+        entry->setObjectName(QStringLiteral("loadingPlugins"));
+        entry->setProperty("livepix_filter", QString());
+        entry->setEnabled(false);
+        menu->addAction(entry);
     } else if (entries.empty()) {
         auto *none = new QAction(tr("(no filters: see Plugins > Plugins…)"), menu);
         none->setProperty("livepix_filter", QString());

@@ -5,7 +5,9 @@
 // One interpreter per process: each test function runs in its own ctest.
 #include <Python.h>
 
+#include <QAction>
 #include <QApplication>
+#include <QMenu>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -56,7 +58,10 @@ void TestFirstFrame::runStartsPythonAndPluginsAfterTheStartupImage()
     bool pluginsLoadingBefore = true;
     PythonRuntime *runtime = nullptr;
     PluginHost *host = nullptr;
+    QStringList filtersMenuBefore;
     app.whenFirstFrameShown(&app, [&] {
+        for (QAction *action : app.mainWindow()->filtersMenu()->actions())
+            filtersMenuBefore << action->text();
         shownAtFirstFrame = app.mainWindow()->canvas()->imageSize();
         pythonStartedBefore = runtime->isStarted();
         pluginsLoadingBefore = host->isLoadingPlugins() || !host->pluginRecords().empty();
@@ -89,6 +94,8 @@ void TestFirstFrame::runStartsPythonAndPluginsAfterTheStartupImage()
     QCOMPARE(shownAtFirstFrame, QSize(96, 64));
     QVERIFY(!pythonStartedBefore);
     QVERIFY(!pluginsLoadingBefore);
+    // Meanwhile the Filters menu said plugins were coming, not "no filters".
+    QVERIFY2(filtersMenuBefore.contains(QStringLiteral("Loading plugins…")), qPrintable(filtersMenuBefore.join(", ")));
     QVERIFY(pythonReady);
     QVERIFY(pluginsLoaded);
 }
