@@ -35,7 +35,6 @@ for _name in ("OPENIMAGEIO_THREADS", "OPENCV_FOR_THREADS_NUM", "OMP_NUM_THREADS"
 import argparse  # noqa: E402
 import concurrent.futures  # noqa: E402
 import json  # noqa: E402
-import logging  # noqa: E402
 import multiprocessing  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
@@ -113,13 +112,9 @@ def process_pool(paths, out, processes):
 
 def dask_batch(paths, out, workers):
     """(seconds for the files on a running LocalCluster, seconds to start it)."""
-    import distributed
-
     started = time.perf_counter()
     # What livepix.batch.run(workers=N) starts for itself, timed apart.
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=logging.ERROR,
-                                  env={"OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"}) as cluster:
+    with livepix.batch.local_cluster(workers) as cluster:
         start = time.perf_counter() - started
         started = time.perf_counter()
         report = livepix.batch.run([(FILTER, PARAMS)], list(map(str, paths)), out,

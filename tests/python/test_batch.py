@@ -385,3 +385,21 @@ def test_cancel_on_an_existing_cluster_stops_files_already_running(tmp_path, plu
     report = cancelled.value.report
     assert report.cancelled and not report.ok and len(report.written) <= len(left)
     assert len(report.results) == len(inputs)
+
+
+def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc(monkeypatch):
+    """livepix.batch.local_cluster(), what run() starts: one thread per
+    worker, OpenImageIO's and OpenCV's pools pinned to one thread, and not
+    Dask's MALLOC_TRIM_THRESHOLD_ for nanny workers (it turns glibc's
+    adaptive mmap threshold off: fresh pages for every image-sized buffer).
+    An earlier Dask nanny in this process left that variable in os.environ
+    (Dask sets it in the parent before spawning); a fresh
+    `python3 -m livepix batch` process has none."""
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    names = ("MALLOC_TRIM_THRESHOLD_", "OPENIMAGEIO_THREADS", "OPENCV_FOR_THREADS_NUM")
+    with batch.local_cluster(1) as local, distributed.Client(local) as client:
+        seen = client.run(lambda: {name: os.environ.get(name) for name in names})
+        threads = [w["nthreads"] for w in client.scheduler_info()["workers"].values()]
+    assert list(seen.values()) == [{"MALLOC_TRIM_THRESHOLD_": None, "OPENIMAGEIO_THREADS": "1",
+                                    "OPENCV_FOR_THREADS_NUM": "1"}]
+    assert threads == [1]

@@ -8,7 +8,8 @@
 The same as ``python3 -m livepix batch --filter "Gaussian Blur (OIIO)"
 --param sigma=2 photos/ --out blurred/``. A local cluster of worker
 processes runs by default; ``scheduler="tcp://host:8786"`` uses an existing
-Dask cluster. Workers read, filter and write the files themselves (no pixels
+Dask cluster; ``local_cluster()`` starts the local one for callers who keep
+it running across runs. Workers read, filter and write the files themselves (no pixels
 go through the scheduler) and load the plugins from the caller's plugin
 folders. See docs/BATCH.md.
 
@@ -17,6 +18,6 @@ Importing this module does not import Dask; run() does.
 
 from .plan import RECORD_KEY, Job
 from .report import FileResult, Report
-from .runner import BatchCancelled, BatchError, run
+from .runner import BatchCancelled, BatchError, local_cluster, run
 
-__all__ = ["run", "Report", "FileResult", "BatchError", "BatchCancelled", "RECORD_KEY", "Job"]
+__all__ = ["run", "local_cluster", "Report", "FileResult", "BatchError", "BatchCancelled", "RECORD_KEY", "Job"]
