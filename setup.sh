@@ -109,6 +109,8 @@ case "$cmd" in
     else
       PYTHONPATH="$BUILD_DIR/python" /usr/bin/python3 bench/startup/startup_bench.py --app "$BUILD_DIR/bin/livepix"
     fi
+    echo "== bench/memory/new_image_bench.py"
+    PYTHONPATH="$BUILD_DIR/python" /usr/bin/python3 bench/memory/new_image_bench.py
     echo "== bench/console/console_start_bench.py"
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench/console/console_start_bench.py --app "$BUILD_DIR/bin/livepix"
     ;;
