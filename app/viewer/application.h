@@ -123,6 +123,10 @@ public:
     LoadJob *openSample(QString *error);
     static QString sampleName() { return QStringLiteral("livepix-sample.png"); }
 
+Q_SIGNALS:
+    /// Once (see whenFirstFrameShown()).
+    void firstFrameShown();
+
 private:
     StartupSequence *makeStartupSequence();
     /// --tev: starts listening; false with *error set when it cannot.
@@ -130,12 +134,6 @@ private:
     void onStartupFinished(bool ok, const QStringList &errors);
     void takeScreenshot();
     void markFirstFrameShown();
-
-Q_SIGNALS:
-    /// Once (see whenFirstFrameShown()).
-    void firstFrameShown();
-
-private:
 
     CommandLine m_commandLine;
     std::unique_ptr<Viewer> m_viewer;
@@ -148,7 +146,6 @@ private:
     bool m_shutDown = false;
     bool m_firstFrameShown = false;
     bool m_awaitingStartupImage = false; ///< run() is loading the files it was given
-
     bool m_allStopped = true;
     std::function<int()> m_listPlugins;
 };

@@ -4,31 +4,18 @@
 #include <QFileInfo>
 #include <QPointer>
 
-#include <livepix/imageerror.h>
-#include <livepix/imageio.h>
 
 #include <algorithm>
 
 #include "viewer/document.h"
 #include "viewer/loadjob.h"
+#include "viewer/namepatterns.h"
 #include "viewer/prefetchcache.h"
 #include "viewer/viewer.h"
 
 namespace livepix::gui {
 
 namespace {
-QStringList readableNameFilters()
-{
-    QStringList filters;
-    try {
-        for (const std::string &ext : readableExtensions())
-            filters.append(QStringLiteral("*.") + QString::fromStdString(ext));
-    } catch (const ImageError &) {
-        // No image I/O library: nothing to browse to; opening says why.
-    }
-    return filters;
-}
-
 /// Natural order: runs of digits compare as numbers ("img2" < "img10"),
 /// the rest case-insensitively; ties fall back to the exact names. Written
 /// out because QCollator's numeric mode does nothing in the C locale.
@@ -75,7 +62,7 @@ FolderBrowser::FolderBrowser(Viewer *viewer, QObject *parent) : QObject(parent),
 
 QStringList FolderBrowser::imagesIn(const QString &folder)
 {
-    static const QStringList filters = readableNameFilters();
+    static const QStringList filters = readablePatterns();
     QDir dir(folder);
     QStringList names = dir.entryList(filters, QDir::Files | QDir::Readable, QDir::NoSort);
     std::sort(names.begin(), names.end(), naturalLess);

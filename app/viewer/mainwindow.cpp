@@ -27,14 +27,13 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 
-#include <livepix/imageerror.h>
 #include <livepix/imageio.h>
 
 #include "display/displaycontrols.h"
 #include "viewer/canvas.h"
+#include "viewer/namepatterns.h"
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
 #include "viewer/document.h"
@@ -60,19 +59,12 @@ QString channelSeparator(const QStringList &names)
     return QString();
 }
 
-/// A file dialog filter of `list()`'s extensions. Empty (the dialog keeps
-/// its other filters) when the image I/O library cannot be loaded; the load
-/// or save then says why.
-QString filterFor(std::vector<std::string> (*list)(), const QString &title)
+/// A file dialog filter of `patterns`. Empty (the dialog keeps its other
+/// filters) when there are none: the image I/O library cannot be loaded.
+QString filterFor(const QStringList &patterns, const QString &title)
 {
-    QStringList patterns;
-    try {
-        for (const auto &ext : list())
-            patterns << QStringLiteral("*.") + QString::fromStdString(ext);
-    } catch (const ImageError &error) {
-        std::fprintf(stderr, "livepix: %s\n", error.what());
+    if (patterns.isEmpty())
         return QString();
-    }
     return QStringLiteral("%1 (%2)").arg(title, patterns.join(QLatin1Char(' ')));
 }
 
@@ -480,7 +472,7 @@ void MainWindow::showOpenDialog()
 {
     QSettings settings;
     const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
-    QStringList filters{filterFor(&readableExtensions, tr("Images")), tr("All files (*)")};
+    QStringList filters{filterFor(readablePatterns(), tr("Images")), tr("All files (*)")};
     filters.removeAll(QString());
     const QString filter = filters.join(QStringLiteral(";;"));
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open Images"), dir, filter);
@@ -511,7 +503,7 @@ QString MainWindow::saveFilter() const
 {
     QStringList filters;
     filters << tr("PNG (*.png)") << tr("TIFF (*.tif *.tiff)") << tr("OpenEXR (*.exr)") << tr("JPEG (*.jpg *.jpeg)");
-    filters << filterFor(&writableExtensions, tr("All writable formats"));
+    filters << filterFor(writablePatterns(), tr("All writable formats"));
     filters.removeAll(QString());
     return filters.join(QStringLiteral(";;"));
 }
