@@ -15,10 +15,16 @@
 //   undo        History::undo() of that step.
 // Statements: nothing; reading every pixel; one row; 10 % of the rows as one
 // band; every tenth row (10 % of the rows spread over the image); 100 % of
-// the pixels (memset with a value that changes every run); 100 % rewritten
+// the pixels (memset with a value that changes every run; each run's step
+// is undone and dropped, so its memory returns to the tracker's pool of
+// warm chunks, as at the undo limit or after an undo and a new edit); the
+// same with the steps kept in the history (no memory comes back: what
+// every step costs until the limit is reached); 100 % rewritten
 // with the values they already hold (no step; the worst case of the
-// comparison). A plain memcpy of the image (into warm pages and into a fresh
-// mapping) is measured in the same run as the yardstick of the target.
+// comparison). A plain memcpy of the image (into warm pages, into a fresh
+// mapping, and into a fresh mapping with the huge-page advice, which is
+// what NumPy's a.copy() gets) is measured in the same run as the yardstick
+// of the target.
 //
 // The alternatives: contentHash() of the whole image (the least a per-unit
 // "tile snapshot with hashing" costs); userfaultfd write-protect (what this
@@ -119,6 +125,10 @@ struct Statement {
     const char *key;
     std::function<void(std::uint8_t *, const Size &, std::uint8_t)> run;
     bool everySize = true; // false: 4K only unless --full (at 1 GiB it costs what "100 %" costs)
+    // true: the steps stay in the history from run to run (no undo, no
+    // drop), so no step's memory comes back to the pool: every step needs
+    // memory the process did not have, as until the undo limit is reached.
+    bool keepSteps = false;
 };
 
 /// Runs of a measurement whose first run took `firstMs`: the slow ones
@@ -158,6 +168,8 @@ std::vector<Statement> statements()
          },
          false},
         {"100 % pixels", "all", [](std::uint8_t *d, const Size &s, std::uint8_t v) { std::memset(d, v, s.bytes()); }},
+        {"100 %, steps kept", "all_kept",
+         [](std::uint8_t *d, const Size &s, std::uint8_t v) { std::memset(d, v, s.bytes()); }, false, true},
         {"100 %, same values", "all_same",
          [](std::uint8_t *d, const Size &s, std::uint8_t) {
              // a[:] = a: every byte stored again (volatile: not optimised away)
@@ -178,7 +190,7 @@ struct Figures {
 
 struct SizeFigures {
     std::vector<Figures> statements;
-    double memcpyWarm = 0, memcpyFresh = 0, hash = 0;
+    double memcpyWarm = 0, memcpyFresh = 0, memcpyFreshHuge = 0, hash = 0;
 };
 
 /// `scratch` (size.bytes(), filled) is the memcpy target.
@@ -213,7 +225,9 @@ SizeFigures benchSize(const Size &size, int runs, bool full, PixelBuffer &scratc
                 result = history.commit(statement.name);
             }));
             rss.push_back(double(residentBytes()) - double(rssBefore));
-            if (result == History::Commit::Added) {
+            if (result == History::Commit::Added && statement.keepSteps) {
+                bytes.push_back(double(history.entries().back().bytes));
+            } else if (result == History::Commit::Added) {
                 bytes.push_back(double(history.entries().back().bytes));
                 undo.push_back(timeMs([&] { history.undo(); }));
                 history.clear(); // untimed: the redo step would be dropped by the next commit
@@ -226,6 +240,13 @@ SizeFigures benchSize(const Size &size, int runs, bool full, PixelBuffer &scratc
             }
             if (r == 0)
                 statementRuns = runsAfter(withTracking[0] + (undo.empty() ? 0 : undo[0]), runs);
+        }
+        if (statement.keepSteps) { // untimed: back to the original, as the others are
+            while (history.canUndo())
+                history.undo();
+            history.clear();
+            if (history.commit("after undo") != History::Commit::NoChange)
+                std::fprintf(stderr, "undo_bench: the unit after an undo was not empty (%s)\n", statement.name);
         }
         Figures f;
         f.measured = true;
@@ -258,8 +279,19 @@ SizeFigures benchSize(const Size &size, int runs, bool full, PixelBuffer &scratc
         if (r == 0)
             freshRuns = runsAfter(fresh[0], runs);
     }
+    // What NumPy's a.copy() gets: fresh memory with the huge-page advice
+    // NumPy gives large arrays, the least that keeping the old bytes of a
+    // whole image costs where no memory is at hand.
+    std::vector<double> freshHuge;
+    for (int r = 0; r < freshRuns; ++r) {
+        void *memory = ::mmap(nullptr, size.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        ::madvise(memory, size.bytes(), MADV_HUGEPAGE);
+        freshHuge.push_back(timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); }));
+        ::munmap(memory, size.bytes());
+    }
     out.memcpyWarm = median(warm);
     out.memcpyFresh = median(fresh);
+    out.memcpyFreshHuge = median(freshHuge);
     return out;
 }
 
@@ -529,8 +561,10 @@ int main(int argc, char **argv)
         fillPattern(scratch->data(), size.bytes());
         all.push_back(benchSize(size, runs, full, *scratch));
         const SizeFigures &f = all.back();
-        std::printf("%s image %dx%d (%s); memcpy of it %.2f ms (warm pages), %.2f ms (fresh pages)\n", size.name,
-                    size.width, size.height, mib(double(size.bytes())).c_str(), f.memcpyWarm, f.memcpyFresh);
+        std::printf("%s image %dx%d (%s); memcpy of it %.2f ms (warm pages), %.2f ms (fresh pages), %.2f ms "
+                    "(fresh, huge-page advice: NumPy's a.copy())\n",
+                    size.name, size.width, size.height, mib(double(size.bytes())).c_str(), f.memcpyWarm,
+                    f.memcpyFresh, f.memcpyFreshHuge);
         std::printf("  %-22s %10s %10s %10s %10s %11s %11s %5s  %s\n", "statement", "untracked", "tracked",
                     "overhead", "undo", "step", "rss growth", "exact", "target");
         for (std::size_t i = 0; i < list.size(); ++i) {
@@ -549,8 +583,9 @@ int main(int argc, char **argv)
                 std::snprintf(text, sizeof text, "reads never fault: any difference is noise");
             else if (key == "one_row" && size.bytes() >= (std::size_t(1) << 30))
                 std::snprintf(text, sizeof text, "<= 2 MiB: %s", s.stepBytes <= double(2 << 20) ? "met" : "MISSED");
-            else if (key == "all")
-                std::snprintf(text, sizeof text, "~<= 1 memcpy extra: %.2fx memcpy", overhead / f.memcpyWarm);
+            else if (key == "all" || key == "all_kept")
+                std::snprintf(text, sizeof text, "~<= 1 memcpy extra: %.2fx warm memcpy, %.2fx a.copy()",
+                              overhead / f.memcpyWarm, overhead / f.memcpyFreshHuge);
             target = text;
             if (s.runs != runs)
                 target += (target.empty() ? "" : "; ") + std::to_string(s.runs) + " runs";
@@ -617,9 +652,10 @@ int main(int argc, char **argv)
             const SizeFigures &f = all[s];
             std::snprintf(text, sizeof text,
                           "%s\"%s\": {\"width\": %d, \"height\": %d, \"bytes\": %zu, \"memcpy_ms\": %.3f, "
-                          "\"memcpy_fresh_ms\": %.3f, \"content_hash_ms\": %.3f, \"statements\": {",
+                          "\"memcpy_fresh_ms\": %.3f, \"memcpy_fresh_huge_ms\": %.3f, \"content_hash_ms\": %.3f, "
+                          "\"statements\": {",
                           s ? ", " : "", sizes[s].name, sizes[s].width, sizes[s].height, sizes[s].bytes(),
-                          f.memcpyWarm, f.memcpyFresh, f.hash);
+                          f.memcpyWarm, f.memcpyFresh, f.memcpyFreshHuge, f.hash);
             out += text;
             bool firstKey = true;
             for (std::size_t i = 0; i < list.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "livepix/writetracker.h"
 
 #include "livepix/pixelbuffer.h"
+#include "chunkpool.h"
 #include "shadowmap.h"
 #include "writefault.h"
 
@@ -154,9 +155,38 @@ std::size_t WriteSnapshot::bytes() const
 }
 
 WriteStep::WriteStep() = default;
-WriteStep::~WriteStep() = default;
 WriteStep::WriteStep(WriteStep &&) noexcept = default;
-WriteStep &WriteStep::operator=(WriteStep &&) noexcept = default;
+
+WriteStep::~WriteStep()
+{
+    recycle();
+}
+
+WriteStep &WriteStep::operator=(WriteStep &&other) noexcept
+{
+    if (this != &other) {
+        recycle();
+        m_shadow = std::move(other.m_shadow);
+        m_runs = std::move(other.m_runs);
+        m_wholeChunks = std::move(other.m_wholeChunks);
+        m_bytes = other.m_bytes;
+        m_notUndoable = std::move(other.m_notUndoable);
+        m_tracker = other.m_tracker;
+        other.m_wholeChunks.clear();
+    }
+    return *this;
+}
+
+void WriteStep::recycle()
+{
+    if (!m_shadow || m_shadow.use_count() != 1)
+        return;
+    detail::ChunkPool &pool = detail::ChunkPool::instance();
+    for (std::size_t offset : m_wholeChunks)
+        if (!pool.give(m_shadow->data() + offset))
+            break; // full: the rest goes back to the kernel with the mapping
+    m_wholeChunks.clear();
+}
 
 class WriteTracker::Core final : public detail::WriteFaultTarget {
 public:
@@ -202,26 +232,47 @@ public:
     /// caller holds the chunk (Busy in the handler, or Exclusive).
     void copyToShadow(std::size_t i)
     {
+        prepareShadow(i);
         std::uint8_t *begin = chunkBegin(i);
-        const std::size_t offset = std::size_t(begin - m_data);
-        const std::size_t length = std::size_t(chunkEnd(i) - begin);
-        if (length == ChunkBytes && !m_isResident[i] && !m_hugeShadow[i] && m_shadow->adviseHuge(offset, length))
+        std::memcpy(m_shadowData.load(std::memory_order_acquire) + (begin - m_data), begin,
+                    std::size_t(chunkEnd(i) - begin));
+    }
+    /// The huge-page request of copyToShadow(), for callers that fill the
+    /// whole shadow chunk themselves.
+    void prepareShadow(std::size_t i)
+    {
+        const std::size_t offset = std::size_t(chunkBegin(i) - m_data);
+        if (isWholeChunk(i) && !m_isResident[i] && !m_hugeShadow[i] && m_shadow->adviseHuge(offset, ChunkBytes))
             m_hugeShadow[i] = 1;
-        std::memcpy(m_shadowData.load(std::memory_order_acquire) + offset, begin, length);
+    }
+    /// True when chunk i's shadow is a whole aligned 2 MiB (one huge page,
+    /// movable to and from the pool): every full chunk, and the clipped last
+    /// chunk of an aligned buffer, whose shadows are rounded up to it.
+    bool isWholeChunk(std::size_t i) const
+    {
+        return std::size_t(chunkEnd(i) - chunkBegin(i)) == ChunkBytes || (m_data == m_span && i + 1 == m_chunkCount);
     }
     void collectChanges(std::size_t i, WriteStep &step, bool release) const;
     void keepResident(std::size_t i);
-    /// Gives chunk i's shadow pages back to the kernel.
+    /// Lets chunk i's shadow pages go (committed whole: a resident chunk):
+    /// into the pool of warm chunks, else back to the kernel.
     void releaseShadow(std::size_t i) const
     {
-        m_shadow->release(std::size_t(chunkBegin(i) - m_data), std::size_t(chunkEnd(i) - chunkBegin(i)));
+        const std::size_t offset = std::size_t(chunkBegin(i) - m_data);
+        if (isWholeChunk(i) && detail::ChunkPool::instance().give(m_shadow->data() + offset))
+            return;
+        m_shadow->release(offset, std::size_t(chunkEnd(i) - chunkBegin(i)));
     }
     void trimResident();
-    void copyRunsOut(WriteStep &step) const;
-    /// A shadow laid out like the buffer, its whole chunks huge-page aligned.
+    std::vector<std::size_t> giveRunsToStep(WriteStep &step, const std::vector<std::size_t> &dirty,
+                                            const std::vector<std::size_t> &changed);
+    void prefillShadow(const std::vector<std::size_t> &dirty);
+    /// A shadow laid out like the buffer, its whole chunks huge-page aligned;
+    /// for an aligned buffer rounded up to whole chunks (see isWholeChunk()).
     std::shared_ptr<detail::ShadowMap> newShadow() const
     {
-        return std::make_shared<detail::ShadowMap>(m_mapped, ChunkBytes,
+        const std::size_t bytes = m_data == m_span ? (m_mapped + ChunkBytes - 1) / ChunkBytes * ChunkBytes : m_mapped;
+        return std::make_shared<detail::ShadowMap>(bytes, ChunkBytes,
                                                    reinterpret_cast<std::uintptr_t>(m_data) % ChunkBytes);
     }
     void forgetResident();
@@ -299,6 +350,8 @@ WriteTracker::Core::Core(PixelBuffer &buffer)
 
 WriteTracker::Core::~Core()
 {
+    for (std::size_t i : m_resident)
+        releaseShadow(i); // warm memory for the next image's units
     // Writable first: a write racing with this must not fault once the
     // range is no longer ours (it would reach the chained handler).
     ::mprotect(m_data, m_mapped, PROT_READ | PROT_WRITE);
@@ -383,31 +436,79 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool rel
             step.m_runs.push_back({offset, page});
         step.m_bytes += page;
     }
-    if (whole && step.m_bytes != bytesBefore)
-        step.m_bytes = bytesBefore + (last - first);
-    else if (release)
-        shadow.release(whole ? first : unchangedFrom, last - (whole ? first : unchangedFrom));
+    if (whole && step.m_bytes != bytesBefore) {
+        step.m_bytes = bytesBefore + ChunkBytes; // m_hugeShadow: a whole chunk (isWholeChunk())
+        step.m_wholeChunks.push_back(first);
+    } else if (whole) {
+        releaseShadow(i); // unchanged: into the pool
+    } else if (release) {
+        shadow.release(unchangedFrom, last - unchangedFrom);
+    }
 }
 
-// Gives a small unit's step its own copy of the changed pages (the shadow
-// stays as the warm workspace). The copies go into fresh memory: a whole
-// changed chunk into one huge page, other runs committed in one call each.
-void WriteTracker::Core::copyRunsOut(WriteStep &step) const
+// Gives a small unit's step the changed pages; the shadow stays as the warm
+// workspace. A whole chunk of which half or more changed moves to the step,
+// pages and all (no copy), and a chunk from the pool takes its place in the
+// workspace. The other runs are copied into fresh memory: a whole changed
+// chunk into one huge page, other runs committed in one call each.
+// `changed[k]`: the bytes of chunk dirty[k] that changed. Returns the chunks
+// whose shadow is empty now (the pool had nothing to put in their place).
+std::vector<std::size_t> WriteTracker::Core::giveRunsToStep(WriteStep &step, const std::vector<std::size_t> &dirty,
+                                                            const std::vector<std::size_t> &changed)
 {
     step.m_shadow = newShadow();
     detail::ShadowMap &to = *step.m_shadow;
-    const std::uint8_t *from = m_shadow->data();
+    std::uint8_t *from = m_shadow->data();
+    std::vector<std::size_t> emptied;
+    std::vector<bool> moved(m_chunkCount, false);
+    for (std::size_t k = 0; k < dirty.size(); ++k) {
+        const std::size_t i = dirty[k];
+        const std::size_t offset = std::size_t(chunkBegin(i) - m_data);
+        if (!isWholeChunk(i) || 2 * changed[k] < ChunkBytes || !detail::ChunkPool::move(from + offset, to.data() + offset))
+            continue;
+        moved[i] = true;
+        step.m_wholeChunks.push_back(offset);
+        step.m_bytes += ChunkBytes - changed[k]; // it holds the whole chunk
+        m_hugeShadow[i] = detail::ChunkPool::instance().take(from + offset) ? 1 : 0;
+        if (!m_hugeShadow[i]) {
+            emptied.push_back(i);
+            if (m_isResident[i]) { // no longer warm: its next copy asks for a huge page
+                m_isResident[i] = false;
+                m_resident.erase(std::find(m_resident.begin(), m_resident.end(), i));
+            }
+        }
+    }
     const std::size_t spanOffset = std::size_t(m_data - m_span); // offset 0 lies this far into chunk 0
     for (const WriteStep::Run &run : step.m_runs) {
         std::size_t offset = run.offset;
         const std::size_t end = run.offset + run.length;
         while (offset < end) { // piece by piece within chunks
-            const std::size_t chunkEndOffset = ((offset + spanOffset) / ChunkBytes + 1) * ChunkBytes - spanOffset;
-            const std::size_t length = std::min(end, chunkEndOffset) - offset;
-            to.commit(offset, length);
-            std::memcpy(to.data() + offset, from + offset, length);
+            const std::size_t chunk = (offset + spanOffset) / ChunkBytes;
+            const std::size_t length = std::min(end, (chunk + 1) * ChunkBytes - spanOffset) - offset;
+            if (!moved[chunk]) {
+                to.commit(offset, length);
+                std::memcpy(to.data() + offset, from + offset, length);
+            }
             offset += length;
         }
+    }
+    return emptied;
+}
+
+// After a large unit gave its shadow to the step: the chunks it wrote start
+// the next unit warm, as far as the pool has chunks. Memory moves from the
+// pool into the workspace, so the process holds no more than before; the
+// next small unit trims the workspace back to its size (into the pool).
+void WriteTracker::Core::prefillShadow(const std::vector<std::size_t> &dirty)
+{
+    detail::ChunkPool &pool = detail::ChunkPool::instance();
+    for (std::size_t i : dirty) {
+        if (!isWholeChunk(i))
+            continue;
+        if (!pool.take(m_shadow->data() + (chunkBegin(i) - m_data)))
+            return;
+        m_hugeShadow[i] = 1;
+        keepResident(i);
     }
 }
 
@@ -448,15 +549,24 @@ void WriteTracker::Core::swapChunkPart(std::size_t i, std::size_t offset, std::s
     const std::uint8_t state = m_states[i].load();
     if (m_unprotectedReason.empty() && state != Dirty) {
         if (state == Clean) {
-            copyToShadow(i);
+            // The baseline is the chunk as it is after the swap: the part
+            // swapped is copied below, so a whole chunk needs no copy first.
+            if (length == std::size_t(chunkEnd(i) - chunkBegin(i)))
+                prepareShadow(i);
+            else
+                copyToShadow(i);
             keepResident(i);
         }
         protect(i, PROT_READ | PROT_WRITE);
         m_states[i].store(Dirty);
     }
     keepPinned(i);
-    std::swap_ranges(m_data + offset, m_data + offset + length, stored + offset);
-    std::memcpy(shadow + offset, m_data + offset, length);
+    // The swap, through the shadow (which ends up equal to the buffer, the
+    // new baseline): three memcpys are several times faster than a
+    // byte-wise std::swap_ranges.
+    std::memcpy(shadow + offset, stored + offset, length);
+    std::memcpy(stored + offset, m_data + offset, length);
+    std::memcpy(m_data + offset, shadow + offset, length);
 }
 
 WriteTracker::WriteTracker(PixelBuffer &buffer)
@@ -498,6 +608,16 @@ void WriteTracker::unpin(const detail::PinnedBytes *pinned)
         core.m_pins[k].store(nullptr, std::memory_order_release);
         core.m_pinOwners[k].reset();
     }
+}
+
+std::size_t WriteTracker::poolBytes()
+{
+    return detail::ChunkPool::instance().bytes();
+}
+
+void WriteTracker::setPoolLimit(std::size_t bytes)
+{
+    detail::ChunkPool::instance().setLimit(bytes);
 }
 
 void WriteTracker::ensureFaultHandler()
@@ -558,10 +678,14 @@ WriteStep WriteTracker::takeChanges()
     // Small units copy their changed pages out and keep the shadow warm;
     // large ones give the shadow's pages to the step (no second copy).
     const bool large = dirty.size() * ChunkBytes > WorkspaceBytes;
+    std::vector<std::size_t> changed; // bytes, per chunk of `dirty`
+    changed.reserve(dirty.size());
     for (std::size_t i : dirty) {
         if (core.m_states[i].load() == Dirty)
             core.protect(i, PROT_READ);
+        const std::size_t before = step.m_bytes;
         core.collectChanges(i, step, large);
+        changed.push_back(step.m_bytes - before);
         core.m_states[i].store(Clean);
     }
     if (large) {
@@ -579,13 +703,16 @@ WriteStep WriteTracker::takeChanges()
             core.m_shadow = core.newShadow();
             std::fill_n(core.m_hugeShadow.get(), core.m_chunkCount, std::uint8_t(0));
             core.m_shadowData.store(core.m_shadow->data(), std::memory_order_release);
+            core.prefillShadow(dirty);
         }
         return step;
     }
+    std::vector<std::size_t> emptied;
     if (!step.m_runs.empty())
-        core.copyRunsOut(step);
+        emptied = core.giveRunsToStep(step, dirty, changed);
     for (std::size_t i : dirty)
-        core.keepResident(i);
+        if (!std::binary_search(emptied.begin(), emptied.end(), i))
+            core.keepResident(i);
     core.trimResident();
     return step;
 }

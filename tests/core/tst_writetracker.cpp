@@ -145,6 +145,77 @@ private Q_SLOTS:
         QCOMPARE(tracker.takeChanges().bytes(), Page);
     }
 
+    // A chunk that changed for the most part moves to the step whole (its
+    // pages, not a copy); one that changed a little is copied page by page.
+    // Both undo exactly, and the moved one is counted whole.
+    void mostlyChangedChunksMoveToTheStepWhole()
+    {
+        auto buffer = patterned(4 << 20, 5);
+        if (reinterpret_cast<std::uintptr_t>(buffer->data()) % WriteTracker::ChunkBytes != 0)
+            QSKIP("the buffer did not get a 2 MiB-aligned address");
+        const auto before = bytesOf(*buffer);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::memset(buffer->data(), 0x5a, (3 << 20) / 2);                  // 3/4 of chunk 0
+        std::memset(buffer->data() + (2 << 20) + 7 * Page, 0x5a, 64 * Page); // 1/8 of chunk 1
+        const auto after = bytesOf(*buffer);
+        WriteStep step = tracker.takeChanges();
+        QCOMPARE(step.bytes(), WriteTracker::ChunkBytes + 64 * Page);
+        tracker.swap(step);
+        QVERIFY(bytesOf(*buffer) == before);
+        tracker.swap(step);
+        QVERIFY(bytesOf(*buffer) == after);
+        QVERIFY(tracker.takeChanges().empty());
+    }
+
+    // A dropped step's memory goes into the pool of warm chunks, bounded by
+    // its limit, and the next unit's workspace takes it from there. Every
+    // step still undoes exactly, also where its memory came from the pool.
+    void droppedStepsWarmTheNextUnits()
+    {
+        struct RestoreLimit {
+            ~RestoreLimit() { WriteTracker::setPoolLimit(std::size_t(256) << 20); }
+        } restore;
+        WriteTracker::setPoolLimit(0); // empty, whatever earlier tests left
+        QCOMPARE(WriteTracker::poolBytes(), std::size_t(0));
+        WriteTracker::setPoolLimit(std::size_t(64) << 20);
+        const std::size_t size = std::size_t(16) << 20; // 8 whole chunks
+        auto buffer = patterned(size, 3);
+        if (reinterpret_cast<std::uintptr_t>(buffer->data()) % WriteTracker::ChunkBytes != 0)
+            QSKIP("the buffer did not get a 2 MiB-aligned address");
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::vector<std::vector<std::uint8_t>> states{bytesOf(*buffer)};
+        std::vector<WriteStep> steps;
+        for (int unit = 0; unit < 3; ++unit) {
+            std::memset(buffer->data(), 0x40 + unit, size);
+            states.push_back(bytesOf(*buffer));
+            steps.push_back(tracker.takeChanges());
+            QCOMPARE(steps.back().bytes(), size);
+            // Unit 0: the pool is empty; unit 1 refilled the workspace with
+            // unit 0's step memory (dropped below); unit 2 found it empty.
+            QCOMPARE(WriteTracker::poolBytes(), std::size_t(0));
+            if (unit == 0) {
+                steps.clear(); // dropped: its 8 chunks go to the pool
+                QCOMPARE(WriteTracker::poolBytes(), size);
+                states.erase(states.begin());
+            }
+        }
+        // Undo unit 2 and unit 1, redo both: exact every time.
+        tracker.swap(steps[1]);
+        QVERIFY(bytesOf(*buffer) == states[1]);
+        tracker.swap(steps[0]);
+        QVERIFY(bytesOf(*buffer) == states[0]);
+        tracker.swap(steps[0]);
+        tracker.swap(steps[1]);
+        QVERIFY(bytesOf(*buffer) == states[2]);
+        QVERIFY(tracker.takeChanges().empty());
+        // The pool keeps no more than its limit, and a lower limit lets go.
+        WriteTracker::setPoolLimit(WriteTracker::ChunkBytes);
+        steps.clear();
+        QCOMPARE(WriteTracker::poolBytes(), WriteTracker::ChunkBytes);
+        WriteTracker::setPoolLimit(0);
+        QCOMPARE(WriteTracker::poolBytes(), std::size_t(0));
+    }
+
     void rewritingEqualValuesIsNoChange()
     {
         auto buffer = patterned(3 << 20);

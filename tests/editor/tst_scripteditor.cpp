@@ -150,7 +150,10 @@ bool TestScriptEditor::runAndWait(const std::function<quint64()> &start, QString
     }
     if (error)
         *error = finished.first().at(1).toString();
-    QTest::qWaitFor([this] { return !m_runtime->isBusy(); }, 20000);
+    if (!QTest::qWaitFor([this] { return !m_runtime->isBusy(); }, 20000)) {
+        qWarning("the runtime stayed busy after the run finished");
+        return false;
+    }
     return finished.first().at(0).toBool();
 }
 

@@ -50,8 +50,14 @@ public:
 
 private:
     friend class WriteTracker;
+    /// Moves the pages of m_wholeChunks into the tracker's pool of warm
+    /// chunks (as far as it takes them); the rest go with the mapping.
+    void recycle();
     std::shared_ptr<detail::ShadowMap> m_shadow;
     std::vector<Run> m_runs;
+    /// Offsets of the 2 MiB-aligned chunks of m_shadow it holds whole
+    /// (committed in full): what recycle() can hand on.
+    std::vector<std::size_t> m_wholeChunks;
     std::size_t m_bytes = 0;
     std::string m_notUndoable;
     std::uint64_t m_tracker = 0; ///< WriteTracker::id() of its tracker; 0: none
@@ -157,6 +163,15 @@ public:
     /// Process-unique, never reused (a new tracker at the address of a dead
     /// one is still another tracker, so its steps are refused).
     std::uint64_t id() const;
+
+    /// Process-wide pool of warm 2 MiB chunks. Fresh pages cost far more
+    /// than the bytes copied into them, so the memory of a dropped undo step
+    /// and of the tracker's spare workspace is kept here (moved, not copied)
+    /// and moved where a unit's step or shadow needs memory next. Bounded by
+    /// setPoolLimit() (default 256 MiB, at most 4 GiB; 0 turns it off);
+    /// poolBytes() is what it holds now. Any thread.
+    static std::size_t poolBytes();
+    static void setPoolLimit(std::size_t bytes);
 
     /// Process-wide: after a write fault opens a chunk, 8 bytes (a uint64
     /// 1) are written to `fd` (an eventfd; -1 for none), so that a thread
