@@ -190,7 +190,7 @@ struct Figures {
 
 struct SizeFigures {
     std::vector<Figures> statements;
-    double memcpyWarm = 0, memcpyFresh = 0, memcpyFreshHuge = 0, hash = 0;
+    double memcpyWarm = 0, memcpyFresh = 0, memcpyFreshHuge = 0, memcpyGrowing = 0, hash = 0;
 };
 
 /// `scratch` (size.bytes(), filled) is the memcpy target.
@@ -289,9 +289,24 @@ SizeFigures benchSize(const Size &size, int runs, bool full, PixelBuffer &scratc
         freshHuge.push_back(timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); }));
         ::munmap(memory, size.bytes());
     }
+    // The same with every copy kept (b = a.copy() in a loop, all of them
+    // alive): memory the process never had, which is what steps kept in
+    // the history need until the undo limit is reached. On a VM whose host
+    // backs guest memory lazily this costs far more than memory just freed.
+    std::vector<double> growing;
+    std::vector<void *> kept;
+    for (int r = 0; r < freshRuns; ++r) {
+        void *memory = ::mmap(nullptr, size.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        ::madvise(memory, size.bytes(), MADV_HUGEPAGE);
+        growing.push_back(timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); }));
+        kept.push_back(memory);
+    }
+    for (void *memory : kept)
+        ::munmap(memory, size.bytes());
     out.memcpyWarm = median(warm);
     out.memcpyFresh = median(fresh);
     out.memcpyFreshHuge = median(freshHuge);
+    out.memcpyGrowing = median(growing);
     return out;
 }
 
@@ -562,9 +577,9 @@ int main(int argc, char **argv)
         all.push_back(benchSize(size, runs, full, *scratch));
         const SizeFigures &f = all.back();
         std::printf("%s image %dx%d (%s); memcpy of it %.2f ms (warm pages), %.2f ms (fresh pages), %.2f ms "
-                    "(fresh, huge-page advice: NumPy's a.copy())\n",
+                    "(fresh, huge-page advice: NumPy's a.copy()), %.2f ms (a.copy() with every copy kept)\n",
                     size.name, size.width, size.height, mib(double(size.bytes())).c_str(), f.memcpyWarm,
-                    f.memcpyFresh, f.memcpyFreshHuge);
+                    f.memcpyFresh, f.memcpyFreshHuge, f.memcpyGrowing);
         std::printf("  %-22s %10s %10s %10s %10s %11s %11s %5s  %s\n", "statement", "untracked", "tracked",
                     "overhead", "undo", "step", "rss growth", "exact", "target");
         for (std::size_t i = 0; i < list.size(); ++i) {
@@ -583,9 +598,12 @@ int main(int argc, char **argv)
                 std::snprintf(text, sizeof text, "reads never fault: any difference is noise");
             else if (key == "one_row" && size.bytes() >= (std::size_t(1) << 30))
                 std::snprintf(text, sizeof text, "<= 2 MiB: %s", s.stepBytes <= double(2 << 20) ? "met" : "MISSED");
-            else if (key == "all" || key == "all_kept")
+            else if (key == "all")
                 std::snprintf(text, sizeof text, "~<= 1 memcpy extra: %.2fx warm memcpy, %.2fx a.copy()",
                               overhead / f.memcpyWarm, overhead / f.memcpyFreshHuge);
+            else if (key == "all_kept")
+                std::snprintf(text, sizeof text, "~<= 1 memcpy extra: %.2fx warm memcpy, %.2fx a.copy() kept",
+                              overhead / f.memcpyWarm, overhead / f.memcpyGrowing);
             target = text;
             if (s.runs != runs)
                 target += (target.empty() ? "" : "; ") + std::to_string(s.runs) + " runs";
@@ -652,10 +670,10 @@ int main(int argc, char **argv)
             const SizeFigures &f = all[s];
             std::snprintf(text, sizeof text,
                           "%s\"%s\": {\"width\": %d, \"height\": %d, \"bytes\": %zu, \"memcpy_ms\": %.3f, "
-                          "\"memcpy_fresh_ms\": %.3f, \"memcpy_fresh_huge_ms\": %.3f, \"content_hash_ms\": %.3f, "
+                          "\"memcpy_fresh_ms\": %.3f, \"memcpy_fresh_huge_ms\": %.3f, \"memcpy_kept_ms\": %.3f, \"content_hash_ms\": %.3f, "
                           "\"statements\": {",
                           s ? ", " : "", sizes[s].name, sizes[s].width, sizes[s].height, sizes[s].bytes(),
-                          f.memcpyWarm, f.memcpyFresh, f.memcpyFreshHuge, f.hash);
+                          f.memcpyWarm, f.memcpyFresh, f.memcpyFreshHuge, f.memcpyGrowing, f.hash);
             out += text;
             bool firstKey = true;
             for (std::size_t i = 0; i < list.size(); ++i) {

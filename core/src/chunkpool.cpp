@@ -14,9 +14,9 @@ namespace livepix::detail {
 
 // MREMAP_DONTUNMAP leaves `from` mapped (and empty): no hole that another
 // thread's mmap could take before it is mapped again.
-bool ChunkPool::move(std::uint8_t *from, std::uint8_t *to)
+bool ChunkPool::move(std::uint8_t *from, std::uint8_t *to, std::size_t bytes)
 {
-    return ::mremap(from, ChunkBytes, ChunkBytes, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to) != MAP_FAILED;
+    return ::mremap(from, bytes, bytes, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to) != MAP_FAILED;
 }
 
 ChunkPool &ChunkPool::instance()

@@ -42,10 +42,10 @@ public:
     /// are whatever they were. False when the pool is empty.
     bool take(std::uint8_t *to);
     std::size_t bytes() const;
-    /// Moves the pages of one 2 MiB-aligned chunk from `from` to `to` (both
-    /// private anonymous memory), leaving `from` mapped and empty. False
-    /// when the kernel cannot (then nothing moved).
-    static bool move(std::uint8_t *from, std::uint8_t *to);
+    /// Moves the pages of `bytes` (whole 2 MiB-aligned chunks) from `from`
+    /// to `to` (both private anonymous memory), leaving `from` mapped and
+    /// empty. False when the kernel cannot (then nothing moved).
+    static bool move(std::uint8_t *from, std::uint8_t *to, std::size_t bytes = ChunkBytes);
     std::size_t limit() const;
     /// Pooled chunks beyond a lower limit go back to the kernel at once.
     void setLimit(std::size_t bytes);

@@ -213,7 +213,9 @@ public:
 
     std::uint8_t *chunkBegin(std::size_t i) const { return std::max(m_data, m_span + i * ChunkBytes); }
     std::uint8_t *chunkEnd(std::size_t i) const { return std::min(m_data + m_mapped, m_span + (i + 1) * ChunkBytes); }
-    void protect(std::size_t i, int protection) const;
+    /// Sets the protection of chunks i to `last` (default: i alone).
+    void protect(std::size_t i, int protection, std::size_t last = 0) const;
+    void protectOpenChunks(const std::vector<std::size_t> &chunks) const;
     /// Write-protects the chunks open for writing again (Dirty -> Armed),
     /// keeping their unit shadows, so that their next write is seen. Under
     /// Exclusive, while the buffer is protected.
@@ -405,10 +407,28 @@ bool WriteTracker::Core::onWriteFault(std::uintptr_t address) noexcept
     return retry;
 }
 
-void WriteTracker::Core::protect(std::size_t i, int protection) const
+void WriteTracker::Core::protect(std::size_t i, int protection, std::size_t last) const
 {
-    if (::mprotect(chunkBegin(i), std::size_t(chunkEnd(i) - chunkBegin(i)), protection) != 0)
+    last = std::max(i, last);
+    if (::mprotect(chunkBegin(i), std::size_t(chunkEnd(last) - chunkBegin(i)), protection) != 0)
         throw std::runtime_error("write tracking: mprotect failed (too many mappings? see vm.max_map_count)");
+}
+
+// Write-protects the open (Dirty) chunks among `chunks` (ascending), one
+// mprotect per run of neighbours.
+void WriteTracker::Core::protectOpenChunks(const std::vector<std::size_t> &chunks) const
+{
+    for (std::size_t k = 0; k < chunks.size();) {
+        if (m_states[chunks[k]].load() != Dirty) {
+            ++k;
+            continue;
+        }
+        std::size_t end = k + 1;
+        while (end < chunks.size() && chunks[end] == chunks[end - 1] + 1 && m_states[chunks[end]].load() == Dirty)
+            ++end;
+        protect(chunks[k], PROT_READ, chunks[end - 1]);
+        k = end;
+    }
 }
 
 // Compares chunk i with its shadow a page at a time: changed pages become
@@ -461,12 +481,26 @@ std::vector<std::size_t> WriteTracker::Core::giveRunsToStep(WriteStep &step, con
     std::uint8_t *from = m_shadow->data();
     std::vector<std::size_t> emptied;
     std::vector<bool> moved(m_chunkCount, false);
+    const auto movable = [&](std::size_t k) { return isWholeChunk(dirty[k]) && 2 * changed[k] >= ChunkBytes; };
+    for (std::size_t k = 0; k < dirty.size();) { // one mremap per run of neighbours
+        if (!movable(k)) {
+            ++k;
+            continue;
+        }
+        std::size_t end = k + 1;
+        while (end < dirty.size() && dirty[end] == dirty[end - 1] + 1 && movable(end))
+            ++end;
+        const std::size_t offset = std::size_t(chunkBegin(dirty[k]) - m_data);
+        if (detail::ChunkPool::move(from + offset, to.data() + offset, (end - k) * ChunkBytes))
+            for (; k < end; ++k)
+                moved[dirty[k]] = true;
+        k = end;
+    }
     for (std::size_t k = 0; k < dirty.size(); ++k) {
         const std::size_t i = dirty[k];
-        const std::size_t offset = std::size_t(chunkBegin(i) - m_data);
-        if (!isWholeChunk(i) || 2 * changed[k] < ChunkBytes || !detail::ChunkPool::move(from + offset, to.data() + offset))
+        if (!moved[i])
             continue;
-        moved[i] = true;
+        const std::size_t offset = std::size_t(chunkBegin(i) - m_data);
         step.m_wholeChunks.push_back(offset);
         step.m_bytes += ChunkBytes - changed[k]; // it holds the whole chunk
         m_hugeShadow[i] = detail::ChunkPool::instance().take(from + offset) ? 1 : 0;
@@ -680,9 +714,8 @@ WriteStep WriteTracker::takeChanges()
     const bool large = dirty.size() * ChunkBytes > WorkspaceBytes;
     std::vector<std::size_t> changed; // bytes, per chunk of `dirty`
     changed.reserve(dirty.size());
+    core.protectOpenChunks(dirty);
     for (std::size_t i : dirty) {
-        if (core.m_states[i].load() == Dirty)
-            core.protect(i, PROT_READ);
         const std::size_t before = step.m_bytes;
         core.collectChanges(i, step, large);
         changed.push_back(step.m_bytes - before);
