@@ -225,18 +225,14 @@ SizeFigures benchSize(const Size &size, int runs, bool full, PixelBuffer &scratc
                 result = history.commit(statement.name);
             }));
             rss.push_back(double(residentBytes()) - double(rssBefore));
-            if (result == History::Commit::Added && statement.keepSteps) {
-                bytes.push_back(double(history.entries().back().bytes));
-            } else if (result == History::Commit::Added) {
-                bytes.push_back(double(history.entries().back().bytes));
+            bytes.push_back(result == History::Commit::Added ? double(history.entries().back().bytes) : 0.0);
+            if (result == History::Commit::Added && !statement.keepSteps) {
                 undo.push_back(timeMs([&] { history.undo(); }));
                 history.clear(); // untimed: the redo step would be dropped by the next commit
                 // Undo opens the chunks it restored; close them so every run
                 // starts from a protected buffer (and check undo left no change).
                 if (history.commit("after undo") != History::Commit::NoChange)
                     std::fprintf(stderr, "undo_bench: the unit after an undo was not empty (%s)\n", statement.name);
-            } else {
-                bytes.push_back(0);
             }
             if (r == 0)
                 statementRuns = runsAfter(withTracking[0] + (undo.empty() ? 0 : undo[0]), runs);
@@ -268,41 +264,46 @@ SizeFigures benchSize(const Size &size, int runs, bool full, PixelBuffer &scratc
         hash.push_back(timeMs([&] { g_sink = contentHash(trackedImage); }));
     out.hash = median(hash);
 
-    std::vector<double> warm, fresh;
+    std::vector<double> warm;
     for (int r = 0; r < runs; ++r)
         warm.push_back(timeMs([&] { std::memcpy(scratch.data(), plain->data(), size.bytes()); }));
+    // A copy of the image into a new mapping, kept in `kept` (unmapped by
+    // the caller) so that the next copy cannot reuse its memory.
+    std::vector<void *> kept;
+    const auto copyIntoNewMapping = [&](bool hugePages) {
+        void *memory = ::mmap(nullptr, size.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (hugePages)
+            ::madvise(memory, size.bytes(), MADV_HUGEPAGE);
+        kept.push_back(memory);
+        return timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); });
+    };
+    const auto unmapKept = [&] {
+        for (void *memory : kept)
+            ::munmap(memory, size.bytes());
+        kept.clear();
+    };
+    std::vector<double> fresh, freshHuge, growing;
     int freshRuns = runs;
     for (int r = 0; r < freshRuns; ++r) {
-        void *memory = ::mmap(nullptr, size.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        fresh.push_back(timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); }));
-        ::munmap(memory, size.bytes());
+        fresh.push_back(copyIntoNewMapping(false));
+        unmapKept();
         if (r == 0)
             freshRuns = runsAfter(fresh[0], runs);
     }
     // What NumPy's a.copy() gets: fresh memory with the huge-page advice
     // NumPy gives large arrays, the least that keeping the old bytes of a
     // whole image costs where no memory is at hand.
-    std::vector<double> freshHuge;
     for (int r = 0; r < freshRuns; ++r) {
-        void *memory = ::mmap(nullptr, size.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        ::madvise(memory, size.bytes(), MADV_HUGEPAGE);
-        freshHuge.push_back(timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); }));
-        ::munmap(memory, size.bytes());
+        freshHuge.push_back(copyIntoNewMapping(true));
+        unmapKept();
     }
     // The same with every copy kept (b = a.copy() in a loop, all of them
     // alive): memory the process never had, which is what steps kept in
     // the history need until the undo limit is reached. On a VM whose host
     // backs guest memory lazily this costs far more than memory just freed.
-    std::vector<double> growing;
-    std::vector<void *> kept;
-    for (int r = 0; r < freshRuns; ++r) {
-        void *memory = ::mmap(nullptr, size.bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        ::madvise(memory, size.bytes(), MADV_HUGEPAGE);
-        growing.push_back(timeMs([&] { std::memcpy(memory, plain->data(), size.bytes()); }));
-        kept.push_back(memory);
-    }
-    for (void *memory : kept)
-        ::munmap(memory, size.bytes());
+    for (int r = 0; r < freshRuns; ++r)
+        growing.push_back(copyIntoNewMapping(true));
+    unmapKept();
     out.memcpyWarm = median(warm);
     out.memcpyFresh = median(fresh);
     out.memcpyFreshHuge = median(freshHuge);

@@ -72,12 +72,6 @@ std::size_t ChunkPool::bytes() const
     return m_full.size() * ChunkBytes;
 }
 
-std::size_t ChunkPool::limit() const
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_limit;
-}
-
 void ChunkPool::setLimit(std::size_t bytes)
 {
     std::lock_guard<std::mutex> lock(m_mutex);

@@ -16,7 +16,7 @@ namespace livepix::detail {
 /// moved into this pool (mremap: the page tables move, no byte is copied)
 /// and moved out again where the tracker needs committed memory next.
 ///
-/// Bounded: it holds at most limit() bytes (WriteTracker::setPoolLimit();
+/// Bounded: it holds at most setLimit() bytes (WriteTracker::setPoolLimit();
 /// default DefaultLimit); beyond that give() refuses and the caller gives
 /// the pages back to the kernel as before. Needs Linux 5.7 (MREMAP_DONTUNMAP);
 /// elsewhere give() and take() refuse and nothing is pooled.
@@ -46,7 +46,6 @@ public:
     /// to `to` (both private anonymous memory), leaving `from` mapped and
     /// empty. False when the kernel cannot (then nothing moved).
     static bool move(std::uint8_t *from, std::uint8_t *to, std::size_t bytes = ChunkBytes);
-    std::size_t limit() const;
     /// Pooled chunks beyond a lower limit go back to the kernel at once.
     void setLimit(std::size_t bytes);
 

@@ -38,6 +38,25 @@ std::size_t pageBytes()
     return bytes;
 }
 
+/// Calls `run(k, end)` for each run chunks[k .. end) of neighbouring chunk
+/// indices (`chunks` ascending) whose positions all satisfy `keep`, so that
+/// one system call can cover each run.
+template <typename Keep, typename Run>
+void forEachRunOfNeighbours(const std::vector<std::size_t> &chunks, Keep keep, Run run)
+{
+    for (std::size_t k = 0; k < chunks.size();) {
+        if (!keep(k)) {
+            ++k;
+            continue;
+        }
+        std::size_t end = k + 1;
+        while (end < chunks.size() && chunks[end] == chunks[end - 1] + 1 && keep(end))
+            ++end;
+        run(k, end);
+        k = end;
+    }
+}
+
 } // namespace
 
 namespace detail {
@@ -266,8 +285,7 @@ public:
         m_shadow->release(offset, std::size_t(chunkEnd(i) - chunkBegin(i)));
     }
     void trimResident();
-    std::vector<std::size_t> giveRunsToStep(WriteStep &step, const std::vector<std::size_t> &dirty,
-                                            const std::vector<std::size_t> &changed);
+    void giveRunsToStep(WriteStep &step, const std::vector<std::size_t> &dirty, const std::vector<std::size_t> &changed);
     void prefillShadow(const std::vector<std::size_t> &dirty);
     /// A shadow laid out like the buffer, its whole chunks huge-page aligned;
     /// for an aligned buffer rounded up to whole chunks (see isWholeChunk()).
@@ -418,17 +436,9 @@ void WriteTracker::Core::protect(std::size_t i, int protection, std::size_t last
 // mprotect per run of neighbours.
 void WriteTracker::Core::protectOpenChunks(const std::vector<std::size_t> &chunks) const
 {
-    for (std::size_t k = 0; k < chunks.size();) {
-        if (m_states[chunks[k]].load() != Dirty) {
-            ++k;
-            continue;
-        }
-        std::size_t end = k + 1;
-        while (end < chunks.size() && chunks[end] == chunks[end - 1] + 1 && m_states[chunks[end]].load() == Dirty)
-            ++end;
-        protect(chunks[k], PROT_READ, chunks[end - 1]);
-        k = end;
-    }
+    forEachRunOfNeighbours(
+        chunks, [&](std::size_t k) { return m_states[chunks[k]].load() == Dirty; },
+        [&](std::size_t k, std::size_t end) { protect(chunks[k], PROT_READ, chunks[end - 1]); });
 }
 
 // Compares chunk i with its shadow a page at a time: changed pages become
@@ -471,31 +481,23 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool rel
 // pages and all (no copy), and a chunk from the pool takes its place in the
 // workspace. The other runs are copied into fresh memory: a whole changed
 // chunk into one huge page, other runs committed in one call each.
-// `changed[k]`: the bytes of chunk dirty[k] that changed. Returns the chunks
-// whose shadow is empty now (the pool had nothing to put in their place).
-std::vector<std::size_t> WriteTracker::Core::giveRunsToStep(WriteStep &step, const std::vector<std::size_t> &dirty,
-                                                            const std::vector<std::size_t> &changed)
+// `changed[k]`: the bytes of chunk dirty[k] that changed. A moved chunk the
+// pool has nothing for stays empty and leaves the workspace.
+void WriteTracker::Core::giveRunsToStep(WriteStep &step, const std::vector<std::size_t> &dirty,
+                                        const std::vector<std::size_t> &changed)
 {
     step.m_shadow = newShadow();
     detail::ShadowMap &to = *step.m_shadow;
     std::uint8_t *from = m_shadow->data();
-    std::vector<std::size_t> emptied;
     std::vector<bool> moved(m_chunkCount, false);
-    const auto movable = [&](std::size_t k) { return isWholeChunk(dirty[k]) && 2 * changed[k] >= ChunkBytes; };
-    for (std::size_t k = 0; k < dirty.size();) { // one mremap per run of neighbours
-        if (!movable(k)) {
-            ++k;
-            continue;
-        }
-        std::size_t end = k + 1;
-        while (end < dirty.size() && dirty[end] == dirty[end - 1] + 1 && movable(end))
-            ++end;
-        const std::size_t offset = std::size_t(chunkBegin(dirty[k]) - m_data);
-        if (detail::ChunkPool::move(from + offset, to.data() + offset, (end - k) * ChunkBytes))
-            for (; k < end; ++k)
-                moved[dirty[k]] = true;
-        k = end;
-    }
+    forEachRunOfNeighbours(
+        dirty, [&](std::size_t k) { return isWholeChunk(dirty[k]) && 2 * changed[k] >= ChunkBytes; },
+        [&](std::size_t k, std::size_t end) {
+            const std::size_t offset = std::size_t(chunkBegin(dirty[k]) - m_data);
+            if (detail::ChunkPool::move(from + offset, to.data() + offset, (end - k) * ChunkBytes))
+                for (; k < end; ++k)
+                    moved[dirty[k]] = true;
+        });
     for (std::size_t k = 0; k < dirty.size(); ++k) {
         const std::size_t i = dirty[k];
         if (!moved[i])
@@ -504,12 +506,9 @@ std::vector<std::size_t> WriteTracker::Core::giveRunsToStep(WriteStep &step, con
         step.m_wholeChunks.push_back(offset);
         step.m_bytes += ChunkBytes - changed[k]; // it holds the whole chunk
         m_hugeShadow[i] = detail::ChunkPool::instance().take(from + offset) ? 1 : 0;
-        if (!m_hugeShadow[i]) {
-            emptied.push_back(i);
-            if (m_isResident[i]) { // no longer warm: its next copy asks for a huge page
-                m_isResident[i] = false;
-                m_resident.erase(std::find(m_resident.begin(), m_resident.end(), i));
-            }
+        if (!m_hugeShadow[i] && m_isResident[i]) { // no longer warm: its next copy asks for a huge page
+            m_isResident[i] = false;
+            m_resident.erase(std::find(m_resident.begin(), m_resident.end(), i));
         }
     }
     const std::size_t spanOffset = std::size_t(m_data - m_span); // offset 0 lies this far into chunk 0
@@ -526,7 +525,6 @@ std::vector<std::size_t> WriteTracker::Core::giveRunsToStep(WriteStep &step, con
             offset += length;
         }
     }
-    return emptied;
 }
 
 // After a large unit gave its shadow to the step: the chunks it wrote start
@@ -740,12 +738,10 @@ WriteStep WriteTracker::takeChanges()
         }
         return step;
     }
-    std::vector<std::size_t> emptied;
-    if (!step.m_runs.empty())
-        emptied = core.giveRunsToStep(step, dirty, changed);
     for (std::size_t i : dirty)
-        if (!std::binary_search(emptied.begin(), emptied.end(), i))
-            core.keepResident(i);
+        core.keepResident(i);
+    if (!step.m_runs.empty())
+        core.giveRunsToStep(step, dirty, changed);
     core.trimResident();
     return step;
 }

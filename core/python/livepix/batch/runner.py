@@ -72,10 +72,6 @@ def local_cluster(workers=None):
     distributed = _import_distributed()
     import dask
 
-    return _start_local_cluster(distributed, dask, workers)
-
-
-def _start_local_cluster(distributed, dask, workers):
     # The CPUs this process may run on (a container or taskset may allow
     # fewer than the machine has).
     count = workers or len(os.sched_getaffinity(0)) or 1
