@@ -5,6 +5,7 @@
 
 #include "viewer/canvas.h"
 #include "viewer/document.h"
+#include "viewer/pixelinfo.h"
 #include "viewer/viewer.h"
 
 using namespace livepix;
@@ -27,6 +28,27 @@ Image pattern()
 
 QColor expected(int x, int y) { return QColor(30 * x, 60 * y, 200); }
 
+/// The colour of pixel (x, y) in the large images: no two neighbours and no
+/// two pixels 256 apart along a row or a column share it.
+QColor largePattern(int x, int y) { return QColor(x & 255, y & 255, ((x >> 8) * 7 + (y >> 8) * 13) & 255); }
+
+/// Writes largePattern (alpha 255) into [x0, x1) x [y0, y1) of an RGBA8 or
+/// RGBA float32 image (as value / 255); the rest stays transparent zero.
+void paintPattern(Image &image, int x0, int y0, int x1, int y1)
+{
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) {
+            const QColor c = largePattern(x, y);
+            const int values[4] = {c.red(), c.green(), c.blue(), 255};
+            for (int ch = 0; ch < 4; ++ch) {
+                if (image.dtype() == DType::UInt8)
+                    image.at<std::uint8_t>(x, y, ch) = std::uint8_t(values[ch]);
+                else
+                    image.at<float>(x, y, ch) = float(values[ch]) / 255.0f;
+            }
+        }
+}
+
 } // namespace
 
 class TestCanvas : public QObject {
@@ -46,6 +68,8 @@ private Q_SLOTS:
     void pixelsChangedRepaintsCoalesced();
     void streamOfEditsPaintsDraftsThenOneSmoothFrame();
     void hoverReportsImagePixel();
+    void imagesBeyondQtLimitsAtEveryCorner_data();
+    void imagesBeyondQtLimitsAtEveryCorner();
 
 private:
     Viewer *m_viewer = nullptr;
@@ -304,6 +328,122 @@ void TestCanvas::hoverReportsImagePixel()
     QTRY_VERIFY(!spy.isEmpty());
     QCOMPARE(spy.last().at(0).toPoint(), QPoint(3, 2));
     QCOMPARE(spy.last().at(1).toBool(), true);
+}
+
+void TestCanvas::imagesBeyondQtLimitsAtEveryCorner_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<bool>("isFloat");
+    // Wider / taller than Qt's 32767 coordinate range; 23200^2 RGBA8 is
+    // 2,152,960,000 bytes, more than 2^31.
+    QTest::newRow("70000 wide RGBA8") << 70000 << 16 << false;
+    QTest::newRow("70000 tall RGBA8") << 16 << 70000 << false;
+    QTest::newRow("70000 wide float32") << 70000 << 16 << true;
+    QTest::newRow("over 2^31 bytes RGBA8") << 23200 << 23200 << false;
+}
+
+void TestCanvas::imagesBeyondQtLimitsAtEveryCorner()
+{
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(bool, isFloat);
+    Image image = Image::create(width, height, 4, isFloat ? DType::Float32 : DType::UInt8);
+    // The pattern only where the checks look (each corner's 512x512 block),
+    // so the 2 GB image costs no more than its corners.
+    const int block = 512;
+    for (const int y0 : {0, std::max(0, height - block)})
+        for (const int x0 : {0, std::max(0, width - block)})
+            paintPattern(image, x0, y0, std::min(width, x0 + block), std::min(height, y0 + block));
+    const Image shown = image;
+    m_viewer->show(std::move(image), QStringLiteral("large"));
+    const int cw = m_canvas->width();
+    const int ch = m_canvas->height();
+
+    // At fit the whole image is on screen, centred, in the canvas.
+    QVERIFY(m_viewer->fitToWindow());
+    // (Fit never goes below 1/256, the canvas's smallest zoom.)
+    const double fit = std::max(1.0 / 256.0, std::min(double(cw) / width, double(ch) / height));
+    QCOMPARE(m_canvas->scale(), fit);
+    const QImage fitted = m_canvas->grabShown();
+    const QPointF fo = m_canvas->origin();
+    QCOMPARE(fo, QPointF(std::round((cw - width * fit) / 2.0), std::round((ch - height * fit) / 2.0)));
+    // Outside the image's rectangle: the background; inside, where the
+    // image is transparent (between the corner blocks), the checkerboard.
+    const QRectF rect(fo, QSizeF(width * fit, height * fit));
+    for (const QPoint p : {QPoint(1, 1), QPoint(cw - 2, ch - 2), QPoint(cw / 2, ch / 2)}) {
+        if (rect.adjusted(-2, -2, 2, 2).contains(p))
+            continue;
+        QCOMPARE(fitted.pixelColor(p), Canvas::background());
+    }
+    if (rect.width() > 20 && rect.height() > 20) {
+        const QColor middle = fitted.pixelColor(rect.center().toPoint());
+        QVERIFY2(middle == Canvas::checkerLight() || middle == Canvas::checkerDark(), qPrintable(middle.name()));
+    }
+
+    for (const double zoom : {1.0, 3.0}) {
+        m_viewer->setZoom(zoom);
+        // Every corner: pan as far as the canvas lets the view go.
+        for (const int cornerX : {-1, 1})
+            for (const int cornerY : {-1, 1}) {
+                m_canvas->panBy(QPointF(-cornerX * 1e9, -cornerY * 1e9));
+                const QImage shot = m_canvas->grabShown();
+                // Where image pixel (0, 0) must be for this corner, from the
+                // geometry alone: flush with the canvas edge the view went to
+                // (or centred along an axis where the image is smaller).
+                const double w = width * zoom;
+                const double h = height * zoom;
+                const double ox = w <= cw ? std::round((cw - w) / 2.0) : (cornerX < 0 ? 0.0 : cw - w);
+                const double oy = h <= ch ? std::round((ch - h) / 2.0) : (cornerY < 0 ? 0.0 : ch - h);
+                QCOMPARE(m_canvas->origin(), QPointF(ox, oy));
+                int checked = 0;
+                for (int sy = 1; sy < ch; sy += 3)
+                    for (int sx = 1; sx < cw; sx += 3) {
+                        const int x = int(std::floor((sx + 0.5 - ox) / zoom));
+                        const int y = int(std::floor((sy + 0.5 - oy) / zoom));
+                        if (x < 0 || y < 0 || x >= width || y >= height)
+                            continue;
+                        const bool inBlock = (x < block || x >= width - block) && (y < block || y >= height - block);
+                        if (!inBlock)
+                            continue;
+                        const QColor got = shot.pixelColor(sx, sy);
+                        const QColor want = largePattern(x, y);
+                        const int tolerance = isFloat ? 1 : 0;
+                        if (std::abs(got.red() - want.red()) > tolerance ||
+                            std::abs(got.green() - want.green()) > tolerance ||
+                            std::abs(got.blue() - want.blue()) > tolerance)
+                            QFAIL(qPrintable(QStringLiteral("zoom %1, corner (%2, %3): screen (%4, %5) shows %6, "
+                                                            "image pixel (%7, %8) is %9")
+                                                 .arg(zoom)
+                                                 .arg(cornerX)
+                                                 .arg(cornerY)
+                                                 .arg(sx)
+                                                 .arg(sy)
+                                                 .arg(got.name(), QString::number(x), QString::number(y),
+                                                      want.name())));
+                        ++checked;
+                    }
+                QVERIFY2(checked > 100, qPrintable(QString::number(checked)));
+
+                // The pixel inspector names the pixel under the mouse, and
+                // its value, at the far corner too.
+                QSignalSpy hover(m_canvas, &Canvas::hoveredPixelChanged);
+                // Just inside the image's corner that is on screen.
+                const QPoint at(cornerX < 0 ? int(std::max(ox, 0.0)) + 2 : int(std::min(ox + w, double(cw))) - 3,
+                                cornerY < 0 ? int(std::max(oy, 0.0)) + 2 : int(std::min(oy + h, double(ch))) - 3);
+                QTest::mouseMove(m_canvas, at);
+                QTRY_VERIFY(!hover.isEmpty());
+                const QPoint pixel(int(std::floor((at.x() + 0.5 - ox) / zoom)),
+                                   int(std::floor((at.y() + 0.5 - oy) / zoom)));
+                QCOMPARE(hover.last().at(0).toPoint(), pixel);
+                QVERIFY(hover.last().at(1).toBool());
+                if (!isFloat) {
+                    const QColor want = largePattern(pixel.x(), pixel.y());
+                    QCOMPARE(formatComponent(shown, pixel.x(), pixel.y(), 0), QString::number(want.red()));
+                    QCOMPARE(formatComponent(shown, pixel.x(), pixel.y(), 2), QString::number(want.blue()));
+                }
+            }
+    }
 }
 
 QTEST_MAIN(TestCanvas)
