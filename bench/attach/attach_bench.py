@@ -8,7 +8,7 @@ of the same run.
    RGBA8 image through np.asarray(viewer.image), then viewer.flush() (what
    a cell end does), until the canvas completed a paint that started after
    it (polled through the socket). Reference, same run: the app's own
-   console path measured by build/bin/livepix_bench_latency (statement end
+   console path measured by build/bin/latency_bench (statement end
    to painted), isolated edits. Target: within 2x.
 2. What shared memory adds: new 4K RGBA8 image + first fill, private vs
    shared=True; and the one-time move of a private 4K buffer into a memfd
@@ -74,18 +74,17 @@ def client_edit_to_frame(viewer, runs):
 
 
 def in_app_edit_to_frame(runs):
-    """The console path's isolated RGBA8 figure from livepix_bench_latency
-    (its line "livepix  rgba8 isolated  median X ms")."""
-    program = BUILD / "bin" / "livepix_bench_latency"
+    """The console path's isolated RGBA8 figure at fit from latency_bench
+    (4K, its JSON line)."""
+    program = BUILD / "bin" / "latency_bench"
     if not program.exists():
         return None
-    out = subprocess.run([str(program), "--iterations", str(runs), "--no-peers"],
+    out = subprocess.run([str(program), "--iterations", str(runs), "--no-peers", "--json"],
                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), capture_output=True, text=True)
-    for line in out.stdout.splitlines():
-        words = line.split()
-        if words[:3] == ["livepix", "rgba8", "isolated"] and "median" in words:
-            return float(words[words.index("median") + 1])
-    return None
+    lines = out.stdout.strip().splitlines()
+    if out.returncode != 0 or not lines:
+        return None
+    return json.loads(lines[-1])["livepix_ms"]["3840x2160"].get("rgba8 fit isolated")
 
 
 def allocation(runs):
