@@ -1,13 +1,19 @@
 // load_bench: load time and peak memory of livepix::loadImage.
 //
 //   cmake --build build --target load_bench
-//   build/bin/load_bench [--repeat N] [--keep DIR]
+//   build/bin/load_bench [--repeat N] [--keep DIR] [--json]
 //
 // 1. Writes a synthetic 3840x2160 RGBA image (gradients + noise) as PNG,
 //    JPEG (quality 90, RGB) and half-float EXR into a temporary folder with
 //    saveImage, then reports the median of N loads (default 7) with
 //    livepix::loadImage next to OpenImageIO's own ImageBuf::read of the same
-//    file, which is the floor: livepix adds nothing on top of decoding.
+//    file, which is the floor (livepix adds nothing on top of decoding), and
+//    Pillow's Image.open().load() (Debian python3-pil; it reads no EXR) as a
+//    second reference. Each load runs in a fresh process (this program run
+//    as `load_bench --child-load livepix|oiio FILE WARMUP`, or python3 for
+//    Pillow), so no warm allocator or memory pool helps; the process first
+//    loads a small file of the same format, so library start-up is not
+//    counted. The three alternate, sample by sample.
 // 2. Writes an 8192x8192 RGBA8 PNG and opens it in a fresh child process (this
 //    program run as `load_bench --child-peak livepix|oiio FILE WARMUP`), which
 //    prints ru_maxrss before and after the load. The figure is the added peak
@@ -83,6 +89,57 @@ void oiioRead(const std::string &path)
         throw std::runtime_error(path + ": " + buf.geterror());
 }
 
+/// Child mode: one timed load in a process that has done nothing else but
+/// load `warmup` (libraries and codecs set up); prints milliseconds.
+int childLoad(const std::string &which, const std::string &file, const std::string &warmup)
+{
+    if (which == "oiio")
+        oiioRead(warmup);
+    else
+        loadImage(warmup);
+    const double s = seconds([&] {
+        if (which == "oiio")
+            oiioRead(file);
+        else
+            loadImage(file);
+    });
+    std::printf("%.3f\n", s * 1e3);
+    return 0;
+}
+
+/// Runs `command` and reads the one number it prints; NaN when it fails.
+double runForNumber(const std::string &command)
+{
+    FILE *pipe = popen(command.c_str(), "r");
+    double value = std::nan("");
+    if (pipe) {
+        if (std::fscanf(pipe, "%lf", &value) != 1)
+            value = std::nan("");
+        if (pclose(pipe) != 0)
+            value = std::nan("");
+    }
+    return value;
+}
+
+/// Pillow's decode of `file` in a fresh python3, after a small file of the
+/// same format; milliseconds, or NaN (no Pillow, or a format it cannot read).
+double pillowLoadMs(const std::string &file, const std::string &warmup)
+{
+    const std::string script = "import sys, time\n"
+                               "from PIL import Image\n"
+                               "Image.open(sys.argv[2]).load()\n"
+                               "t = time.perf_counter()\n"
+                               "Image.open(sys.argv[1]).load()\n"
+                               "print((time.perf_counter() - t) * 1e3)\n";
+    return runForNumber("/usr/bin/python3 -c '" + script + "' '" + file + "' '" + warmup + "' 2>/dev/null");
+}
+
+double medianOfValid(std::vector<double> values)
+{
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    return values.empty() ? std::nan("") : median(values);
+}
+
 long maxRssKb()
 {
     rusage usage{};
@@ -117,7 +174,8 @@ int childPeak(const std::string &which, const std::string &file, const std::stri
     return 0;
 }
 
-void reportPeak(const char *self, const std::string &which, const std::string &file, const std::string &warmup)
+/// Prints the child's added peak memory; returns it over the pixel bytes.
+double reportPeak(const char *self, const std::string &which, const std::string &file, const std::string &warmup)
 {
     const std::string command = std::string("'") + self + "' --child-peak " + which + " '" + file + "' '" + warmup + "'";
     FILE *pipe = popen(command.c_str(), "r");
@@ -128,11 +186,12 @@ void reportPeak(const char *self, const std::string &which, const std::string &f
         pclose(pipe);
     if (got != 3 || bytes == 0) {
         std::printf("  %-8s peak memory: child failed\n", which.c_str());
-        return;
+        return std::nan("");
     }
     const double added = double(after - before) * 1024.0;
     std::printf("  %-8s added peak %7.1f MiB for %7.1f MiB of pixels: %.3fx\n", which.c_str(), added / 1048576.0,
                 double(bytes) / 1048576.0, added / double(bytes));
+    return added / double(bytes);
 }
 
 } // namespace
@@ -141,56 +200,83 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && std::strcmp(argv[1], "--child-peak") == 0)
         return childPeak(argv[2], argv[3], argv[4]);
+    if (argc == 5 && std::strcmp(argv[1], "--child-load") == 0)
+        return childLoad(argv[2], argv[3], argv[4]);
 
     int repeat = 7;
     std::string keep;
+    bool json = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             repeat = std::max(1, std::atoi(argv[++i]));
         else if (std::strcmp(argv[i], "--keep") == 0 && i + 1 < argc)
             keep = argv[++i];
+        else if (std::strcmp(argv[i], "--json") == 0)
+            json = true;
         else {
-            std::fprintf(stderr, "usage: %s [--repeat N] [--keep DIR]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--repeat N] [--keep DIR] [--json]\n", argv[0]);
             return 2;
         }
     }
 
+    struct Result {
+        const char *key;
+        double livepixMs, oiioMs, pillowMs;
+    };
+    std::vector<Result> results;
+    double peakRatio = std::nan("");
     char tmpl[] = "/tmp/livepix-load-bench-XXXXXX";
     const fs::path dir = keep.empty() ? fs::path(mkdtemp(tmpl)) : fs::path(keep);
     fs::create_directories(dir);
 
     try {
-        std::printf("load_bench: 3840x2160 RGBA, median of %d loads (OpenImageIO %s, %d threads)\n", repeat,
-                    OIIO_VERSION_STRING, OIIO::get_int_attribute("threads"));
+        std::printf("load_bench: 3840x2160 RGBA, median of %d loads, each in a fresh process (OpenImageIO %s, "
+                    "%d threads)\n",
+                    repeat, OIIO_VERSION_STRING, OIIO::get_int_attribute("threads"));
         const Image rgba8 = syntheticImage(3840, 2160, DType::UInt8);
         const Image rgbaHalf = syntheticImage(3840, 2160, DType::Float16);
         struct Case {
             const char *name;
+            const char *key;
             std::string file;
+            std::string warmup;
         };
-        const std::vector<Case> cases = {{"PNG u8", (dir / "bench4k.png").string()},
-                                         {"JPEG u8", (dir / "bench4k.jpg").string()},
-                                         {"EXR f16", (dir / "bench4k.exr").string()}};
+        const std::vector<Case> cases = {
+            {"PNG u8", "png", (dir / "bench4k.png").string(), (dir / "warm.png").string()},
+            {"JPEG u8", "jpeg", (dir / "bench4k.jpg").string(), (dir / "warm.jpg").string()},
+            {"EXR f16", "exr", (dir / "bench4k.exr").string(), (dir / "warm.exr").string()}};
+        const Image small8 = syntheticImage(64, 64, DType::UInt8);
         saveImage(rgba8, cases[0].file);
+        saveImage(small8, cases[0].warmup);
         saveImage(rgba8, cases[1].file, {{"quality", "90"}});
+        saveImage(small8, cases[1].warmup, {{"quality", "90"}});
         saveImage(rgbaHalf, cases[2].file, {{"compression", "zip"}});
+        saveImage(syntheticImage(64, 64, DType::Float16), cases[2].warmup, {{"compression", "zip"}});
 
+        const std::string self = std::string("'") + argv[0] + "' --child-load ";
         for (const auto &c : cases) {
-            std::vector<double> ours, floor;
+            std::vector<double> ours, floor, pillow;
+            const std::string args = " '" + c.file + "' '" + c.warmup + "'";
             for (int i = 0; i < repeat; ++i) {
-                ours.push_back(seconds([&] { loadImage(c.file); }));
-                floor.push_back(seconds([&] { oiioRead(c.file); }));
+                ours.push_back(runForNumber(self + "livepix" + args));
+                floor.push_back(runForNumber(self + "oiio" + args));
+                pillow.push_back(pillowLoadMs(c.file, c.warmup));
             }
-            const double a = median(ours), b = median(floor);
-            std::printf("  %-8s %6.1f MiB file  livepix %7.1f ms  OIIO ImageBuf %7.1f ms  ratio %.2f\n", c.name,
-                        double(fs::file_size(c.file)) / 1048576.0, a * 1e3, b * 1e3, a / b);
+            const double a = medianOfValid(ours), b = medianOfValid(floor), p = medianOfValid(pillow);
+            char pillowText[32] = "    n/a   "; // Pillow reads no EXR
+            if (!std::isnan(p))
+                std::snprintf(pillowText, sizeof pillowText, "%7.1f ms", p);
+            std::printf("  %-8s %6.1f MiB file  livepix %7.1f ms  OIIO ImageBuf %7.1f ms  Pillow %s  "
+                        "livepix/OIIO %.2f\n",
+                        c.name, double(fs::file_size(c.file)) / 1048576.0, a, b, pillowText, a / b);
+            results.push_back({c.key, a, b, p});
         }
 
         std::printf("peak memory opening an 8192x8192 RGBA8 PNG (fresh child process each):\n");
         const std::string big = (dir / "big8k.png").string(), small = (dir / "small.png").string();
         saveImage(syntheticImage(8192, 8192, DType::UInt8), big, {{"compression", "zip:1"}});
         saveImage(syntheticImage(64, 64, DType::UInt8), small);
-        reportPeak(argv[0], "livepix", big, small);
+        peakRatio = reportPeak(argv[0], "livepix", big, small);
         reportPeak(argv[0], "oiio", big, small);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "load_bench: %s\n", e.what());
@@ -200,5 +286,16 @@ int main(int argc, char **argv)
     }
     if (keep.empty())
         fs::remove_all(dir);
+    if (json) {
+        // NaN (Pillow and EXR) prints as null.
+        const auto number = [](double v) { return std::isnan(v) ? std::string("null") : std::to_string(v); };
+        std::string out = "{\"repeat\": " + std::to_string(repeat) + ", \"load_ms\": {";
+        for (std::size_t i = 0; i < results.size(); ++i)
+            out += std::string(i ? ", " : "") + "\"" + results[i].key + "\": {\"livepix\": " +
+                   number(results[i].livepixMs) + ", \"oiio\": " + number(results[i].oiioMs) +
+                   ", \"pillow\": " + number(results[i].pillowMs) + "}";
+        out += "}, \"peak_memory_ratio\": " + number(peakRatio) + "}";
+        std::printf("%s\n", out.c_str());
+    }
     return 0;
 }
