@@ -27,7 +27,6 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTimer>
-#include <QJsonArray>
 
 #include <unistd.h>
 
@@ -93,6 +92,14 @@ bool runPython(PythonRuntime &runtime, const QString &code)
     return true;
 }
 
+/// Runs the event loop for `ms` (paints, timers and the edit's smooth frame go on).
+void settle(int ms)
+{
+    QEventLoop pause;
+    QTimer::singleShot(ms, &pause, &QEventLoop::quit);
+    pause.exec();
+}
+
 /// Median latency (ms) over `iterations` edits of the current image.
 /// `gapMs` > 0 waits that long before each edit, so every edit is an
 /// isolated one (the canvas paints it smooth); 0 sends edits back to back, as
@@ -101,11 +108,8 @@ double measureLivepix(PythonRuntime &runtime, PaintClock &clock, int iterations,
                       const QPoint &patch, std::vector<double> *all, std::vector<double> *waits)
 {
     for (int i = 0; i < iterations + 3; ++i) {
-        if (gapMs > 0) {
-            QEventLoop pause;
-            QTimer::singleShot(gapMs, &pause, &QEventLoop::quit);
-            pause.exec();
-        }
+        if (gapMs > 0)
+            settle(gapMs);
         // A 256x256 patch changes each time; the whole image is "maybe changed".
         const int value = (i * 37) % 200 + 20;
         const QString statement = QStringLiteral("a[%1:%2, %3:%4] = %5")
@@ -152,7 +156,6 @@ double measureLivepix(PythonRuntime &runtime, PaintClock &clock, int iterations,
     return median(*all);
 }
 
-
 /// "3840x2160" -> QSize; an empty size for anything else.
 QSize parseSize(const QString &text)
 {
@@ -166,14 +169,6 @@ QSize parseSize(const QString &text)
 QString sizeName(const QSize &size) { return QStringLiteral("%1x%2").arg(size.width()).arg(size.height()); }
 
 double physicalBytes() { return double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE)); }
-
-/// Lets the canvas paint what a view change asked for (and its smooth frame).
-void settle(int ms)
-{
-    QEventLoop pause;
-    QTimer::singleShot(ms, &pause, &QEventLoop::quit);
-    pause.exec();
-}
 
 struct Case {
     const char *name;

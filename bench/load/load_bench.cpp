@@ -89,20 +89,21 @@ void oiioRead(const std::string &path)
         throw std::runtime_error(path + ": " + buf.geterror());
 }
 
+/// Reads `path` with OpenImageIO's ImageBuf ("oiio") or livepix::loadImage.
+void loadWith(const std::string &which, const std::string &path)
+{
+    if (which == "oiio")
+        oiioRead(path);
+    else
+        loadImage(path);
+}
+
 /// Child mode: one timed load in a process that has done nothing else but
 /// load `warmup` (libraries and codecs set up); prints milliseconds.
 int childLoad(const std::string &which, const std::string &file, const std::string &warmup)
 {
-    if (which == "oiio")
-        oiioRead(warmup);
-    else
-        loadImage(warmup);
-    const double s = seconds([&] {
-        if (which == "oiio")
-            oiioRead(file);
-        else
-            loadImage(file);
-    });
+    loadWith(which, warmup);
+    const double s = seconds([&] { loadWith(which, file); });
     std::printf("%.3f\n", s * 1e3);
     return 0;
 }
@@ -152,10 +153,7 @@ int childPeak(const std::string &which, const std::string &file, const std::stri
 {
     // Load a small file of the same format first so plugin and library set-up
     // is not counted as the big image's memory.
-    if (which == "oiio")
-        oiioRead(warmup);
-    else
-        loadImage(warmup);
+    loadWith(which, warmup);
     const long before = maxRssKb();
     std::size_t pixelBytes = 0;
     if (which == "oiio") {

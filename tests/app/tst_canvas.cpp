@@ -49,6 +49,36 @@ void paintPattern(Image &image, int x0, int y0, int x1, int y1)
         }
 }
 
+/// Compares every third screen pixel of `shot` that shows a pattern block
+/// (the `block`-sized corners of an image of `size`, drawn with its pixel
+/// (0, 0) at `origin` and `zoom` screen pixels per image pixel) with
+/// largePattern, each channel within `tolerance`. Returns the first
+/// difference, described, or an empty string; `checked` counts the pixels.
+QString firstPatternMismatch(const QImage &shot, const QSize &size, const QPointF &origin, double zoom, int block,
+                             int tolerance, int *checked)
+{
+    for (int sy = 1; sy < shot.height(); sy += 3)
+        for (int sx = 1; sx < shot.width(); sx += 3) {
+            const int x = int(std::floor((sx + 0.5 - origin.x()) / zoom));
+            const int y = int(std::floor((sy + 0.5 - origin.y()) / zoom));
+            if (x < 0 || y < 0 || x >= size.width() || y >= size.height())
+                continue;
+            const bool inBlock = (x < block || x >= size.width() - block) && (y < block || y >= size.height() - block);
+            if (!inBlock)
+                continue;
+            const QColor got = shot.pixelColor(sx, sy);
+            const QColor want = largePattern(x, y);
+            if (std::abs(got.red() - want.red()) > tolerance || std::abs(got.green() - want.green()) > tolerance ||
+                std::abs(got.blue() - want.blue()) > tolerance)
+                return QStringLiteral("screen (%1, %2) shows %3, image pixel (%4, %5) is %6")
+                    .arg(sx)
+                    .arg(sy)
+                    .arg(got.name(), QString::number(x), QString::number(y), want.name());
+            ++*checked;
+        }
+    return {};
+}
+
 } // namespace
 
 class TestCanvas : public QObject {
@@ -72,6 +102,10 @@ private Q_SLOTS:
     void imagesBeyondQtLimitsAtEveryCorner();
 
 private:
+    /// The fitted frame of the image shown now (of `size`): scale, centring,
+    /// background around it and checkerboard where it is transparent.
+    void checkFittedFrame(const QSize &size);
+
     Viewer *m_viewer = nullptr;
     Canvas *m_canvas = nullptr;
 };
@@ -330,6 +364,32 @@ void TestCanvas::hoverReportsImagePixel()
     QCOMPARE(spy.last().at(1).toBool(), true);
 }
 
+void TestCanvas::checkFittedFrame(const QSize &size)
+{
+    const int cw = m_canvas->width();
+    const int ch = m_canvas->height();
+    // At fit the whole image is on screen, centred, in the canvas.
+    QVERIFY(m_viewer->fitToWindow());
+    // (Fit never goes below 1/256, the canvas's smallest zoom.)
+    const double fit = std::max(1.0 / 256.0, std::min(double(cw) / size.width(), double(ch) / size.height()));
+    QCOMPARE(m_canvas->scale(), fit);
+    const QImage fitted = m_canvas->grabShown();
+    const QPointF fo = m_canvas->origin();
+    QCOMPARE(fo, QPointF(std::round((cw - size.width() * fit) / 2.0), std::round((ch - size.height() * fit) / 2.0)));
+    // Outside the image's rectangle: the background; inside, where the
+    // image is transparent (between the corner blocks), the checkerboard.
+    const QRectF rect(fo, QSizeF(size.width() * fit, size.height() * fit));
+    for (const QPoint p : {QPoint(1, 1), QPoint(cw - 2, ch - 2), QPoint(cw / 2, ch / 2)}) {
+        if (rect.adjusted(-2, -2, 2, 2).contains(p))
+            continue;
+        QCOMPARE(fitted.pixelColor(p), Canvas::background());
+    }
+    if (rect.width() > 20 && rect.height() > 20) {
+        const QColor middle = fitted.pixelColor(rect.center().toPoint());
+        QVERIFY2(middle == Canvas::checkerLight() || middle == Canvas::checkerDark(), qPrintable(middle.name()));
+    }
+}
+
 void TestCanvas::imagesBeyondQtLimitsAtEveryCorner_data()
 {
     QTest::addColumn<int>("width");
@@ -359,27 +419,9 @@ void TestCanvas::imagesBeyondQtLimitsAtEveryCorner()
     m_viewer->show(std::move(image), QStringLiteral("large"));
     const int cw = m_canvas->width();
     const int ch = m_canvas->height();
-
-    // At fit the whole image is on screen, centred, in the canvas.
-    QVERIFY(m_viewer->fitToWindow());
-    // (Fit never goes below 1/256, the canvas's smallest zoom.)
-    const double fit = std::max(1.0 / 256.0, std::min(double(cw) / width, double(ch) / height));
-    QCOMPARE(m_canvas->scale(), fit);
-    const QImage fitted = m_canvas->grabShown();
-    const QPointF fo = m_canvas->origin();
-    QCOMPARE(fo, QPointF(std::round((cw - width * fit) / 2.0), std::round((ch - height * fit) / 2.0)));
-    // Outside the image's rectangle: the background; inside, where the
-    // image is transparent (between the corner blocks), the checkerboard.
-    const QRectF rect(fo, QSizeF(width * fit, height * fit));
-    for (const QPoint p : {QPoint(1, 1), QPoint(cw - 2, ch - 2), QPoint(cw / 2, ch / 2)}) {
-        if (rect.adjusted(-2, -2, 2, 2).contains(p))
-            continue;
-        QCOMPARE(fitted.pixelColor(p), Canvas::background());
-    }
-    if (rect.width() > 20 && rect.height() > 20) {
-        const QColor middle = fitted.pixelColor(rect.center().toPoint());
-        QVERIFY2(middle == Canvas::checkerLight() || middle == Canvas::checkerDark(), qPrintable(middle.name()));
-    }
+    checkFittedFrame(QSize(width, height));
+    if (QTest::currentTestFailed())
+        return;
 
     for (const double zoom : {1.0, 3.0}) {
         m_viewer->setZoom(zoom);
@@ -397,32 +439,13 @@ void TestCanvas::imagesBeyondQtLimitsAtEveryCorner()
                 const double oy = h <= ch ? std::round((ch - h) / 2.0) : (cornerY < 0 ? 0.0 : ch - h);
                 QCOMPARE(m_canvas->origin(), QPointF(ox, oy));
                 int checked = 0;
-                for (int sy = 1; sy < ch; sy += 3)
-                    for (int sx = 1; sx < cw; sx += 3) {
-                        const int x = int(std::floor((sx + 0.5 - ox) / zoom));
-                        const int y = int(std::floor((sy + 0.5 - oy) / zoom));
-                        if (x < 0 || y < 0 || x >= width || y >= height)
-                            continue;
-                        const bool inBlock = (x < block || x >= width - block) && (y < block || y >= height - block);
-                        if (!inBlock)
-                            continue;
-                        const QColor got = shot.pixelColor(sx, sy);
-                        const QColor want = largePattern(x, y);
-                        const int tolerance = isFloat ? 1 : 0;
-                        if (std::abs(got.red() - want.red()) > tolerance ||
-                            std::abs(got.green() - want.green()) > tolerance ||
-                            std::abs(got.blue() - want.blue()) > tolerance)
-                            QFAIL(qPrintable(QStringLiteral("zoom %1, corner (%2, %3): screen (%4, %5) shows %6, "
-                                                            "image pixel (%7, %8) is %9")
-                                                 .arg(zoom)
-                                                 .arg(cornerX)
-                                                 .arg(cornerY)
-                                                 .arg(sx)
-                                                 .arg(sy)
-                                                 .arg(got.name(), QString::number(x), QString::number(y),
-                                                      want.name())));
-                        ++checked;
-                    }
+                const QString mismatch = firstPatternMismatch(shot, QSize(width, height), QPointF(ox, oy), zoom, block,
+                                                              isFloat ? 1 : 0, &checked);
+                QVERIFY2(mismatch.isEmpty(), qPrintable(QStringLiteral("zoom %1, corner (%2, %3): %4")
+                                                            .arg(zoom)
+                                                            .arg(cornerX)
+                                                            .arg(cornerY)
+                                                            .arg(mismatch)));
                 QVERIFY2(checked > 100, qPrintable(QString::number(checked)));
 
                 // The pixel inspector names the pixel under the mouse, and
