@@ -8,7 +8,12 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cstring>
@@ -34,6 +39,43 @@ QHostAddress resolve(const QString &host)
         return QHostAddress(QHostAddress::LocalHost);
     const QHostInfo info = QHostInfo::fromName(host);
     return info.addresses().isEmpty() ? QHostAddress() : info.addresses().constFirst();
+}
+
+/// A Unix socket bound at `path` with mode 0600 and listening, or -1 with
+/// *why set. The mode is set between bind() and listen(): until listen() a
+/// connect() is refused, so no client ever reaches the socket with any other
+/// mode (QLocalServer's UserAccessOption would publish it as 0700 first, and
+/// a chmod after its listen() races the first client). As the Python attach
+/// server does; the umask is process-wide and left alone.
+int listeningUnixSocket(const QString &path, QString *why)
+{
+    const QByteArray encoded = QFile::encodeName(path);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (std::size_t(encoded.size()) >= sizeof(address.sun_path)) {
+        *why = QStringLiteral("socket path %1 is longer than %2 bytes").arg(path).arg(sizeof(address.sun_path) - 1);
+        return -1;
+    }
+    std::memcpy(address.sun_path, encoded.constData(), std::size_t(encoded.size()));
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *why = QStringLiteral("cannot create a socket: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return -1;
+    }
+    const char *step = nullptr;
+    if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
+        step = "bind";
+    else if (::chmod(encoded.constData(), 0600) != 0)
+        step = "chmod";
+    else if (::listen(fd, SOMAXCONN) != 0)
+        step = "listen";
+    if (!step)
+        return fd;
+    *why = QStringLiteral("%1 %2: %3").arg(QLatin1String(step), path, QString::fromLocal8Bit(std::strerror(errno)));
+    if (std::strcmp(step, "bind") != 0)
+        ::unlink(encoded.constData());
+    ::close(fd);
+    return -1;
 }
 
 } // namespace
@@ -66,13 +108,11 @@ bool TevServer::listen(const TevAddress &address, QString *error)
         if (probe.waitForConnected(200))
             return fail(QStringLiteral("%1 is in use by another program").arg(path));
         QLocalServer::removeServer(path); // a stale socket from a crash
+        const int fd = listeningUnixSocket(path, &why);
+        if (fd < 0)
+            return fail(why);
         m_local = new QLocalServer(this);
-        // Created in a private folder and moved into place by Qt, so the
-        // socket is never reachable by others, not even briefly.
-        m_local->setSocketOptions(QLocalServer::UserAccessOption);
-        if (!m_local->listen(path))
-            return fail(m_local->errorString());
-        ::chmod(QFile::encodeName(path).constData(), 0600);
+        m_local->listen(fd); // takes the descriptor; close() removes the file
         connect(m_local, &QLocalServer::newConnection, this, &TevServer::acceptLocal);
         return true;
     }

@@ -4,15 +4,23 @@
 #include <QLocalSocket>
 #include <QSignalSpy>
 #include <QTcpSocket>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <livepix/history.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstring>
 #include <limits>
 #include <memory>
+#include <set>
+#include <thread>
 
 #include "attach/tevdocuments.h"
 #include "attach/tevserver.h"
@@ -49,6 +57,7 @@ private Q_SLOTS:
     void openAndReloadGoThroughTheLoader();
     void unixSocketIsUserOnly();
     void unixSocketNeedsXdgRuntimeDir();
+    void unixSocketIsNeverReachableWithAnotherMode();
 
 private:
     std::unique_ptr<QTcpSocket> connectTcp();
@@ -351,6 +360,51 @@ void TestTevServer::unixSocketNeedsXdgRuntimeDir()
     QString error;
     QVERIFY(!server.listen(*TevAddress::parse(QStringLiteral("unix:x")), &error));
     QVERIFY2(error.contains(QLatin1String("XDG_RUNTIME_DIR")), qPrintable(error));
+}
+
+// Regression (CI, stop 22): the socket was published by QLocalServer with
+// mode 0700 and chmod-ed to 0600 only after listen(), so a client spinning on
+// connect() saw 0700. A thread connects as fast as it can while the server
+// starts and stops 200 times; every mode seen by a connected client counts.
+void TestTevServer::unixSocketIsNeverReachableWithAnotherMode()
+{
+    QTemporaryDir runtime;
+    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(runtime.path()));
+    const QByteArray path = QFile::encodeName(runtime.filePath(QStringLiteral(".tev.race.sock")));
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path.constData(), std::size_t(path.size()));
+    std::atomic<bool> stop{false};
+    std::atomic<int> connected{0};
+    std::set<mode_t> modes; // written by the thread only, read after join()
+    std::thread client([&] {
+        while (!stop.load()) {
+            const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+            if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) == 0) {
+                struct stat st {};
+                if (::stat(path.constData(), &st) == 0)
+                    modes.insert(st.st_mode & 0777);
+                connected.fetch_add(1);
+            }
+            ::close(fd);
+        }
+    });
+    auto joinClient = qScopeGuard([&] { // also when a QVERIFY returns early
+        stop.store(true);
+        client.join();
+        qunsetenv("XDG_RUNTIME_DIR");
+    });
+    for (int i = 0; i < 200; ++i) {
+        TevServer server(m_documents);
+        QString error;
+        QVERIFY2(server.listen(*TevAddress::parse(QStringLiteral("unix:race")), &error), qPrintable(error));
+    }
+    joinClient.dismiss();
+    stop.store(true);
+    client.join();
+    qunsetenv("XDG_RUNTIME_DIR");
+    QVERIFY(connected.load() > 0); // the thread did reach live servers
+    QCOMPARE(modes, std::set<mode_t>{0600});
 }
 
 QTEST_MAIN(TestTevServer)
