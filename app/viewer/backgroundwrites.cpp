@@ -1,6 +1,7 @@
 #include "viewer/backgroundwrites.h"
 
 #include "viewer/document.h"
+#include "viewer/liveedit.h"
 #include "viewer/viewer.h"
 #include "viewer/workunits.h"
 
@@ -57,9 +58,16 @@ BackgroundWrites::~BackgroundWrites()
 void BackgroundWrites::onWake()
 {
     m_sinceWrite.start();
-    m_viewer->pixelsMayHaveChanged();
+    if (!announced())
+        m_viewer->pixelsMayHaveChanged();
     if (!m_frame.isActive())
         m_frame.start();
+}
+
+bool BackgroundWrites::announced() const
+{
+    const LiveEditClock *clock = LiveEditClock::of(m_viewer);
+    return clock && clock->activeCount() > 0;
 }
 
 std::uint64_t BackgroundWrites::rearmAndCountWrites(bool *open) const
@@ -86,7 +94,8 @@ void BackgroundWrites::tick()
     if (count != m_lastCount) {
         m_lastCount = count;
         m_sinceWrite.start();
-        m_viewer->pixelsMayHaveChanged();
+        if (!announced())
+            m_viewer->pixelsMayHaveChanged();
     }
     if (!open) {
         m_frame.stop();

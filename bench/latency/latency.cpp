@@ -67,6 +67,7 @@ public:
     }
     /// (start, end) of the last completed paint.
     std::pair<qint64, qint64> lastPaint() const { return m_lastEnd; }
+    Canvas *canvas() const { return m_canvas; }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
@@ -118,29 +119,34 @@ double measureLivepix(PythonRuntime &runtime, PaintClock &clock, int iterations,
                                       .arg(patch.x())
                                       .arg(patch.x() + 256)
                                       .arg(isFloat ? QString::number(value / 255.0) : QString::number(value));
+        // Event-driven: the loop sleeps until the statement's end or a paint
+        // arrives, as the app's own event loop does. (A zero-interval poll
+        // timer here kept the GUI thread busy, competing for the CPU with the
+        // Python worker, and kept updating the result after the first paint.)
         QEventLoop loop;
         qint64 statementEnd = 0;
         qint64 paintEnd = 0;
         qint64 paintStart = 0;
-        QMetaObject::Connection done =
-            QObject::connect(&runtime, &PythonRuntime::statementFinished, &loop, [&]() {
-                statementEnd = runtime.lastStatementEndNs();
-            });
-        QTimer poll;
-        poll.setInterval(0);
-        QObject::connect(&poll, &QTimer::timeout, &loop, [&]() {
+        const auto check = [&]() {
             const auto paint = clock.lastPaint();
-            if (statementEnd && paint.first >= statementEnd) {
+            if (!paintEnd && statementEnd && paint.first >= statementEnd) {
                 paintStart = paint.first;
                 paintEnd = paint.second;
                 loop.quit();
             }
-        });
-        poll.start();
+        };
+        const QMetaObject::Connection done =
+            QObject::connect(&runtime, &PythonRuntime::statementFinished, &loop, [&]() {
+                if (!statementEnd)
+                    statementEnd = runtime.lastStatementEndNs();
+                check();
+            });
+        const QMetaObject::Connection painted = QObject::connect(clock.canvas(), &Canvas::painted, &loop, check);
         runtime.runSource(statement, QStringLiteral("<bench>"));
         QTimer::singleShot(10000, &loop, &QEventLoop::quit);
         loop.exec();
         QObject::disconnect(done);
+        QObject::disconnect(painted);
         // Let the request finish before the next one.
         while (runtime.isBusy())
             QCoreApplication::processEvents(QEventLoop::AllEvents, 5);

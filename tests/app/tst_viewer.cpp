@@ -3,9 +3,12 @@
 
 #include <livepix/image.h>
 #include <livepix/imageio.h>
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
 
 #include "viewer/backgroundwrites.h"
 #include "viewer/document.h"
+#include "viewer/liveedit.h"
 #include "viewer/loadjob.h"
 #include "viewer/viewer.h"
 
@@ -26,6 +29,7 @@ private Q_SLOTS:
     void closingDoesNotFreeSharedPixels();
     void pixelsMayHaveChangedBumpsRevisions();
     void unannouncedEditsMarkTheDocumentModified();
+    void writesUnderALiveEditAreLeftToItsClock();
     void viewSettings();
     void documentSignals();
 
@@ -203,6 +207,33 @@ void TestViewer::unannouncedEditsMarkTheDocumentModified()
     viewer.pixelsMayHaveChanged();
     QTest::qWait(BackgroundWrites::QuietMs + 300);
     QVERIFY(!opened->isModified());
+}
+
+// A write nobody announces repaints at once (the tracker's wake-up). Under a
+// LiveEdit token the token's clock repaints instead: a frame of its own would
+// start in the middle of the statement and delay the one that shows its end.
+void TestViewer::writesUnderALiveEditAreLeftToItsClock()
+{
+    Viewer viewer;
+    Document *document = viewer.show(Image::create(64, 64, 4, DType::UInt8), QStringLiteral("scratch"));
+    QSignalSpy repaints(&viewer, &Viewer::pixelsChanged);
+    document->image().at<std::uint8_t>(0, 0, 0) = 1;
+    QTRY_VERIFY(repaints.count() > 0);
+
+    LiveEditClock::of(&viewer)->setInterval(60 * 60 * 1000); // the token's clock stays quiet
+    QTest::qWait(BackgroundWrites::QuietMs + 300);             // the first write's unit ends
+    repaints.clear();
+    WriteTracker *tracker = document->image().buffer()->writeTracker();
+    QVERIFY(tracker);
+    const std::uint64_t seen = tracker->writeCount();
+    {
+        LiveEdit edit(&viewer);
+        document->image().at<std::uint8_t>(1, 1, 0) = 2;
+        QCOMPARE(tracker->writeCount(), seen + 1); // the tracker saw it (the wake-up is sent)
+        QTest::qWait(5 * BackgroundWrites::FrameMs); // the wake-up and several frames
+        QCOMPARE(repaints.count(), 0);
+    }
+    QCOMPARE(repaints.count(), 1); // the token's release shows the write
 }
 
 void TestViewer::viewSettings()
