@@ -245,6 +245,7 @@ public:
                 continue;
             protect(i, PROT_READ);
             m_states[i].store(Armed);
+            stamp(i);
         }
     }
     /// Copies chunk i into its shadow: the baseline of a unit. A cold
@@ -309,6 +310,22 @@ public:
     std::atomic<int> m_active{0};
     std::atomic<bool> m_locked{false};
     std::atomic<std::uint64_t> m_writeCount{0};
+    // changeEpoch()/changedSince(): a counter and, per chunk, the counter
+    // value from when it last stopped being open for writing (see stamp()).
+    std::atomic<std::uint64_t> m_epoch{1};
+    std::unique_ptr<std::atomic<std::uint64_t>[]> m_chunkEpochs;
+    /// Records that chunk i may have changed up to now: called after it
+    /// stops being open for writing (Dirty -> Armed or Clean, under
+    /// Exclusive, so the writes it let through have landed) or after its
+    /// bytes were replaced. In flux first, so a reader that sees the new
+    /// counter value also sees the chunk as changed (it reads the counter,
+    /// then the chunk).
+    void stamp(std::size_t i)
+    {
+        m_chunkEpochs[i].store(InFlux, std::memory_order_seq_cst);
+        m_chunkEpochs[i].store(m_epoch.fetch_add(1, std::memory_order_seq_cst) + 1, std::memory_order_seq_cst);
+    }
+    static constexpr std::uint64_t InFlux = ~std::uint64_t(0);
     const std::uint64_t m_id = g_nextTrackerId.fetch_add(1);
     std::mutex m_exclusiveMutex;
     std::string m_unprotectedReason; // under Exclusive; non-empty: nothing is protected
@@ -357,8 +374,11 @@ WriteTracker::Core::Core(PixelBuffer &buffer)
     m_states.reset(new std::atomic<std::uint8_t>[m_chunkCount]);
     m_isResident.assign(m_chunkCount, false);
     m_hugeShadow.reset(new std::uint8_t[m_chunkCount]());
-    for (std::size_t i = 0; i < m_chunkCount; ++i)
+    m_chunkEpochs.reset(new std::atomic<std::uint64_t>[m_chunkCount]);
+    for (std::size_t i = 0; i < m_chunkCount; ++i) {
         m_states[i].store(Clean);
+        m_chunkEpochs[i].store(1); // changed since epoch 0: before tracking began
+    }
     m_shadow = newShadow();
     m_shadowData.store(m_shadow->data());
     m_slot = detail::registerWriteFaultRange(address, address + m_mapped, this);
@@ -677,6 +697,30 @@ std::size_t WriteTracker::chunkCount() const
     return m_core->m_chunkCount;
 }
 
+std::uint64_t WriteTracker::changeEpoch() const
+{
+    return m_core->m_epoch.load(std::memory_order_seq_cst);
+}
+
+std::vector<WriteStep::Run> WriteTracker::changedSince(std::uint64_t epoch) const
+{
+    const Core &core = *m_core;
+    std::vector<WriteStep::Run> runs;
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
+        const std::uint8_t state = core.m_states[i].load(std::memory_order_seq_cst);
+        const bool open = state == Busy || state == Dirty;
+        if (!open && core.m_chunkEpochs[i].load(std::memory_order_seq_cst) <= epoch)
+            continue;
+        const std::size_t offset = std::size_t(core.chunkBegin(i) - core.m_data);
+        const std::size_t length = std::size_t(core.chunkEnd(i) - core.chunkBegin(i));
+        if (!runs.empty() && runs.back().offset + runs.back().length == offset)
+            runs.back().length += length;
+        else
+            runs.push_back({offset, length});
+    }
+    return runs;
+}
+
 bool WriteTracker::hasOpenWrites() const
 {
     for (std::size_t i = 0; i < m_core->m_chunkCount; ++i)
@@ -699,8 +743,10 @@ WriteStep WriteTracker::takeChanges()
         core.forgetResident();
         if (::mprotect(core.m_data, core.m_mapped, PROT_READ) != 0)
             throw std::runtime_error("write tracking: cannot protect the pixel buffer");
-        for (std::size_t i = 0; i < core.m_chunkCount; ++i)
+        for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
             core.m_states[i].store(Clean);
+            core.stamp(i);
+        }
         return step;
     }
     std::vector<std::size_t> dirty;
@@ -718,6 +764,7 @@ WriteStep WriteTracker::takeChanges()
         core.collectChanges(i, step, large);
         changed.push_back(step.m_bytes - before);
         core.m_states[i].store(Clean);
+        core.stamp(i);
     }
     if (large) {
         // The step takes the shadow: warm pages of chunks this unit did not
@@ -805,6 +852,8 @@ void WriteTracker::replaceMemory(const std::function<void()> &replace)
     if (::mprotect(core.m_data, core.m_mapped, PROT_READ) != 0)
         throw std::runtime_error("write tracking: cannot protect the pixel buffer");
     replace();
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i)
+        core.stamp(i); // every byte may be new
     if (!core.m_unprotectedReason.empty()) {
         if (::mprotect(core.m_data, core.m_mapped, PROT_READ | PROT_WRITE) != 0)
             throw std::runtime_error("write tracking: cannot unprotect the pixel buffer");

@@ -8,6 +8,7 @@
 #include "testsupport.h"
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -491,6 +492,99 @@ private Q_SLOTS:
 
     // A snapshot outlives its buffer (and its tracker): it copied what it
     // needed before the pages went away.
+    // changedSince(): what a cache of derived pixels (the display) must redo.
+    void changedSinceNamesTheWrittenChunks()
+    {
+        const std::size_t chunk = WriteTracker::ChunkBytes;
+        auto buffer = patterned(6 * chunk);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        auto covers = [&](const std::vector<WriteStep::Run> &runs, std::size_t offset) {
+            for (const WriteStep::Run &run : runs)
+                if (offset >= run.offset && offset < run.offset + run.length)
+                    return true;
+            return false;
+        };
+        const auto everything = tracker.changedSince(0);
+        QCOMPARE(everything.size(), std::size_t(1));
+        QCOMPARE(everything[0].offset, std::size_t(0));
+        QVERIFY(everything[0].length >= buffer->size());
+
+        const std::uint64_t start = tracker.changeEpoch();
+        QVERIFY(tracker.changedSince(start).empty());
+        buffer->data()[2 * chunk + 5] = 1; // open for writing: reported while open
+        auto runs = tracker.changedSince(start);
+        QCOMPARE(runs.size(), std::size_t(1));
+        QCOMPARE(runs[0].offset, 2 * chunk);
+        QCOMPARE(runs[0].length, chunk);
+
+        tracker.rearm(); // protected again: stamped, still reported to `start`
+        QVERIFY(covers(tracker.changedSince(start), 2 * chunk));
+        const std::uint64_t afterRearm = tracker.changeEpoch();
+        QVERIFY(tracker.changedSince(afterRearm).empty());
+
+        buffer->data()[0] = 7; // neighbours merge into one run
+        buffer->data()[chunk + 1] = 7;
+        runs = tracker.changedSince(afterRearm);
+        QCOMPARE(runs.size(), std::size_t(1));
+        QCOMPARE(runs[0].offset, std::size_t(0));
+        QCOMPARE(runs[0].length, 2 * chunk);
+
+        WriteStep step = tracker.takeChanges(); // ended: stamped
+        QVERIFY(covers(tracker.changedSince(afterRearm), 0));
+        const std::uint64_t afterStep = tracker.changeEpoch();
+        QVERIFY(tracker.changedSince(afterStep).empty());
+        tracker.swap(step); // undo writes without a fault: reported too
+        runs = tracker.changedSince(afterStep);
+        QVERIFY(covers(runs, 0) && covers(runs, chunk));
+        QVERIFY(!covers(runs, 4 * chunk));
+    }
+
+    // A reader that redoes only what changedSince() names, while a writer
+    // thread writes and another thread re-protects and ends units, ends up
+    // with the buffer's exact bytes. A change it missed would stay missed.
+    void mirrorKeptByChangedSinceMissesNothing()
+    {
+        const std::size_t chunk = WriteTracker::ChunkBytes;
+        const std::size_t bytes = 8 * chunk;
+        auto buffer = patterned(bytes);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        std::vector<std::uint8_t> mirror(bytes);
+        std::uint64_t seen = tracker.changeEpoch();
+        std::memcpy(mirror.data(), buffer->data(), bytes);
+        std::atomic<bool> stop{false};
+        std::thread writer([&] {
+            std::mt19937 random(7);
+            for (std::uint32_t n = 0; !stop.load(); ++n)
+                buffer->data()[random() % bytes] = std::uint8_t(n);
+        });
+        std::thread units([&] {
+            for (int n = 0; !stop.load(); ++n) {
+                if (n % 3 == 0)
+                    tracker.takeChanges();
+                else
+                    tracker.rearm();
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+        });
+        auto catchUp = [&] {
+            const std::uint64_t now = tracker.changeEpoch();
+            for (const WriteStep::Run &run : tracker.changedSince(seen)) {
+                const std::size_t end = std::min(bytes, run.offset + run.length);
+                std::memcpy(mirror.data() + run.offset, buffer->data() + run.offset, end - run.offset);
+            }
+            seen = now;
+        };
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 600)
+            catchUp();
+        stop.store(true);
+        writer.join();
+        units.join();
+        catchUp();
+        QVERIFY(std::memcmp(mirror.data(), buffer->data(), bytes) == 0);
+    }
+
     void snapshotOutlivesItsBuffer()
     {
         const auto live = PixelBuffer::liveCount();

@@ -157,6 +157,20 @@ public:
     /// PixelBuffer::shareMemory(), whose MAP_FIXED mapping resets them.
     void replaceMemory(const std::function<void()> &replace);
 
+    /// A position in the tracker's history of chunk changes. A cache of
+    /// something derived from the pixels (a display conversion) reads it
+    /// before it reads the pixels, and later asks changedSince() with it.
+    std::uint64_t changeEpoch() const;
+    /// The bytes that may differ from what a reader saw after reading
+    /// `epoch` (from changeEpoch()): every chunk written since (re-protected
+    /// or ended by takeChanges() since, or swapped), and every chunk open for
+    /// writing now, which may change at any moment. Whole chunks, as offsets
+    /// from the buffer's first byte, ascending, neighbours merged; empty when
+    /// nothing can have changed. Writes that bypass the tracker (another
+    /// process writing shared memory) are not seen: callers check
+    /// PixelBuffer::isShared(). changedSince(0) is the whole buffer.
+    std::vector<WriteStep::Run> changedSince(std::uint64_t epoch) const;
+
     std::size_t chunkCount() const;
     /// True when `step` came from this tracker (an empty default step too).
     bool owns(const WriteStep &step) const { return !step.m_tracker || step.m_tracker == id(); }
