@@ -229,6 +229,13 @@ bool DisplayPipeline::Plan::operator==(const Plan &o) const
     return map == o.map && params == o.params && colormap == o.colormap && ocioId == o.ocioId;
 }
 
+bool DisplayPipeline::Key::sameButRevision(const Key &o) const
+{
+    Key other = o;
+    other.image.revision = image.revision;
+    return *this == other;
+}
+
 bool DisplayPipeline::Key::operator==(const Key &o) const
 {
     // A cache made for a buffer that is gone never matches, not even another null key.
@@ -415,10 +422,19 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.plan = makePlan(image, settings); // the alpha channel (by name) is in plan.map
 
     if (!(m_valid && key == m_key)) {
-        convert(image, key);
-        m_key = key;
-        m_valid = true;
-        ++m_conversions;
+        const auto [trackerId, epoch] = trackedEpoch(image); // before the pixels are read
+        const WriteTracker *tracker = image.buffer()->writeTracker();
+        if (m_valid && trackerId != 0 && trackerId == m_trackerId && key.sameButRevision(m_key)) {
+            m_key = key;
+            convertChanged(image, tracker->changedSince(m_epoch));
+        } else {
+            convert(image, key);
+            m_key = key;
+            m_valid = true;
+            ++m_conversions;
+        }
+        m_trackerId = trackerId;
+        m_epoch = epoch;
     }
     result.image = m_cache;
     result.source = QRectF(0, 0, m_cache.width(), m_cache.height());
@@ -426,7 +442,59 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     return result;
 }
 
-void DisplayPipeline::convert(const Image &image, const Key &key)
+std::pair<std::uint64_t, std::uint64_t> DisplayPipeline::trackedEpoch(const Image &image)
+{
+    // Another process writing shared memory makes no fault here; strides
+    // that run backwards are not worth the row arithmetic: convert whole.
+    const PixelBuffer *buffer = image.buffer().get();
+    const WriteTracker *tracker = buffer ? buffer->writeTracker() : nullptr;
+    if (!tracker || buffer->isShared() || image.xStride() <= 0 || image.yStride() <= 0)
+        return {0, 0};
+    return {tracker->id(), tracker->changeEpoch()};
+}
+
+void DisplayPipeline::convertChanged(const Image &image, const std::vector<WriteStep::Run> &runs)
+{
+    if (runs.empty())
+        return;
+    // Source rows touched by the runs (a run covers whole chunks, which may
+    // start or end inside a row), then the output rows that sample them.
+    const Key &key = m_key;
+    const std::ptrdiff_t origin = image.data() - image.buffer()->data();
+    const std::ptrdiff_t stride = image.yStride();
+    const int half = key.step / 2;
+    const int outHeight = m_cache.height();
+    std::vector<bool> dirty(std::size_t(outHeight), false);
+    for (const WriteStep::Run &run : runs) {
+        const std::ptrdiff_t first = (std::ptrdiff_t(run.offset) - origin) / stride;
+        const std::ptrdiff_t last = (std::ptrdiff_t(run.offset + run.length) - 1 - origin) / stride;
+        if (std::ptrdiff_t(run.offset + run.length) <= origin || first >= image.height())
+            continue;
+        // Output row j samples source row min(y0 + j * step + half, height - 1).
+        for (int j = 0; j < outHeight; ++j) {
+            const int sy = std::min(key.y0 + j * key.step + half, image.height() - 1);
+            if (sy >= std::max<std::ptrdiff_t>(first, 0) && sy <= last)
+                dirty[std::size_t(j)] = true;
+        }
+    }
+    std::vector<std::pair<int, int>> spans;
+    for (int j = 0; j < outHeight;) {
+        if (!dirty[std::size_t(j)]) {
+            ++j;
+            continue;
+        }
+        int end = j + 1;
+        while (end < outHeight && dirty[std::size_t(end)])
+            ++end;
+        spans.push_back({j, end});
+        m_rowsUpdated += end - j;
+        j = end;
+    }
+    if (!spans.empty())
+        convert(image, key, &spans);
+}
+
+void DisplayPipeline::convert(const Image &image, const Key &key, const std::vector<std::pair<int, int>> *spans)
 {
     const Plan &plan = key.plan;
     // One table per distinct channel setting (linked levels share one).
@@ -450,7 +518,11 @@ void DisplayPipeline::convert(const Image &image, const Key &key)
     // The formats QPainter blends and scales fastest (no per-pixel format
     // conversion while drawing): premultiplied ARGB, or RGB32 when opaque.
     const QImage::Format format = map.a >= 0 ? QImage::Format_ARGB32_Premultiplied : QImage::Format_RGB32;
-    if (m_cache.width() != outWidth || m_cache.height() != outHeight || m_cache.format() != format)
+    // A partial update writes into the last frame's image: bits() below
+    // detaches it first if a caller still holds that frame.
+    if (spans)
+        Q_ASSERT(m_cache.width() == outWidth && m_cache.height() == outHeight && m_cache.format() == format);
+    else if (m_cache.width() != outWidth || m_cache.height() != outHeight || m_cache.format() != format)
         m_cache = QImage(outWidth, outHeight, format);
 
     ConvertJob job{};
@@ -486,10 +558,13 @@ void DisplayPipeline::convert(const Image &image, const Key &key)
     case DType::Float16: rows = job.ocio ? convertRowsOcio<float16> : convertRows<float16>; break;
     case DType::Float32: rows = job.ocio ? convertRowsOcio<float> : convertRows<float>; break;
     }
-    if (static_cast<qint64>(outWidth) * outHeight < 65536)
-        rows(job, 0, outHeight);
-    else
-        runBands(outHeight, [&job, rows](int begin, int end) { rows(job, begin, end); });
+    const std::vector<std::pair<int, int>> whole{{0, outHeight}};
+    for (const auto &[first, last] : spans ? *spans : whole) {
+        if (static_cast<qint64>(outWidth) * (last - first) < 65536)
+            rows(job, first, last);
+        else
+            runBands(last - first, [&job, rows, first = first](int begin, int end) { rows(job, first + begin, first + end); });
+    }
 }
 
 void DisplayPipeline::runBands(int rows, const std::function<void(int, int)> &work)

@@ -12,6 +12,7 @@
 #include <string>
 
 #include <livepix/image.h>
+#include <livepix/writetracker.h>
 
 #include "viewer/displayframe.h"
 #include "viewer/displaylut.h"
@@ -63,7 +64,11 @@ class OcioProcessor;
 /// The conversion is cached under (buffer (weak), layout, revision, visible
 /// rectangle, step, and everything the settings decide) and reused while
 /// none of them changes; Image::markChanged() (Viewer::pixelsMayHaveChanged)
-/// invalidates it.
+/// invalidates it. When only the revision changed and the buffer's writes
+/// are all seen by its WriteTracker (a private buffer: no other process
+/// maps it), only the output rows sampled from the chunks the tracker names
+/// (WriteTracker::changedSince) are converted again: an edit costs rows in
+/// proportion to what it touched, not the whole view.
 ///
 /// Threading: GUI thread (one pipeline per canvas or per compared image).
 /// The conversion itself fans out over row bands on a private thread pool
@@ -100,8 +105,11 @@ public:
     /// Why the last frame fell back from OpenColorIO to the built-in sRGB
     /// transform (empty when it did not).
     QString colourError() const { return m_colourError; }
-    /// How many times the cache was (re)built; tests read it.
+    /// How many times the cache was (re)built whole; tests read it.
     int conversions() const { return m_conversions; }
+    /// Output rows converted again by partial updates so far (see the class
+    /// comment); tests read it.
+    qint64 rowsUpdated() const { return m_rowsUpdated; }
     /// Drops the cached conversion. (The cache never keeps a pixel buffer
     /// alive: it remembers the buffer through a weak_ptr, which also tells
     /// a new buffer at a recycled address apart from the old one.)
@@ -131,11 +139,22 @@ private:
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0, step = 1;
         Plan plan;
         bool operator==(const Key &o) const;
+        /// Equal but for the image's revision.
+        bool sameButRevision(const Key &o) const;
     };
+    /// Converts the output rows of the cache (made for m_key) whose samples
+    /// lie in `runs` (byte ranges of the buffer).
+    void convertChanged(const Image &image, const std::vector<WriteStep::Run> &runs);
+    /// The tracker whose epochs the cache follows (id and epoch read before
+    /// the pixels), or {0, 0} when its writes are not all seen.
+    static std::pair<std::uint64_t, std::uint64_t> trackedEpoch(const Image &image);
+
 
     Plan makePlan(const Image &image, const DisplaySettings &settings);
     std::shared_ptr<const OcioProcessor> ocioProcessor(const Image &image, const DisplaySettings &settings);
-    void convert(const Image &image, const Key &key);
+    /// Converts the cache for `key`: whole, or only the output row spans
+    /// [first, last) of `spans` (the cache already has the key's size).
+    void convert(const Image &image, const Key &key, const std::vector<std::pair<int, int>> *spans = nullptr);
     void runBands(int rows, const std::function<void(int, int)> &work);
 
     Key m_key;
@@ -151,6 +170,9 @@ private:
     QThreadPool m_pool;
     int m_helpers = 0; // pool threads joining the GUI thread in a conversion
     int m_conversions = 0;
+    qint64 m_rowsUpdated = 0;
+    std::uint64_t m_trackerId = 0; // 0: the cache follows no tracker
+    std::uint64_t m_epoch = 0;
 };
 
 } // namespace livepix::gui

@@ -7,6 +7,8 @@
 
 #include <livepix/colormap.h>
 #include <livepix/image.h>
+#include <livepix/pixelbuffer.h>
+#include <livepix/writetracker.h>
 
 #include "testocioconfig.h"
 #include "viewer/displaypipeline.h"
@@ -71,6 +73,9 @@ private Q_SLOTS:
     void tinyImageFarZoomedOutStaysInside();
     void cacheReusedUntilSomethingChanges();
     void newBufferAtSameAddressIsNotStale();
+    void trackedEditsConvertOnlyTheRowsTheyTouched_data();
+    void trackedEditsConvertOnlyTheRowsTheyTouched();
+    void sharedOrUntrackedBuffersConvertWhole();
     void levelsMapValuesToBytes_data();
     void levelsMapValuesToBytes();
     void perChannelLevels();
@@ -280,6 +285,77 @@ void TestDisplayPipeline::newBufferAtSameAddressIsNotStale()
     const DisplayFrame frame = pipeline.frame(second, all(second), 1.0, 0.0, 1.0);
     QCOMPARE(pipeline.conversions(), 2);
     QCOMPARE(qRed(frame.image.pixel(40, 3)), 0);
+}
+
+void TestDisplayPipeline::trackedEditsConvertOnlyTheRowsTheyTouched_data()
+{
+    QTest::addColumn<double>("scale");
+    QTest::newRow("1:1") << 1.0;
+    QTest::newRow("fit, step 4") << 0.25;
+}
+
+// A tracked (private) buffer: after an edit only the output rows sampled
+// from the chunks the tracker names are converted again, and the frame is
+// the same as a whole conversion. A repaint with no write converts nothing.
+void TestDisplayPipeline::trackedEditsConvertOnlyTheRowsTheyTouched()
+{
+    QFETCH(double, scale);
+    Image image = floatRamp(1024, 2048); // 16 KiB rows: a 2 MiB chunk is 128 rows
+    image.buffer()->enableWriteTracking();
+    DisplayPipeline pipeline;
+    DisplayFrame frame = pipeline.frame(image, all(image), scale, 0.0, 1.0);
+    QCOMPARE(pipeline.conversions(), 1);
+    const int outHeight = frame.image.height();
+
+    image.markChanged(); // "maybe changed" (a repaint tick) with nothing written
+    frame = pipeline.frame(image, all(image), scale, 0.0, 1.0);
+    QCOMPARE(pipeline.conversions(), 1);
+    QCOMPARE(pipeline.rowsUpdated(), qint64(0));
+
+    for (int y = 1000; y < 1256; ++y) // a 256x256 patch
+        for (int x = 400; x < 656; ++x)
+            image.at<float>(x, y, 1) = 1.0f;
+    frame = pipeline.frame(image, all(image), scale, 0.0, 1.0);
+    QCOMPARE(pipeline.conversions(), 1);
+    // The patch's chunks: rows 896 to 1279 at most (three chunks of 128 rows).
+    QVERIFY2(pipeline.rowsUpdated() > 0 && pipeline.rowsUpdated() <= qint64(std::ceil(384 * scale)) + 1,
+             qPrintable(QString::number(pipeline.rowsUpdated())));
+    QVERIFY(pipeline.rowsUpdated() < outHeight / 2);
+
+    DisplayPipeline fresh;
+    const DisplayFrame whole = fresh.frame(image, all(image), scale, 0.0, 1.0);
+    QCOMPARE(frame.image, whole.image);
+    const QPoint inPatch(int(500 * scale), int(1100 * scale));
+    QCOMPARE(qGreen(frame.image.pixel(inPatch)), 255);
+
+    // A second edit far away converts its own rows; the first stay right.
+    image.at<float>(10, 2040, 0) = 1.0f;
+    frame = pipeline.frame(image, all(image), scale, 0.0, 1.0);
+    QCOMPARE(pipeline.conversions(), 1);
+    QCOMPARE(frame.image, DisplayPipeline().frame(image, all(image), scale, 0.0, 1.0).image);
+}
+
+// Writes the tracker cannot see (another process mapping shared memory), or
+// no tracker at all: every change of revision converts the whole view.
+void TestDisplayPipeline::sharedOrUntrackedBuffersConvertWhole()
+{
+    Image untracked = floatRamp(256, 256);
+    DisplayPipeline pipeline;
+    pipeline.frame(untracked, all(untracked), 1.0, 0.0, 1.0);
+    untracked.markChanged();
+    pipeline.frame(untracked, all(untracked), 1.0, 0.0, 1.0);
+    QCOMPARE(pipeline.conversions(), 2);
+
+    Image shared = floatRamp(256, 256);
+    shared.buffer()->enableWriteTracking();
+    QVERIFY(shared.buffer()->shareMemory() >= 0);
+    QVERIFY(shared.buffer()->isShared());
+    DisplayPipeline sharedPipeline;
+    sharedPipeline.frame(shared, all(shared), 1.0, 0.0, 1.0);
+    shared.markChanged();
+    sharedPipeline.frame(shared, all(shared), 1.0, 0.0, 1.0);
+    QCOMPARE(sharedPipeline.conversions(), 2);
+    QCOMPARE(sharedPipeline.rowsUpdated(), qint64(0));
 }
 
 void TestDisplayPipeline::levelsMapValuesToBytes_data()
