@@ -422,19 +422,18 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.plan = makePlan(image, settings); // the alpha channel (by name) is in plan.map
 
     if (!(m_valid && key == m_key)) {
-        const auto [trackerId, epoch] = trackedEpoch(image); // before the pixels are read
-        const WriteTracker *tracker = image.buffer()->writeTracker();
-        if (m_valid && trackerId != 0 && trackerId == m_trackerId && key.sameButRevision(m_key)) {
+        const Tracked tracked = trackedEpoch(image); // before the pixels are read
+        if (m_valid && tracked.tracker && tracked.id == m_trackerId && key.sameButRevision(m_key)) {
             m_key = key;
-            convertChanged(image, tracker->changedSince(m_epoch));
+            convertChanged(image, tracked.tracker->changedSince(m_epoch));
         } else {
             convert(image, key);
             m_key = key;
             m_valid = true;
             ++m_conversions;
         }
-        m_trackerId = trackerId;
-        m_epoch = epoch;
+        m_trackerId = tracked.id;
+        m_epoch = tracked.epoch;
     }
     result.image = m_cache;
     result.source = QRectF(0, 0, m_cache.width(), m_cache.height());
@@ -442,15 +441,15 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     return result;
 }
 
-std::pair<std::uint64_t, std::uint64_t> DisplayPipeline::trackedEpoch(const Image &image)
+DisplayPipeline::Tracked DisplayPipeline::trackedEpoch(const Image &image)
 {
     // Another process writing shared memory makes no fault here; strides
     // that run backwards are not worth the row arithmetic: convert whole.
     const PixelBuffer *buffer = image.buffer().get();
     const WriteTracker *tracker = buffer ? buffer->writeTracker() : nullptr;
     if (!tracker || buffer->isShared() || image.xStride() <= 0 || image.yStride() <= 0)
-        return {0, 0};
-    return {tracker->id(), tracker->changeEpoch()};
+        return {};
+    return {tracker, tracker->id(), tracker->changeEpoch()};
 }
 
 void DisplayPipeline::convertChanged(const Image &image, const std::vector<WriteStep::Run> &runs)

@@ -145,9 +145,15 @@ private:
     /// Converts the output rows of the cache (made for m_key) whose samples
     /// lie in `runs` (byte ranges of the buffer).
     void convertChanged(const Image &image, const std::vector<WriteStep::Run> &runs);
-    /// The tracker whose epochs the cache follows (id and epoch read before
-    /// the pixels), or {0, 0} when its writes are not all seen.
-    static std::pair<std::uint64_t, std::uint64_t> trackedEpoch(const Image &image);
+    /// The tracker whose epochs the cache follows, with its id and its
+    /// epoch read before the pixels; a null tracker when its writes are not
+    /// all seen.
+    struct Tracked {
+        const WriteTracker *tracker = nullptr;
+        std::uint64_t id = 0;
+        std::uint64_t epoch = 0;
+    };
+    static Tracked trackedEpoch(const Image &image);
 
 
     Plan makePlan(const Image &image, const DisplaySettings &settings);

@@ -57,6 +57,16 @@ void forEachRunOfNeighbours(const std::vector<std::size_t> &chunks, Keep keep, R
     }
 }
 
+/// Appends [offset, offset + length) to `runs` (ascending), extending the
+/// last run when the two touch.
+void appendRun(std::vector<WriteStep::Run> &runs, std::size_t offset, std::size_t length)
+{
+    if (!runs.empty() && runs.back().offset + runs.back().length == offset)
+        runs.back().length += length;
+    else
+        runs.push_back({offset, length});
+}
+
 } // namespace
 
 namespace detail {
@@ -480,10 +490,7 @@ void WriteTracker::Core::collectChanges(std::size_t i, WriteStep &step, bool rel
         if (release && !whole)
             shadow.release(unchangedFrom, offset - unchangedFrom);
         unchangedFrom = offset + page;
-        if (!step.m_runs.empty() && step.m_runs.back().offset + step.m_runs.back().length == offset)
-            step.m_runs.back().length += page;
-        else
-            step.m_runs.push_back({offset, page});
+        appendRun(step.m_runs, offset, page);
         step.m_bytes += page;
     }
     if (whole && step.m_bytes != bytesBefore) {
@@ -711,12 +718,7 @@ std::vector<WriteStep::Run> WriteTracker::changedSince(std::uint64_t epoch) cons
         const bool open = state == Busy || state == Dirty;
         if (!open && core.m_chunkEpochs[i].load(std::memory_order_seq_cst) <= epoch)
             continue;
-        const std::size_t offset = std::size_t(core.chunkBegin(i) - core.m_data);
-        const std::size_t length = std::size_t(core.chunkEnd(i) - core.chunkBegin(i));
-        if (!runs.empty() && runs.back().offset + runs.back().length == offset)
-            runs.back().length += length;
-        else
-            runs.push_back({offset, length});
+        appendRun(runs, std::size_t(core.chunkBegin(i) - core.m_data), std::size_t(core.chunkEnd(i) - core.chunkBegin(i)));
     }
     return runs;
 }

@@ -490,8 +490,6 @@ private Q_SLOTS:
         QVERIFY(!tracker.pin()); // nothing is protected: callers copy instead
     }
 
-    // A snapshot outlives its buffer (and its tracker): it copied what it
-    // needed before the pages went away.
     // changedSince(): what a cache of derived pixels (the display) must redo.
     void changedSinceNamesTheWrittenChunks()
     {
@@ -585,6 +583,8 @@ private Q_SLOTS:
         QVERIFY(std::memcmp(mirror.data(), buffer->data(), bytes) == 0);
     }
 
+    // A snapshot outlives its buffer (and its tracker): it copied what it
+    // needed before the pages went away.
     void snapshotOutlivesItsBuffer()
     {
         const auto live = PixelBuffer::liveCount();
