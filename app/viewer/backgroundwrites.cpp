@@ -66,7 +66,7 @@ void BackgroundWrites::onWake()
 
 bool BackgroundWrites::announced() const
 {
-    const LiveEditClock *clock = LiveEditClock::of(m_viewer);
+    const LiveEditClock *clock = LiveEditClock::find(m_viewer); // a query: creates none
     return clock && clock->activeCount() > 0;
 }
 

@@ -6,11 +6,16 @@
 
 namespace livepix::gui {
 
+LiveEditClock *LiveEditClock::find(const Viewer *viewer)
+{
+    return viewer ? viewer->findChild<LiveEditClock *>(QString(), Qt::FindDirectChildrenOnly) : nullptr;
+}
+
 LiveEditClock *LiveEditClock::of(Viewer *viewer)
 {
     if (!viewer)
         return nullptr;
-    if (auto *clock = viewer->findChild<LiveEditClock *>(QString(), Qt::FindDirectChildrenOnly))
+    if (LiveEditClock *clock = find(viewer))
         return clock;
     return new LiveEditClock(viewer);
 }

@@ -22,6 +22,9 @@ public:
 
     /// The viewer's clock, created on first use (owned by the viewer).
     static LiveEditClock *of(Viewer *viewer);
+    /// The viewer's clock if one was created, else nullptr (then no token
+    /// was ever held).
+    static LiveEditClock *find(const Viewer *viewer);
 
     int activeCount() const { return m_active; }
     bool isTicking() const { return m_timer.isActive(); }
