@@ -82,7 +82,10 @@ void Canvas::finishDraft()
 QImage Canvas::grabShown()
 {
     finishDraft();
-    return grab().toImage();
+    m_grabbingFinal = true; // not even a huge new view becomes a draft
+    const QImage shot = grab().toImage();
+    m_grabbingFinal = false;
+    return shot;
 }
 
 QSize Canvas::imageSize() const
@@ -257,6 +260,16 @@ void Canvas::paintEvent(QPaintEvent *)
         painter.fillRect(r, background());
 
     if (!visible.isEmpty()) {
+        // A new view of a huge image (opened, zoomed, panned, resized): the
+        // smooth frame would reduce every visible pixel afresh, so draw a
+        // draft now and the smooth frame once the view holds still. (The
+        // frame after finishDraft() has the same view: it is smooth.)
+        const bool viewMoved = s != m_shownScale || o != m_shownOrigin;
+        const double pixels = (visible.width() / s) * (visible.height() / s);
+        if (!m_draft && !m_grabbingFinal && s < 1.0 && viewMoved && pixels > LargeReductionPixels) {
+            m_draft = true;
+            m_refineTimer.start();
+        }
         drawDocument(painter, image, visible);
         if (s >= GridScale) {
             painter.setClipRect(visible);
@@ -522,17 +535,29 @@ void Canvas::drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image
         return;
     const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
     // Device pixels decide the resolution the display copy needs.
-    const DisplayFrame frame = pipeline.frame(image, visibleInImage, s * devicePixelRatioF(), settings);
+    // Smooth frames below 1:1 are area averaged to display resolution;
+    // drafts too when only an edit's rows need it, else they sample every
+    // step-th pixel (see DisplayPipeline::Reduction).
+    const double dpr = devicePixelRatioF();
+    const auto reduction = m_draft ? DisplayPipeline::Reduction::Draft : DisplayPipeline::Reduction::Box;
+    const DisplayFrame frame = pipeline.frame(image, visibleInImage, s * dpr, settings, reduction);
     if (frame.isNull())
         return;
-    const QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
+    QRectF target(o + frame.target.topLeft() * s, frame.target.size() * s);
+    if (frame.exact) {
+        // One level pixel per device pixel: at a whole device pixel the
+        // draw is a plain copy, with no resampling to blur the reduction.
+        target = QRectF(QPointF(std::round(target.left() * dpr), std::round(target.top() * dpr)) / dpr,
+                        QSizeF(frame.source.size()) / dpr);
+    }
     painter.save();
     painter.setClipRect(visible);
     if (frame.image.hasAlphaChannel())
         painter.fillRect(visible, QBrush(m_checker));
-    // Smooth when shrinking (except for draft frames); nearest-neighbour
-    // when magnifying so pixels stay square and exact.
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft);
+    // Smooth when shrinking (except for draft frames and levels already at
+    // display resolution); nearest-neighbour when magnifying so pixels stay
+    // square and exact.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, s < 1.0 && !m_draft && !frame.exact);
     painter.drawImage(target, frame.image, frame.source);
     painter.restore();
 }

@@ -36,11 +36,16 @@ class Viewer;
 /// Repaints on Viewer::pixelsChanged with update(), which Qt coalesces into
 /// at most one paint per event-loop pass however often the signal fires.
 ///
+/// Smooth frames below 1:1 are area averaged to display resolution
+/// (DisplayPipeline::Reduction::Box) and drawn 1:1.
+///
 /// Draft frames: while pixels change in a stream (a loop animating, a filter
-/// running: signals less than StreamGapMs apart), zoomed-out frames are drawn
-/// with nearest-neighbour sampling, about a third of the cost of a smooth
-/// downscale, so each edit reaches the screen sooner. RefineDelayMs after the
-/// last change one smooth frame follows. A single edit is never a draft.
+/// running: signals less than StreamGapMs apart), zoomed-out frames sample
+/// every step-th pixel (Reduction::Draft) and are scaled with
+/// nearest-neighbour, so each edit reaches the screen sooner. RefineDelayMs
+/// after the last change one smooth frame follows. A single edit is never a
+/// draft. Zooming and panning a huge image draw drafts the same way (see
+/// LargeReductionPixels), so the view follows the mouse.
 ///
 /// Compare (DisplaySettings::compareMode of the current document, with
 /// another open document as reference B): split wipe (A left of a divider
@@ -57,6 +62,10 @@ public:
     static constexpr double GridScale = 8.0;
     static constexpr int StreamGapMs = 100;
     static constexpr int RefineDelayMs = 120;
+    /// A smooth frame that must reduce more image pixels than this from
+    /// scratch (a huge image opened, zoomed or panned) is drawn as a draft
+    /// first; the smooth frame follows RefineDelayMs after the view stops.
+    static constexpr double LargeReductionPixels = 16.0 * 1024 * 1024;
 
     explicit Canvas(Viewer *viewer, QWidget *parent = nullptr);
 
@@ -156,6 +165,7 @@ private:
     QPoint m_lastHover{-1, -1};
     int m_paintCount = 0;
     bool m_draft = false;
+    bool m_grabbingFinal = false; // inside grabShown(): the frame must be smooth
     QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
     QTimer m_refineTimer;             // single shot: the smooth frame after a stream
     DisplayPipeline m_comparePipeline; // B (split, blink) or the difference image

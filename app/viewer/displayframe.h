@@ -15,6 +15,9 @@ struct DisplayFrame {
     QRectF source;
     QRectF target;
     bool direct = false;
+    /// One pixel of `image` per device pixel (a Reduction::Box level):
+    /// draw it unscaled, at a whole device pixel.
+    bool exact = false;
     bool isNull() const { return image.isNull(); }
 };
 

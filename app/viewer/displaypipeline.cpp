@@ -13,6 +13,7 @@
 
 #include "display/ocioconfig.h"
 #include "viewer/qimagewrap.h"
+#include "viewer/trackedchanges.h"
 
 namespace livepix::gui {
 
@@ -324,6 +325,7 @@ void DisplayPipeline::clear()
 {
     m_valid = false;
     m_cache = QImage();
+    m_box.clear();
 }
 
 std::shared_ptr<const OcioProcessor> DisplayPipeline::ocioProcessor(const Image &image, const DisplaySettings &settings)
@@ -392,7 +394,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
 }
 
 DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, double scale,
-                                    const DisplaySettings &settings)
+                                    const DisplaySettings &settings, Reduction reduction)
 {
     DisplayFrame result;
     if (image.isNull() || scale <= 0.0)
@@ -400,8 +402,11 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     const QRectF clipped = visible.intersected(QRectF(0, 0, image.width(), image.height()));
     if (clipped.isEmpty())
         return result;
+    if (reduction == Reduction::Box && scale < 1.0 && BoxReduction::supports(image))
+        return boxFrame(image, clipped, scale, settings);
 
-    if (drawsDirectly(image) && showsAsStored(image, settings)) {
+    const bool draftBelowOne = reduction == Reduction::Draft && scale < 1.0;
+    if (drawsDirectly(image) && showsAsStored(image, settings) && !draftBelowOne) {
         result.image = wrapImage(image);
         result.source = clipped;
         result.target = clipped;
@@ -422,7 +427,7 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     key.plan = makePlan(image, settings); // the alpha channel (by name) is in plan.map
 
     if (!(m_valid && key == m_key)) {
-        const Tracked tracked = trackedEpoch(image); // before the pixels are read
+        const TrackedEpoch tracked = trackedEpoch(image); // before the pixels are read
         if (m_valid && tracked.tracker && tracked.id == m_trackerId && key.sameButRevision(m_key)) {
             m_key = key;
             convertChanged(image, tracked.tracker->changedSince(m_epoch));
@@ -441,38 +446,63 @@ DisplayFrame DisplayPipeline::frame(const Image &image, const QRectF &visible, d
     return result;
 }
 
-DisplayPipeline::Tracked DisplayPipeline::trackedEpoch(const Image &image)
+DisplayFrame DisplayPipeline::boxFrame(const Image &image, const QRectF &clipped, double scale,
+                                       const DisplaySettings &settings)
 {
-    // Another process writing shared memory makes no fault here; strides
-    // that run backwards are not worth the row arithmetic: convert whole.
-    const PixelBuffer *buffer = image.buffer().get();
-    const WriteTracker *tracker = buffer ? buffer->writeTracker() : nullptr;
-    if (!tracker || buffer->isShared() || image.xStride() <= 0 || image.yStride() <= 0)
-        return {};
-    return {tracker, tracker->id(), tracker->changeEpoch()};
+    std::vector<std::pair<int, int>> rewritten;
+    const Image &level = m_box.update(
+        image, scale, clipped, [this](int rows, const std::function<void(int, int)> &work) { runBands(rows, work); },
+        rewritten);
+    const QRect cells = m_box.cells();
+    DisplayFrame result;
+    result.target = QRectF(cells.x() / scale, cells.y() / scale, cells.width() / scale, cells.height() / scale);
+    result.exact = true;
+    if (drawsDirectly(level) && showsAsStored(level, settings)) {
+        result.image = wrapImage(level); // the level's own memory: nothing to convert
+        result.source = QRectF(0, 0, level.width(), level.height());
+        return result;
+    }
+    // The level is a small image of the source's type: convert it like any
+    // other, at step 1, and only the rows the reduction rewrote when the
+    // cache already holds this level's earlier revision.
+    Key key;
+    key.image = ImageKey(level);
+    key.x1 = level.width();
+    key.y1 = level.height();
+    key.plan = makePlan(level, settings);
+    if (!(m_valid && key == m_key)) {
+        if (m_valid && m_trackerId == 0 && key.sameButRevision(m_key)) {
+            convert(level, key, &rewritten);
+            for (const auto &[first, last] : rewritten)
+                m_rowsUpdated += last - first;
+        } else {
+            convert(level, key);
+            ++m_conversions;
+        }
+        m_key = key;
+        m_valid = true;
+        m_trackerId = 0; // the level's own changes come from m_box, not a tracker
+        m_epoch = 0;
+    }
+    result.image = m_cache;
+    result.source = QRectF(0, 0, m_cache.width(), m_cache.height());
+    return result;
 }
 
 void DisplayPipeline::convertChanged(const Image &image, const std::vector<WriteStep::Run> &runs)
 {
     if (runs.empty())
         return;
-    // Source rows touched by the runs (a run covers whole chunks, which may
-    // start or end inside a row), then the output rows that sample them.
+    // The source rows touched, then the output rows that sample them.
     const Key &key = m_key;
-    const std::ptrdiff_t origin = image.data() - image.buffer()->data();
-    const std::ptrdiff_t stride = image.yStride();
     const int half = key.step / 2;
     const int outHeight = m_cache.height();
     std::vector<bool> dirty(std::size_t(outHeight), false);
-    for (const WriteStep::Run &run : runs) {
-        const std::ptrdiff_t first = (std::ptrdiff_t(run.offset) - origin) / stride;
-        const std::ptrdiff_t last = (std::ptrdiff_t(run.offset + run.length) - 1 - origin) / stride;
-        if (std::ptrdiff_t(run.offset + run.length) <= origin || first >= image.height())
-            continue;
+    for (const auto &[first, last] : rowsTouched(image, runs)) {
         // Output row j samples source row min(y0 + j * step + half, height - 1).
         for (int j = 0; j < outHeight; ++j) {
             const int sy = std::min(key.y0 + j * key.step + half, image.height() - 1);
-            if (sy >= std::max<std::ptrdiff_t>(first, 0) && sy <= last)
+            if (sy >= first && sy < last)
                 dirty[std::size_t(j)] = true;
         }
     }

@@ -14,6 +14,7 @@
 #include <livepix/image.h>
 #include <livepix/writetracker.h>
 
+#include "viewer/boxreduction.h"
 #include "viewer/displayframe.h"
 #include "viewer/displaylut.h"
 #include "viewer/displaysettings.h"
@@ -60,6 +61,13 @@ class OcioProcessor;
 ///   `step` pixels, step being the largest power of two not above 1/scale
 ///   (a mip level picked per frame), and QPainter scales the remaining
 ///   factor (< 2) smoothly.
+/// - Reduction::Box (the canvas's smooth frames when zoomed out): the
+///   visible part is first reduced to exactly display resolution by area
+///   averaging (BoxReduction, kept up to date where pixels change), then
+///   shown as above with no further scaling (DisplayFrame::exact). Every
+///   source pixel counts, so fine detail neither aliases nor flickers as
+///   the zoom changes; RGBA8 shown as stored is drawn straight from the
+///   reduced level, anything else converts the level's few pixels.
 ///
 /// The conversion is cached under (buffer (weak), layout, revision, visible
 /// rectangle, step, and everything the settings decide) and reused while
@@ -95,9 +103,20 @@ public:
     /// when settings has none for it).
     static LevelRange levelsFor(const DisplaySettings &settings, int channel, DType type);
 
+    /// How a zoomed-out frame reads the image: every `step`-th pixel
+    /// (Sample), or every pixel, area averaged (Box: smooth frames). Draft
+    /// samples like Sample, but into the display cache even where the image
+    /// could be drawn straight from its memory: the cache follows a tracked
+    /// buffer row by row, so each frame of a stream of edits costs the rows
+    /// it changed, where QPainter sampling a huge image costs more the larger
+    /// the image is.
+    enum class Reduction { Sample, Box, Draft };
+
     /// What to draw for the part `visible` (image pixel coordinates; clipped
-    /// to the image) at `scale`, shown with `settings`.
-    DisplayFrame frame(const Image &image, const QRectF &visible, double scale, const DisplaySettings &settings);
+    /// to the image) at `scale`, shown with `settings`. `reduction` matters
+    /// only below scale 1 (Box also only for 1 to 4 channels).
+    DisplayFrame frame(const Image &image, const QRectF &visible, double scale, const DisplaySettings &settings,
+                       Reduction reduction = Reduction::Sample);
     /// Levels at the dtype's full range with exposure and gamma (the
     /// pre-levels behaviour, kept for callers with no document).
     DisplayFrame frame(const Image &image, const QRectF &visible, double scale, double exposure, double gamma);
@@ -110,6 +129,8 @@ public:
     /// Output rows converted again by partial updates so far (see the class
     /// comment); tests read it.
     qint64 rowsUpdated() const { return m_rowsUpdated; }
+    /// The level behind Reduction::Box frames; tests read it.
+    const BoxReduction &boxReduction() const { return m_box; }
     /// Drops the cached conversion. (The cache never keeps a pixel buffer
     /// alive: it remembers the buffer through a weak_ptr, which also tells
     /// a new buffer at a recycled address apart from the old one.)
@@ -145,16 +166,8 @@ private:
     /// Converts the output rows of the cache (made for m_key) whose samples
     /// lie in `runs` (byte ranges of the buffer).
     void convertChanged(const Image &image, const std::vector<WriteStep::Run> &runs);
-    /// The tracker whose epochs the cache follows, with its id and its
-    /// epoch read before the pixels; a null tracker when its writes are not
-    /// all seen.
-    struct Tracked {
-        const WriteTracker *tracker = nullptr;
-        std::uint64_t id = 0;
-        std::uint64_t epoch = 0;
-    };
-    static Tracked trackedEpoch(const Image &image);
-
+    /// A Reduction::Box frame of `clipped` (scale < 1).
+    DisplayFrame boxFrame(const Image &image, const QRectF &clipped, double scale, const DisplaySettings &settings);
 
     Plan makePlan(const Image &image, const DisplaySettings &settings);
     std::shared_ptr<const OcioProcessor> ocioProcessor(const Image &image, const DisplaySettings &settings);
@@ -173,6 +186,7 @@ private:
     QString m_ocioRequest; // config, input, display, view of m_ocioProcessor
     QString m_ocioError;
     std::shared_ptr<const OcioProcessor> m_ocioProcessor;
+    BoxReduction m_box;
     QThreadPool m_pool;
     int m_helpers = 0; // pool threads joining the GUI thread in a conversion
     int m_conversions = 0;

@@ -97,6 +97,8 @@ private Q_SLOTS:
     void pixelGridWhenZoomedInFar();
     void pixelsChangedRepaintsCoalesced();
     void streamOfEditsPaintsDraftsThenOneSmoothFrame();
+    void smoothFrameIsTheAreaMeanOfEachScreenPixel();
+    void newViewOfAHugeImageIsADraftFirst();
     void hoverReportsImagePixel();
     void imagesBeyondQtLimitsAtEveryCorner_data();
     void imagesBeyondQtLimitsAtEveryCorner();
@@ -350,6 +352,96 @@ void TestCanvas::streamOfEditsPaintsDraftsThenOneSmoothFrame()
     QTRY_VERIFY(!m_canvas->isDraft());
     QTRY_VERIFY(m_canvas->paintCount() > before);
     QVERIFY(isGrey(m_canvas->grab().toImage()));
+}
+
+// The smooth zoomed-out frame: each screen pixel shows the mean of the
+// image area under it (a box reduction), within one level per channel,
+// drawn 1:1. Noise is the test: bilinear or sampled downscaling keeps
+// single source pixels and misses this by far.
+void TestCanvas::smoothFrameIsTheAreaMeanOfEachScreenPixel()
+{
+    const int w = 523, h = 311;
+    Image noise = Image::create(w, h, 3, DType::UInt8);
+    std::uint32_t state = 12345;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < 3; ++c) {
+                state = state * 1664525u + 1013904223u;
+                noise.at<std::uint8_t>(x, y, c) = std::uint8_t(state >> 24);
+            }
+    m_viewer->show(noise, QStringLiteral("noise"));
+    QVERIFY(m_viewer->fitToWindow());
+    const double s = m_canvas->scale();
+    QVERIFY(s < 0.5);
+    const QImage shot = m_canvas->grabShown();
+    const QPoint o(int(std::round(m_canvas->origin().x())), int(std::round(m_canvas->origin().y())));
+    auto areaMean = [&](int i, int j, int c) {
+        const double left = i / s, right = (i + 1) / s, top = j / s, bottom = (j + 1) / s;
+        double sum = 0.0;
+        for (int y = int(std::floor(top)); y < int(std::ceil(bottom)); ++y)
+            for (int x = int(std::floor(left)); x < int(std::ceil(right)); ++x)
+                sum += (std::min(x + 1.0, right) - std::max(double(x), left)) *
+                       (std::min(y + 1.0, bottom) - std::max(double(y), top)) * noise.at<std::uint8_t>(x, y, c);
+        return sum * s * s;
+    };
+    int checked = 0;
+    double worst = 0.0;
+    // Cells wholly inside the image (the last column and row are cut).
+    for (int j = 0; (j + 1) / s <= h; ++j)
+        for (int i = 0; (i + 1) / s <= w; ++i) {
+            const QRgb px = shot.pixel(o.x() + i, o.y() + j);
+            const int got[3] = {qRed(px), qGreen(px), qBlue(px)};
+            for (int c = 0; c < 3; ++c) {
+                const double d = std::abs(got[c] - areaMean(i, j, c));
+                worst = std::max(worst, d);
+                if (d > 1.0)
+                    QFAIL(qPrintable(QStringLiteral("screen pixel (%1, %2) channel %3: %4, area mean %5")
+                                         .arg(i).arg(j).arg(c).arg(got[c]).arg(areaMean(i, j, c))));
+            }
+            ++checked;
+        }
+    QVERIFY(checked > 150 * 90);
+    qInfo("%d screen pixels, largest difference from the area mean %.3f", checked, worst);
+}
+
+// Opening or zooming a huge image draws a draft at once (a smooth frame
+// would reduce every visible pixel first); the smooth frame follows when the
+// view holds still, and grabShown() is smooth at once.
+void TestCanvas::newViewOfAHugeImageIsADraftFirst()
+{
+    const int w = 8192, h = 4096; // 33.5 M pixels, over LargeReductionPixels
+    QVERIFY(double(w) * h > Canvas::LargeReductionPixels);
+    Image stripes = Image::create(w, h, 1, DType::UInt8);
+    for (int y = 0; y < h; ++y) {
+        std::uint8_t *row = stripes.row(y);
+        for (int x = 0; x < w; ++x)
+            row[x] = (x % 2) ? 255 : 0;
+    }
+    auto isGrey = [](const QImage &shot, const QPoint &p) {
+        const int v = qGray(shot.pixel(p));
+        return v > 100 && v < 155;
+    };
+    m_viewer->show(stripes, QStringLiteral("stripes"));
+    const QPoint centre(m_canvas->width() / 2, m_canvas->height() / 2);
+    const QImage first = m_canvas->grab().toImage();
+    QVERIFY(m_canvas->isDraft());
+    QVERIFY2(!isGrey(first, centre), "the first frame samples (0 or 255)");
+    const int before = m_canvas->paintCount();
+    QTRY_VERIFY(!m_canvas->isDraft());
+    QTRY_VERIFY(m_canvas->paintCount() > before);
+    QVERIFY(isGrey(m_canvas->grab().toImage(), centre)); // each screen pixel averages ~40 stripes
+
+    // A zoom is a new view: a draft again, then smooth.
+    m_canvas->zoomAround(m_canvas->scale() * 1.25, QPointF(centre));
+    QVERIFY(!isGrey(m_canvas->grab().toImage(), centre));
+    QVERIFY(m_canvas->isDraft());
+    QVERIFY(isGrey(m_canvas->grabShown(), centre));
+    QVERIFY(!m_canvas->isDraft());
+
+    // Small images are smooth from the first frame.
+    m_viewer->show(pattern(), QStringLiteral("p"));
+    m_canvas->grab();
+    QVERIFY(!m_canvas->isDraft());
 }
 
 void TestCanvas::hoverReportsImagePixel()

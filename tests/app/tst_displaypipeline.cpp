@@ -76,6 +76,9 @@ private Q_SLOTS:
     void trackedEditsConvertOnlyTheRowsTheyTouched_data();
     void trackedEditsConvertOnlyTheRowsTheyTouched();
     void sharedOrUntrackedBuffersConvertWhole();
+    void boxFramesAreLevelsAtDisplayResolution();
+    void boxFramesOfConvertedImagesFollowEdits();
+    void draftFramesBelowOneConvertFromTheTracker();
     void levelsMapValuesToBytes_data();
     void levelsMapValuesToBytes();
     void perChannelLevels();
@@ -333,6 +336,93 @@ void TestDisplayPipeline::trackedEditsConvertOnlyTheRowsTheyTouched()
     frame = pipeline.frame(image, all(image), scale, 0.0, 1.0);
     QCOMPARE(pipeline.conversions(), 1);
     QCOMPARE(frame.image, DisplayPipeline().frame(image, all(image), scale, 0.0, 1.0).image);
+}
+
+// Reduction::Box below 1:1: one level pixel per display pixel (the frame
+// is exact), and RGBA8 shown as stored is drawn from the level's own memory
+// (no conversion, no copy). At and above 1:1 Box changes nothing.
+void TestDisplayPipeline::boxFramesAreLevelsAtDisplayResolution()
+{
+    Image image = Image::create(1000, 600, 4, DType::UInt8);
+    image.at<std::uint8_t>(0, 0, 0) = 200;
+    DisplayPipeline pipeline;
+    const double scale = 0.3;
+    DisplayFrame frame = pipeline.frame(image, all(image), scale, DisplaySettings(), DisplayPipeline::Reduction::Box);
+    QVERIFY(frame.exact);
+    QVERIFY(!frame.direct);
+    QCOMPARE(frame.image.size(), QSize(300, 180));
+    QCOMPARE(frame.source, QRectF(0, 0, 300, 180));
+    QCOMPARE(frame.target, QRectF(0, 0, 300 / scale, 180 / scale));
+    const Image &level = pipeline.boxReduction().level();
+    QCOMPARE(frame.image.constBits(), level.data());
+    QCOMPARE(pipeline.conversions(), 0);
+    // Cell (0, 0) covers 3.33 x 3.33 pixels of which one is 200.
+    QCOMPARE(qRed(frame.image.pixel(0, 0)), int(std::lround(200 * 0.09)));
+
+    frame = pipeline.frame(image, all(image), 1.0, DisplaySettings(), DisplayPipeline::Reduction::Box);
+    QVERIFY(frame.direct);
+    QVERIFY(!frame.exact);
+    QCOMPARE(frame.image.constBits(), image.data());
+}
+
+// A float image: the level is converted at step 1, and after an edit of a
+// tracked buffer only the level rows the reduction rewrote are converted
+// again; the frame equals a fresh pipeline's.
+void TestDisplayPipeline::boxFramesOfConvertedImagesFollowEdits()
+{
+    Image image = floatRamp(1024, 2048);
+    image.buffer()->enableWriteTracking();
+    DisplayPipeline pipeline;
+    const auto box = DisplayPipeline::Reduction::Box;
+    const double scale = 0.25;
+    DisplayFrame frame = pipeline.frame(image, all(image), scale, DisplaySettings(), box);
+    QVERIFY(frame.exact);
+    QCOMPARE(frame.image.size(), QSize(256, 512));
+    QCOMPARE(pipeline.conversions(), 1);
+
+    for (int y = 1000; y < 1256; ++y)
+        for (int x = 400; x < 656; ++x)
+            image.at<float>(x, y, 1) = 1.0f;
+    image.markChanged();
+    frame = pipeline.frame(image, all(image), scale, DisplaySettings(), box);
+    QCOMPARE(pipeline.conversions(), 1);
+    QCOMPARE(pipeline.boxReduction().rebuilds(), 1);
+    QVERIFY2(pipeline.rowsUpdated() > 0 && pipeline.rowsUpdated() <= 384 / 4 + 2,
+             qPrintable(QString::number(pipeline.rowsUpdated())));
+    DisplayPipeline fresh;
+    QCOMPARE(frame.image, fresh.frame(image, all(image), scale, DisplaySettings(), box).image);
+    QCOMPARE(qGreen(frame.image.pixel(500 / 4, 1100 / 4)), 255);
+}
+
+// Drafts below 1:1 sample into the display cache even for RGBA8 shown as
+// stored, so a stream of edits of a tracked buffer costs its rows; at 1:1
+// drafts still draw straight from the buffer.
+void TestDisplayPipeline::draftFramesBelowOneConvertFromTheTracker()
+{
+    Image image = Image::create(1024, 2048, 4, DType::UInt8); // 4 KiB rows: a chunk is 512 rows
+    image.buffer()->enableWriteTracking();
+    DisplayPipeline pipeline;
+    const auto draft = DisplayPipeline::Reduction::Draft;
+    DisplayFrame frame = pipeline.frame(image, all(image), 0.25, DisplaySettings(), draft);
+    QVERIFY(!frame.direct);
+    QCOMPARE(pipeline.conversions(), 1);
+    QCOMPARE(frame.image.size(), QSize(256, 512));
+    for (int y = 100; y < 200; ++y)
+        for (int x = 0; x < 64; ++x) {
+            image.at<std::uint8_t>(x, y, 0) = 255;
+            image.at<std::uint8_t>(x, y, 3) = 255; // opaque: premultiplied red stays 255
+        }
+    image.markChanged();
+    frame = pipeline.frame(image, all(image), 0.25, DisplaySettings(), draft);
+    QCOMPARE(pipeline.conversions(), 1);
+    QVERIFY2(pipeline.rowsUpdated() > 0 && pipeline.rowsUpdated() <= 512 / 4,
+             qPrintable(QString::number(pipeline.rowsUpdated())));
+    QCOMPARE(qRed(frame.image.pixel(4, 40)), 255);
+    QCOMPARE(frame.image, DisplayPipeline().frame(image, all(image), 0.25, DisplaySettings(), draft).image);
+
+    frame = pipeline.frame(image, all(image), 1.0, DisplaySettings(), draft);
+    QVERIFY(frame.direct);
+    QCOMPARE(frame.image.constBits(), image.data());
 }
 
 // Writes the tracker cannot see (another process mapping shared memory), or

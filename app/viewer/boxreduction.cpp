@@ -1,0 +1,268 @@
+#include "viewer/boxreduction.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "viewer/trackedchanges.h"
+
+namespace livepix::gui {
+
+namespace {
+
+/// The source pixels (along one axis) a cell covers: `count` of them from
+/// `first`; the first and the last count with the part inside the cell
+/// (`wFirst`, `wLast`), the ones between whole. `length` is the cell's
+/// extent inside the image, what the weights add up to.
+struct Span {
+    int first = 0;
+    int count = 1;
+    float wFirst = 1.0f;
+    float wLast = 1.0f;
+    double length = 1.0;
+};
+
+Span spanOf(int cell, double scale, int size)
+{
+    const double a = cell / scale;
+    const double b = std::min((cell + 1) / scale, double(size));
+    Span s;
+    s.first = std::clamp(int(std::floor(a)), 0, size - 1);
+    const int end = std::clamp(int(std::ceil(b)), s.first + 1, size);
+    s.count = end - s.first;
+    s.length = std::max(b - a, 1e-9);
+    if (s.count == 1) {
+        s.wFirst = float(s.length);
+    } else {
+        s.wFirst = float(std::min(double(s.first + 1), b) - a);
+        s.wLast = float(b - (end - 1));
+    }
+    return s;
+}
+
+template <typename T> inline float loadFloat(const std::uint8_t *p)
+{
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return static_cast<float>(v);
+}
+
+template <typename T> inline void store(std::uint8_t *p, double mean)
+{
+    T v;
+    if constexpr (std::is_integral_v<T>) {
+        // A mean of integers is never negative or NaN; + 0.5 and truncation
+        // round to nearest (std::lround is a library call per component).
+        v = static_cast<T>(std::min(mean + 0.5, double(std::numeric_limits<T>::max())));
+    } else {
+        v = static_cast<T>(static_cast<float>(mean));
+    }
+    std::memcpy(p, &v, sizeof v);
+}
+
+struct ReduceJob {
+    const std::uint8_t *origin; // source pixel (0, 0)
+    std::ptrdiff_t xStride, yStride;
+    const std::vector<Span> *cols; // one per level column
+    const std::vector<Span> *rows; // one per level row
+    std::uint8_t *dst;             // level pixel (0, 0)
+    std::ptrdiff_t dstStride;
+};
+
+/// Adds `weight` times the components of source row `row` (columns from
+/// `x0`, `n` components) into `acc`; `first` assigns instead of adding.
+template <typename T, int C>
+inline void accumulateRow(const ReduceJob &job, const std::uint8_t *row, float weight, bool first, float *acc, int n)
+{
+    if (job.xStride == std::ptrdiff_t(C * sizeof(T))) {
+        // Interleaved: one flat run of components, which the compiler
+        // vectorises (the whole cost of a reduction is in this loop).
+        const T *p = reinterpret_cast<const T *>(row);
+        if (first)
+            for (int k = 0; k < n; ++k)
+                acc[k] = weight * static_cast<float>(p[k]);
+        else if (weight == 1.0f)
+            for (int k = 0; k < n; ++k)
+                acc[k] += static_cast<float>(p[k]);
+        else
+            for (int k = 0; k < n; ++k)
+                acc[k] += weight * static_cast<float>(p[k]);
+        return;
+    }
+    const auto cs = static_cast<std::ptrdiff_t>(sizeof(T));
+    for (int k = 0; k < n; k += C, row += job.xStride)
+        for (int c = 0; c < C; ++c) {
+            const float v = weight * loadFloat<T>(row + c * cs);
+            acc[k + c] = first ? v : acc[k + c] + v;
+        }
+}
+
+/// Level rows [rowBegin, rowEnd). Vertical first: the source rows a cell
+/// row covers are summed (the ends weighted by their share) into one float
+/// row of the visible columns; then each cell sums its columns of that row
+/// the same way and divides by its area. Each source component is read
+/// once, by a loop the compiler vectorises.
+template <typename T, int C> void reduceRows(const ReduceJob &job, int rowBegin, int rowEnd)
+{
+    const std::vector<Span> &cols = *job.cols;
+    const int x0 = cols.front().first;
+    const int n = (cols.back().first + cols.back().count - x0) * C;
+    std::vector<float> acc(std::size_t(n), 0.0f);
+    for (int j = rowBegin; j < rowEnd; ++j) {
+        const Span &ys = (*job.rows)[std::size_t(j)];
+        for (int k = 0; k < ys.count; ++k) {
+            const float wy = k == 0 ? ys.wFirst : (k == ys.count - 1 ? ys.wLast : 1.0f);
+            const std::uint8_t *row = job.origin + std::ptrdiff_t(ys.first + k) * job.yStride + x0 * job.xStride;
+            accumulateRow<T, C>(job, row, wy, k == 0, acc.data(), n);
+        }
+        std::uint8_t *out = job.dst + std::ptrdiff_t(j) * job.dstStride;
+        for (const Span &xs : cols) {
+            const float *a = acc.data() + std::ptrdiff_t(xs.first - x0) * C;
+            double sum[C];
+            for (int c = 0; c < C; ++c)
+                sum[c] = double(xs.wFirst) * a[c];
+            if (xs.count > 1) {
+                const float *last = a + std::ptrdiff_t(xs.count - 1) * C;
+                for (const float *p = a + C; p < last; p += C)
+                    for (int c = 0; c < C; ++c)
+                        sum[c] += p[c];
+                for (int c = 0; c < C; ++c)
+                    sum[c] += double(xs.wLast) * last[c];
+            }
+            const double perArea = 1.0 / (xs.length * ys.length);
+            for (int c = 0; c < C; ++c, out += sizeof(T))
+                store<T>(out, sum[c] * perArea);
+        }
+    }
+}
+
+template <typename T> void (*rowsFor(int channels))(const ReduceJob &, int, int)
+{
+    switch (channels) {
+    case 1: return reduceRows<T, 1>;
+    case 2: return reduceRows<T, 2>;
+    case 3: return reduceRows<T, 3>;
+    case 4: return reduceRows<T, 4>;
+    }
+    return nullptr;
+}
+
+bool sameButRevision(const ImageKey &a, const ImageKey &b)
+{
+    ImageKey other = b;
+    other.revision = a.revision;
+    return a == other;
+}
+
+} // namespace
+
+bool BoxReduction::supports(const Image &image)
+{
+    return !image.isNull() && image.channels() >= 1 && image.channels() <= 4;
+}
+
+QRect BoxReduction::cellsFor(const Image &image, double scale, const QRectF &visible)
+{
+    const int columns = std::max(1, int(std::ceil(image.width() * scale)));
+    const int rows = std::max(1, int(std::ceil(image.height() * scale)));
+    const int x0 = std::clamp(int(std::floor(visible.left() * scale)), 0, columns - 1);
+    const int y0 = std::clamp(int(std::floor(visible.top() * scale)), 0, rows - 1);
+    const int x1 = std::clamp(int(std::ceil(visible.right() * scale)), x0 + 1, columns);
+    const int y1 = std::clamp(int(std::ceil(visible.bottom() * scale)), y0 + 1, rows);
+    return QRect(x0, y0, x1 - x0, y1 - y0);
+}
+
+void BoxReduction::clear()
+{
+    m_valid = false;
+    m_level = Image();
+    m_key = ImageKey();
+    m_trackerId = 0;
+}
+
+bool BoxReduction::sameGrid(const ImageKey &key, const QRect &cells, double scale) const
+{
+    return m_valid && cells == m_cells && scale == m_scale && sameButRevision(key, m_key);
+}
+
+const Image &BoxReduction::update(const Image &image, double scale, const QRectF &visible, const BandRunner &run,
+                                  std::vector<std::pair<int, int>> &rewritten)
+{
+    rewritten.clear();
+    const ImageKey key(image);
+    const QRect cells = cellsFor(image, scale, visible);
+    const bool partial = sameGrid(key, cells, scale);
+    if (partial && key.revision == m_key.revision)
+        return m_level;
+
+    const TrackedEpoch tracked = trackedEpoch(image); // before the pixels are read
+    if (partial && tracked.tracker && tracked.id == m_trackerId) {
+        rewritten = rowsFromRuns(image, tracked.tracker->changedSince(m_epoch));
+    } else {
+        if (m_level.isNull() || m_level.width() != cells.width() || m_level.height() != cells.height() ||
+            m_level.channels() != image.channels() || m_level.dtype() != image.dtype())
+            m_level = Image::create(cells.width(), cells.height(), image.channels(), image.dtype());
+        m_level.setChannelNames(image.channelNames());
+        m_cells = cells;
+        m_scale = scale;
+        rewritten = {{0, cells.height()}};
+        ++m_rebuilds;
+    }
+    for (const auto &[first, last] : rewritten) {
+        reduceRows(image, first, last, run);
+        if (partial)
+            m_rowsUpdated += last - first;
+    }
+    if (!rewritten.empty())
+        m_level.markChanged();
+    m_key = key;
+    m_valid = true;
+    m_trackerId = tracked.id;
+    m_epoch = tracked.epoch;
+    return m_level;
+}
+
+std::vector<std::pair<int, int>> BoxReduction::rowsFromRuns(const Image &image,
+                                                            const std::vector<WriteStep::Run> &runs) const
+{
+    // Cell row j covers source rows [j / scale, (j + 1) / scale); source row
+    // y meets cell rows floor(y * scale) to ceil((y + 1) * scale) - 1.
+    std::vector<std::pair<int, int>> spans;
+    for (const auto &[first, last] : rowsTouched(image, runs)) {
+        const int a = std::max(int(std::floor(first * m_scale)) - m_cells.top(), 0);
+        const int b = std::min(int(std::ceil(last * m_scale)) - m_cells.top(), m_cells.height());
+        if (a >= b)
+            continue;
+        if (!spans.empty() && a <= spans.back().second)
+            spans.back().second = std::max(spans.back().second, b);
+        else
+            spans.push_back({a, b});
+    }
+    return spans;
+}
+
+void BoxReduction::reduceRows(const Image &image, int first, int last, const BandRunner &run)
+{
+    std::vector<Span> cols(std::size_t(m_cells.width()));
+    for (int i = 0; i < m_cells.width(); ++i)
+        cols[std::size_t(i)] = spanOf(m_cells.left() + i, m_scale, image.width());
+    std::vector<Span> rows(std::size_t(m_cells.height()));
+    for (int j = first; j < last; ++j)
+        rows[std::size_t(j)] = spanOf(m_cells.top() + j, m_scale, image.height());
+
+    ReduceJob job{image.data(), image.xStride(), image.yStride(), &cols, &rows, m_level.data(), m_level.yStride()};
+    void (*reduce)(const ReduceJob &, int, int) = nullptr;
+    switch (image.dtype()) {
+    case DType::UInt8: reduce = rowsFor<std::uint8_t>(image.channels()); break;
+    case DType::UInt16: reduce = rowsFor<std::uint16_t>(image.channels()); break;
+    case DType::Float16: reduce = rowsFor<float16>(image.channels()); break;
+    case DType::Float32: reduce = rowsFor<float>(image.channels()); break;
+    }
+    if (!reduce)
+        return;
+    run(last - first, [&job, reduce, first](int begin, int end) { reduce(job, first + begin, first + end); });
+}
+
+} // namespace livepix::gui
