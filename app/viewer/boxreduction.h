@@ -59,6 +59,13 @@ public:
     /// nothing changed, {0, height} after a rebuild).
     const Image &update(const Image &image, double scale, const QRectF &visible, const BandRunner &run,
                         std::vector<std::pair<int, int>> &rewritten);
+    /// True when the level was made for these cells of `image`'s buffer and
+    /// layout at `scale` (any revision): update() then works from the
+    /// tracker or the revision instead of reducing every visible pixel.
+    bool hasGrid(const Image &image, double scale, const QRectF &visible) const
+    {
+        return sameGrid(ImageKey(image), cellsFor(image, scale, visible), scale);
+    }
     /// The level as last updated (null before the first update()).
     const Image &level() const { return m_level; }
     /// The cells the level covers (valid after update()).

@@ -179,6 +179,7 @@ void Canvas::onCurrentChanged(Document *document)
         disconnect(m_document, nullptr, this, nullptr);
     m_document = document;
     m_shownScale = 0.0;
+    m_boxJob.reset(); // a level of the last document is of no use (and would keep its pixels alive)
     if (document) {
         connect(document, &Document::imageReplaced, this, qOverload<>(&QWidget::update));
         connect(document, &Document::displaySettingsChanged, this, qOverload<>(&QWidget::update));
@@ -260,16 +261,7 @@ void Canvas::paintEvent(QPaintEvent *)
         painter.fillRect(r, background());
 
     if (!visible.isEmpty()) {
-        // A new view of a huge image (opened, zoomed, panned, resized): the
-        // smooth frame would reduce every visible pixel afresh, so draw a
-        // draft now and the smooth frame once the view holds still. (The
-        // frame after finishDraft() has the same view: it is smooth.)
-        const bool viewMoved = s != m_shownScale || o != m_shownOrigin;
-        const double pixels = (visible.width() / s) * (visible.height() / s);
-        if (!m_draft && !m_grabbingFinal && s < 1.0 && viewMoved && pixels > LargeReductionPixels) {
-            m_draft = true;
-            m_refineTimer.start();
-        }
+        planHugeView(image, visible, s, o);
         drawDocument(painter, image, visible);
         if (s >= GridScale) {
             painter.setClipRect(visible);
@@ -293,6 +285,46 @@ void Canvas::paintEvent(QPaintEvent *)
     m_shownOrigin = o;
     ++m_paintCount;
     Q_EMIT painted();
+}
+
+void Canvas::planHugeView(const Image &image, const QRectF &visible, double s, const QPointF &o)
+{
+    if (m_draft || m_grabbingFinal || s >= 1.0 || (visible.width() / s) * (visible.height() / s) <= LargeReductionPixels)
+        return;
+    // A new view (opened, zoomed, panned, resized): draft now, and wait for
+    // the view to hold still. (The frame after finishDraft() has the same
+    // view, so it gets here with viewMoved false.)
+    if (s != m_shownScale || o != m_shownOrigin) {
+        m_draft = true;
+        m_refineTimer.start();
+        return;
+    }
+    // The view holds still: a smooth frame is due. Without a level for this
+    // view it would reduce every visible pixel on this thread: do that on
+    // the job's thread instead, and draw drafts until it is done.
+    const double scale = s * devicePixelRatioF();
+    const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
+    if (m_pipeline.boxReduction().hasGrid(image, scale, visibleInImage))
+        return;
+    if (!m_boxJob || !m_boxJob->matches(image, scale, visibleInImage)) {
+        m_boxJob.reset(); // cancels the one for an older view
+        m_boxJob = std::make_unique<BoxReductionJob>(image, scale, visibleInImage, [this] {
+            // On the job's thread; ~Canvas destroys the job (joining it)
+            // before this object goes, and Qt drops the posted call then.
+            QMetaObject::invokeMethod(this, &Canvas::onBoxJobFinished, Qt::QueuedConnection);
+        });
+        Q_EMIT backgroundReductionStarted();
+    }
+    m_draft = true;
+}
+
+void Canvas::onBoxJobFinished()
+{
+    if (!m_boxJob || !m_boxJob->isFinished())
+        return;
+    m_pipeline.adoptBoxReduction(m_boxJob->take());
+    m_boxJob.reset();
+    finishDraft(); // the next paint finds the level (or, if the view moved meanwhile, starts again)
 }
 
 void Canvas::drawDocument(QPainter &painter, const Image &image, const QRectF &visible)
@@ -534,10 +566,9 @@ void Canvas::drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image
     if (visible.isEmpty())
         return;
     const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
-    // Device pixels decide the resolution the display copy needs.
-    // Smooth frames below 1:1 are area averaged to display resolution;
-    // drafts too when only an edit's rows need it, else they sample every
-    // step-th pixel (see DisplayPipeline::Reduction).
+    // Device pixels decide the resolution the display copy needs. Smooth
+    // frames below 1:1 are area averaged to display resolution, drafts
+    // sample every step-th pixel (see DisplayPipeline::Reduction).
     const double dpr = devicePixelRatioF();
     const auto reduction = m_draft ? DisplayPipeline::Reduction::Draft : DisplayPipeline::Reduction::Box;
     const DisplayFrame frame = pipeline.frame(image, visibleInImage, s * dpr, settings, reduction);

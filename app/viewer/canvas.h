@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QWidget>
 
+#include "viewer/boxreductionjob.h"
 #include "viewer/comparedifference.h"
 #include "viewer/displaypipeline.h"
 #include "viewer/displaysettings.h"
@@ -64,7 +65,9 @@ public:
     static constexpr int RefineDelayMs = 120;
     /// A smooth frame that must reduce more image pixels than this from
     /// scratch (a huge image opened, zoomed or panned) is drawn as a draft
-    /// first; the smooth frame follows RefineDelayMs after the view stops.
+    /// first; RefineDelayMs after the view stops its level is reduced off
+    /// the GUI thread (BoxReductionJob), drafts meanwhile, and the smooth
+    /// frame follows when it is ready.
     static constexpr double LargeReductionPixels = 16.0 * 1024 * 1024;
 
     explicit Canvas(Viewer *viewer, QWidget *parent = nullptr);
@@ -93,6 +96,8 @@ public:
     QSize imageSize() const;
     /// True while frames are drafts (see the class comment).
     bool isDraft() const { return m_draft; }
+    /// True while a huge view's smooth level is reduced in the background.
+    bool isReducing() const { return m_boxJob && !m_boxJob->isFinished(); }
     /// Ends draft frames now (e.g. before a screenshot); the next paint is smooth.
     void finishDraft();
     /// What the canvas shows now, as a final (smooth) frame, rendered
@@ -112,6 +117,8 @@ public:
 
 Q_SIGNALS:
     void painted();
+    /// A huge view's smooth level started to be reduced off the GUI thread.
+    void backgroundReductionStarted();
     /// The image pixel under the mouse; inside is false when it left the image.
     void hoveredPixelChanged(const QPoint &pixel, bool inside);
     void scaleChanged(double scale);
@@ -137,6 +144,10 @@ private:
     /// Draws the current document's pixels (display settings applied) into `visible` (widget coordinates).
     void drawDocument(QPainter &painter, const Image &image, const QRectF &visible);
     void cycleChannel(int delta);
+    /// Decides whether this paint of a huge view is a draft (see
+    /// LargeReductionPixels) and starts the background reduction.
+    void planHugeView(const Image &image, const QRectF &visible, double scale, const QPointF &origin);
+    void onBoxJobFinished();
 
     // Compare drawing and interaction (kept apart from the single-image path).
     Document *compareReference() const;
@@ -166,6 +177,7 @@ private:
     int m_paintCount = 0;
     bool m_draft = false;
     bool m_grabbingFinal = false; // inside grabShown(): the frame must be smooth
+    std::unique_ptr<BoxReductionJob> m_boxJob; // a huge view's level, reduced off the GUI thread
     QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
     QTimer m_refineTimer;             // single shot: the smooth frame after a stream
     DisplayPipeline m_comparePipeline; // B (split, blink) or the difference image

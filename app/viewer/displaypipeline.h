@@ -129,8 +129,11 @@ public:
     /// Output rows converted again by partial updates so far (see the class
     /// comment); tests read it.
     qint64 rowsUpdated() const { return m_rowsUpdated; }
-    /// The level behind Reduction::Box frames; tests read it.
+    /// The level behind Reduction::Box frames.
     const BoxReduction &boxReduction() const { return m_box; }
+    /// Takes `level` (made off the GUI thread, BoxReductionJob) as the level
+    /// behind Reduction::Box frames; the next frame brings it up to date.
+    void adoptBoxReduction(BoxReduction level) { m_box = std::move(level); }
     /// Drops the cached conversion. (The cache never keeps a pixel buffer
     /// alive: it remembers the buffer through a weak_ptr, which also tells
     /// a new buffer at a recycled address apart from the old one.)

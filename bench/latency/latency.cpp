@@ -18,6 +18,10 @@
 // ImageItem setImage + viewport repaint, and QImage -> QPixmap -> QLabel, at
 // 3840x2160 fit.
 //
+// Per size and zoom it also prints the time from the zoom statement to the
+// first smooth (non-draft) frame of the new view: immediate for small views,
+// a background reduction for huge ones (Canvas::LargeReductionPixels).
+//
 // --json prints the medians (and the peers') as one JSON object, last.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -206,8 +210,25 @@ std::map<std::string, double> measureSize(PythonRuntime &runtime, Canvas &canvas
         if (!runPython(runtime, setup))
             return ms;
         for (const char *zoom : {"fit", "1:1"}) {
+            // Time to the first smooth frame of the new view: a huge one is
+            // drawn as drafts while its level is reduced off the GUI thread.
+            QElapsedTimer sinceZoom;
+            qint64 firstSmoothMs = -1;
+            const QMetaObject::Connection smooth = QObject::connect(&canvas, &Canvas::painted, [&] {
+                if (firstSmoothMs < 0 && !canvas.isDraft())
+                    firstSmoothMs = sinceZoom.elapsed();
+            });
+            sinceZoom.start();
             runPython(runtime, QStringLiteral("viewer.zoom = %1").arg(zoom == std::string("fit") ? 0 : 1));
             settle(Canvas::StreamGapMs + Canvas::RefineDelayMs + 300);
+            while ((firstSmoothMs < 0 || canvas.isDraft() || canvas.isReducing()) && sinceZoom.elapsed() < 120000)
+                settle(20);
+            QObject::disconnect(smooth);
+            const std::string smoothName = std::string("first smooth frame ") + zoom;
+            ms[std::string(c.name) + " " + smoothName] = double(firstSmoothMs);
+            std::printf("livepix  %-11s %-22s %7lld ms  (from the zoom statement; a draft is on screen before)\n",
+                        qPrintable(sizeName(size)), (std::string(c.name) + " " + smoothName).c_str(),
+                        (long long)firstSmoothMs);
             // The patch sits at the middle of what is on screen.
             const QPointF centre = canvas.widgetToImage(QPointF(canvas.width(), canvas.height()) / 2.0);
             const QPoint patch(std::clamp(int(centre.x()) - 128, 0, size.width() - 256),
@@ -340,8 +361,8 @@ int main(int argc, char *argv[])
             continue;
         std::map<std::string, double> r;
         for (const auto &[name, m] : cases)
-            if (first.count(name) && first.at(name) > 0)
-                r[name] = m / first.at(name);
+            if (first.count(name) && first.at(name) > 0 && name.find("first smooth") == std::string::npos)
+                r[name] = m / first.at(name); // (the first smooth frame reads the whole view: no target)
         for (const auto &[name, value] : r)
             std::printf("  %-11s %-22s %.2fx the %s figure\n", qPrintable(size), name.c_str(), value,
                         qPrintable(sizeName(sizes.front())));

@@ -7,10 +7,14 @@
 //
 // For a 3840x2160 RGBA image (uint8, float32, and float32 with one channel
 // through levels and a colormap) shown in a 1600x900 canvas,
-// at fit and at 1:1, it times Canvas::repaint() in two cases:
-//   live    the image's revision is bumped before every paint (as while a
-//           script edits the buffer), so any display cache must be rebuilt;
-//   cached  nothing changed between paints.
+// at fit and at 1:1, it times Canvas::repaint() in three cases:
+//   live    the image's revision is bumped before every paint with nothing
+//           written: shared buffers (no tracker sees their writes) rebuild
+//           every display cache (at fit: the whole box reduction), tracked
+//           private ones find no changed chunk and cost a cached paint;
+//   cached  nothing changed between paints;
+//   edit    (private buffers) a 256x256 patch is written before each paint:
+//           the smooth frame after an isolated edit, paint only.
 // In the same run it times the floor: a bare QWidget whose paintEvent only
 // calls QPainter::drawImage of a QImage over the same memory (wrapImage:
 // RGBA8888 or RGBA32FPx4) into the same target rectangle with the same
@@ -196,6 +200,32 @@ int main(int argc, char **argv)
             addFigure(key + "_floor_ms", floorMs);
             addFigure(key + "_live_ms", liveMs);
             addFigure(key + "_cached_ms", cachedMs);
+            if (!shared && variant != 2) {
+                // A real edit before each paint: a 256x256 patch in the
+                // middle, written through the tracked private buffer (the
+                // write faults are not timed: they happen before the paint).
+                // Zoomed out this is the smooth frame after an isolated edit.
+                std::vector<double> editTimes;
+                const qint64 rows0 = canvas.pipeline().boxReduction().rowsUpdated();
+                for (int i = 0; i < runs + 5; ++i) {
+                    for (int y = image.height() / 2 - 128; y < image.height() / 2 + 128; ++y)
+                        for (int x = image.width() / 2 - 128; x < image.width() / 2 + 128; ++x) {
+                            if (type == DType::UInt8)
+                                image.at<std::uint8_t>(x, y, 0) = std::uint8_t(i);
+                            else
+                                image.at<float>(x, y, 0) = float(i) / runs;
+                        }
+                    image.markChanged();
+                    const double ms = timeMs([&] { canvas.repaint(); });
+                    if (i >= 5)
+                        editTimes.push_back(ms);
+                }
+                const double editMs = median(editTimes);
+                std::printf("%-8s %-4s   after a 256x256 edit: %.2f ms (level rows reduced again per paint: %lld)\n", "",
+                            "", editMs,
+                            (long long)(canvas.pipeline().boxReduction().rowsUpdated() - rows0) / (runs + 5));
+                addFigure(key + "_edit_ms", editMs);
+            }
             if (!DisplayPipeline::drawsDirectly(image)) {
                 // Of the live paint, how much is the 8-bit conversion itself.
                 DisplayPipeline pipeline;

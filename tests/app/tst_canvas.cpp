@@ -99,6 +99,7 @@ private Q_SLOTS:
     void streamOfEditsPaintsDraftsThenOneSmoothFrame();
     void smoothFrameIsTheAreaMeanOfEachScreenPixel();
     void newViewOfAHugeImageIsADraftFirst();
+    void closingWhileReducingInTheBackground();
     void hoverReportsImagePixel();
     void imagesBeyondQtLimitsAtEveryCorner_data();
     void imagesBeyondQtLimitsAtEveryCorner();
@@ -421,15 +422,22 @@ void TestCanvas::newViewOfAHugeImageIsADraftFirst()
         const int v = qGray(shot.pixel(p));
         return v > 100 && v < 155;
     };
+    QSignalSpy background(m_canvas, &Canvas::backgroundReductionStarted);
     m_viewer->show(stripes, QStringLiteral("stripes"));
     const QPoint centre(m_canvas->width() / 2, m_canvas->height() / 2);
     const QImage first = m_canvas->grab().toImage();
     QVERIFY(m_canvas->isDraft());
     QVERIFY2(!isGrey(first, centre), "the first frame samples (0 or 255)");
-    const int before = m_canvas->paintCount();
+    QCOMPARE(background.count(), 0);
+    // When the view holds still the level is reduced off the GUI thread,
+    // with drafts meanwhile; then the smooth frame, drawn from that level as
+    // it is (one rebuild in all: the job's, none on the GUI thread after).
+    QTRY_COMPARE(background.count(), 1);
     QTRY_VERIFY(!m_canvas->isDraft());
-    QTRY_VERIFY(m_canvas->paintCount() > before);
+    QVERIFY(!m_canvas->isReducing());
     QVERIFY(isGrey(m_canvas->grab().toImage(), centre)); // each screen pixel averages ~40 stripes
+    QCOMPARE(m_canvas->pipeline().boxReduction().rebuilds(), 1);
+    QCOMPARE(background.count(), 1);
 
     // A zoom is a new view: a draft again, then smooth.
     m_canvas->zoomAround(m_canvas->scale() * 1.25, QPointF(centre));
@@ -442,6 +450,21 @@ void TestCanvas::newViewOfAHugeImageIsADraftFirst()
     m_viewer->show(pattern(), QStringLiteral("p"));
     m_canvas->grab();
     QVERIFY(!m_canvas->isDraft());
+}
+
+// The canvas goes away while its background reduction runs: the job is
+// cancelled and joined, and nothing it posts reaches the dead canvas (the
+// sanitizer build would report either).
+void TestCanvas::closingWhileReducingInTheBackground()
+{
+    m_viewer->show(Image::create(8192, 4096, 4, DType::UInt8), QStringLiteral("huge"));
+    m_canvas->grab(); // a draft: the view is new
+    m_canvas->finishDraft();
+    m_canvas->grab(); // the view holds still: the job starts
+    QVERIFY(m_canvas->isReducing());
+    delete m_canvas;
+    m_canvas = nullptr;
+    QTest::qWait(50); // a call posted to the dead canvas would run here
 }
 
 void TestCanvas::hoverReportsImagePixel()
