@@ -1,5 +1,6 @@
 #include "viewer/boxreductionjob.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -10,11 +11,21 @@ BoxReductionJob::BoxReductionJob(const Image &image, double scale, const QRectF 
     : m_image(image), m_scale(scale), m_visible(visible)
 {
     m_thread = std::thread([this, finished = std::move(finished)] {
-        // Row by row on this one thread, so a cancel stops it within a row
-        // and the GUI thread's pool stays free for the drafts meanwhile.
+        // Row by row from a shared counter, on this thread and helpers of
+        // its own (one per further core; the GUI thread's pool stays free for
+        // the drafts meanwhile), so a cancel stops every thread within a row.
         const BoxReduction::BandRunner rowByRow = [this](int rows, const std::function<void(int, int)> &work) {
-            for (int row = 0; row < rows && !m_cancel.load(std::memory_order_relaxed); ++row)
-                work(row, row + 1);
+            std::atomic<int> next{0};
+            auto take = [&] {
+                for (int row = next++; row < rows && !m_cancel.load(std::memory_order_relaxed); row = next++)
+                    work(row, row + 1);
+            };
+            std::vector<std::thread> helpers;
+            for (int i = 1; i < std::min(int(std::thread::hardware_concurrency()), 8); ++i)
+                helpers.emplace_back(take);
+            take();
+            for (std::thread &helper : helpers)
+                helper.join();
         };
         std::vector<std::pair<int, int>> rewritten;
         m_level.update(m_image, m_scale, m_visible, rowByRow, rewritten);

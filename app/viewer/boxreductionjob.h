@@ -13,7 +13,7 @@
 namespace livepix::gui {
 
 /// Reduces `image` at `scale` over `visible` (BoxReduction::update) on a
-/// thread of its own, so the canvas keeps drawing drafts while a level that
+/// thread of its own (with a helper per further core), so the canvas keeps drawing drafts while a level that
 /// reads gigabytes is made. The job holds a reference to the image's buffer
 /// until it ends. `finished` is called on the job's thread when the level
 /// is ready (not when it was cancelled); it must only post to the GUI.

@@ -226,7 +226,7 @@ std::map<std::string, double> measureSize(PythonRuntime &runtime, Canvas &canvas
             QObject::disconnect(smooth);
             const std::string smoothName = std::string("first smooth frame ") + zoom;
             ms[std::string(c.name) + " " + smoothName] = double(firstSmoothMs);
-            std::printf("livepix  %-11s %-22s %7lld ms  (from the zoom statement; a draft is on screen before)\n",
+            std::printf("livepix  %-11s %-22s %7lld ms  (from the zoom statement; huge views show drafts meanwhile)\n",
                         qPrintable(sizeName(size)), (std::string(c.name) + " " + smoothName).c_str(),
                         (long long)firstSmoothMs);
             // The patch sits at the middle of what is on screen.
