@@ -2,6 +2,7 @@
 #include <QApplication>
 
 #include "viewer/application.h"
+#include "viewer/opensslexit.h"
 #ifdef LIVEPIX_HAVE_CONSOLE
 #include "console/installconsole.h"
 #endif
@@ -18,6 +19,7 @@ int main(int argc, char *argv[])
     QStringList arguments; // as given: QApplication on X11 consumes --name
     if (const int status = livepix::gui::Application::runWithoutGui(argc, argv, &arguments); status >= 0)
         return status;
+    livepix::gui::disableOpenSslExitCleanup(); // before anything starts OpenSSL (see there why)
     QApplication qapp(argc, argv);
     livepix::gui::Application app(arguments);
     // Other parts (console, plugin host) attach to `app` here, before run().
