@@ -52,7 +52,8 @@ class OcioProcessor;
 /// - Integer images Qt can wrap (see wrapImage) shown as stored (full-range
 ///   levels, exposure 0, offset 0, gamma 1, no view transform, no colormap,
 ///   all channels) are drawn directly from their own memory: no copy, no
-///   cache, always current.
+///   cache, always current (at any scale with Reduction::Sample; below 1:1
+///   Box draws the reduced level and Draft samples into the cache).
 /// - Everything else is converted to 8-bit (premultiplied) ARGB32 through
 ///   DisplayLut tables (one per distinct channel setting) and, with a
 ///   colormap, a 256-entry palette; with OpenColorIO through float RGB and
