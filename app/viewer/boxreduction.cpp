@@ -149,13 +149,6 @@ template <typename T> void (*rowsFor(int channels))(const ReduceJob &, int, int)
     return nullptr;
 }
 
-bool sameButRevision(const ImageKey &a, const ImageKey &b)
-{
-    ImageKey other = b;
-    other.revision = a.revision;
-    return a == other;
-}
-
 } // namespace
 
 bool BoxReduction::supports(const Image &image)
@@ -184,7 +177,7 @@ void BoxReduction::clear()
 
 bool BoxReduction::sameGrid(const ImageKey &key, const QRect &cells, double scale) const
 {
-    return m_valid && cells == m_cells && scale == m_scale && sameButRevision(key, m_key);
+    return m_valid && cells == m_cells && scale == m_scale && key.sameButRevision(m_key);
 }
 
 const Image &BoxReduction::update(const Image &image, double scale, const QRectF &visible, const BandRunner &run,

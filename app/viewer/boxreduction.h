@@ -70,8 +70,6 @@ public:
     const Image &level() const { return m_level; }
     /// The cells the level covers (valid after update()).
     QRect cells() const { return m_cells; }
-    /// The level's scale (valid after update()).
-    double scale() const { return m_scale; }
     /// Whole rebuilds and rows reduced again by partial updates; tests read them.
     int rebuilds() const { return m_rebuilds; }
     qint64 rowsUpdated() const { return m_rowsUpdated; }

@@ -45,10 +45,7 @@ BoxReductionJob::~BoxReductionJob()
 
 bool BoxReductionJob::matches(const Image &image, double scale, const QRectF &visible) const
 {
-    return image.buffer() == m_image.buffer() && image.data() == m_image.data() && image.width() == m_image.width() &&
-           image.height() == m_image.height() && image.dtype() == m_image.dtype() &&
-           image.channels() == m_image.channels() && image.xStride() == m_image.xStride() &&
-           image.yStride() == m_image.yStride() && scale == m_scale &&
+    return ImageKey(image).sameButRevision(ImageKey(m_image)) && scale == m_scale &&
            BoxReduction::cellsFor(image, scale, visible) == BoxReduction::cellsFor(m_image, m_scale, m_visible);
 }
 

@@ -40,6 +40,13 @@ struct ImageKey {
                dtype == o.dtype && xStride == o.xStride && yStride == o.yStride && revision == o.revision;
     }
     bool operator!=(const ImageKey &o) const { return !(*this == o); }
+    /// Equal but perhaps for the revision: the same live buffer and layout.
+    bool sameButRevision(const ImageKey &o) const
+    {
+        ImageKey other = o;
+        other.revision = revision;
+        return *this == other;
+    }
 };
 
 } // namespace livepix::gui
