@@ -2,6 +2,7 @@
 #include <QApplication>
 
 #include "viewer/application.h"
+#include "viewer/imageiopreload.h"
 #include "viewer/opensslexit.h"
 #ifdef LIVEPIX_HAVE_CONSOLE
 #include "console/installconsole.h"
@@ -20,6 +21,9 @@ int main(int argc, char *argv[])
     if (const int status = livepix::gui::Application::runWithoutGui(argc, argv, &arguments); status >= 0)
         return status;
     livepix::gui::disableOpenSslExitCleanup(); // before anything starts OpenSSL (see there why)
+    // OpenImageIO maps on the second core while Qt starts (see there why);
+    // joined at the end of main().
+    const livepix::gui::ImageIOPreload imageIO;
     QApplication qapp(argc, argv);
     livepix::gui::Application app(arguments);
     // Other parts (console, plugin host) attach to `app` here, before run().

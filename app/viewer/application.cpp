@@ -8,7 +8,6 @@
 #include <QImage>
 #include <QMessageBox>
 #include <QTemporaryDir>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <cstdio>
@@ -30,8 +29,6 @@
 #include "viewer/viewer.h"
 #include "widgets/histogramdock.h"
 
-#include <livepix/imageerror.h>
-#include <livepix/imageio.h>
 
 namespace livepix::gui {
 
@@ -385,18 +382,6 @@ int Application::run()
     if (qEnvironmentVariableIsSet("LIVEPIX_TRACE_STARTUP"))
         traceStartup(m_window->canvas());
     QTimer::singleShot(FirstFrameFallbackMs, this, &Application::markFirstFrameShown);
-    // The image I/O (OpenImageIO and the libraries it links: a few hundred
-    // ms to map) loads now if no file did it already: a file opened later
-    // finds it loaded. A failure is reported, with its reason, by the first
-    // load or save that needs it.
-    whenFirstFrameShown(this, [] {
-        QThreadPool::globalInstance()->start([] {
-            try {
-                livepix::preloadImageIO();
-            } catch (const livepix::ImageError &) {
-            }
-        });
-    });
     // Every step (loads, hooks, the screenshot) is asynchronous and runs
     // inside the event loop below; a batch run ends it with exit(status).
     makeStartupSequence()->start();

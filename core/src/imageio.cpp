@@ -9,7 +9,11 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
+#include <chrono>
+#include <fstream>
 #include <mutex>
+#include <thread>
 
 namespace livepix {
 
@@ -64,18 +68,50 @@ const ImageIOBackend *loadBackend()
     return backend;
 }
 
+/// Maps, one at a time, the libraries liblivepix_io needs, from the list the
+/// build wrote beside it (each library after the ones it needs), so that
+/// loading liblivepix_io itself then finds them mapped. Why not one dlopen:
+/// the dynamic loader holds one process-wide lock for a whole dlopen (about
+/// 350 ms for OpenImageIO's 260 libraries), and every other thread's library
+/// load (Qt's platform and input plugins while the window appears) waits for
+/// all of it. The lock is not fair, so after each library a short pause lets
+/// a waiting thread take it: such a load then waits for one library at most.
+/// Best effort: a library that cannot be mapped here is left to the dlopen of
+/// liblivepix_io, which reports it; no list (an install without one) means
+/// that one dlopen does everything, as before.
+void mapDependenciesOneByOne()
+{
+    constexpr auto Pause = std::chrono::microseconds(50); // 260 of them: 13 ms in all
+    std::ifstream list(ownFolder() + LIVEPIX_IO_PRELOAD_LIST);
+    for (std::string soname; std::getline(list, soname);) {
+        if (soname.empty() || soname.front() == '#')
+            continue;
+        // RTLD_NOW as liblivepix_io is loaded; never closed, as it is never
+        // unloaded (the handle's reference is the one it would hold).
+        if (::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL))
+            std::this_thread::sleep_for(Pause);
+        else
+            ::dlerror(); // clear it: the real load reports what matters
+    }
+}
+
+} // namespace
+
+namespace {
+// Set once, by the first good load; a failed load is retried by the next
+// call (the error is thrown to that caller).
+std::atomic<const ImageIOBackend *> loadedBackend{nullptr};
 } // namespace
 
 const ImageIOBackend &imageIOBackend()
 {
-    // A failed load is retried by the next call (the error is thrown to this
-    // caller); a good one is kept.
+    if (const ImageIOBackend *backend = loadedBackend.load(std::memory_order_acquire))
+        return *backend;
     static std::mutex mutex;
-    static const ImageIOBackend *backend = nullptr;
     std::lock_guard<std::mutex> lock(mutex);
-    if (!backend)
-        backend = loadBackend();
-    return *backend;
+    if (!loadedBackend.load(std::memory_order_relaxed))
+        loadedBackend.store(loadBackend(), std::memory_order_release);
+    return *loadedBackend.load(std::memory_order_relaxed);
 }
 
 } // namespace detail
@@ -95,6 +131,8 @@ const detail::ImageIOBackend &backendFor(const std::string &path)
 
 void preloadImageIO()
 {
+    if (!detail::loadedBackend.load(std::memory_order_acquire))
+        detail::mapDependenciesOneByOne();
     detail::imageIOBackend();
 }
 

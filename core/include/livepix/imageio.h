@@ -126,9 +126,13 @@ LIVEPIX_API std::uint64_t saveSnapshot(const Image &image, const WriteSnapshot &
 /// Loads the image input/output library now. Every function here loads it
 /// on first use (OpenImageIO and the libraries it links take a few hundred
 /// milliseconds to map); a program that knows it will open files soon calls
-/// this on a background thread while it does other work (the app does, while
-/// its window appears). Throws ImageError naming the library and the reason
-/// when it cannot be loaded. Thread-safe.
+/// this on a background thread while it does other work (the app does, from
+/// the start of main(), while Qt starts and its window appears). It maps the
+/// libraries one at a time, so that other threads' library loads (the
+/// dynamic loader has one lock) wait for one library at most instead of the
+/// whole stack; a load function called meanwhile maps the rest at once.
+/// Throws ImageError naming the library and the reason when it cannot be
+/// loaded. Thread-safe.
 LIVEPIX_API void preloadImageIO();
 
 /// Lower-case extensions (without dot) the installed OpenImageIO can read.
