@@ -267,9 +267,11 @@ void Application::takeScreenshot()
         QCoreApplication::exit(0);
     };
     // Declare the pixels changed (as after any script) and shoot once the
-    // canvas has really painted them.
+    // canvas has really painted them; it paints even when nothing was
+    // written since its last frame (then no "maybe changed" asks it to).
     const int before = canvas->paintCount();
     m_viewer->pixelsMayHaveChanged();
+    canvas->update();
     if (canvas->paintCount() != before) {
         shoot();
         return;

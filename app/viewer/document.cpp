@@ -1,8 +1,10 @@
 #include "viewer/document.h"
 
 #include <livepix/contenthash.h>
+#include <livepix/pixelbuffer.h>
 
 #include "display/displaydefaults.h"
+#include "viewer/trackedchanges.h"
 
 #include <QSettings>
 
@@ -49,6 +51,26 @@ void Document::updateModified()
         return;
     m_modified = modified;
     Q_EMIT modifiedChanged(modified);
+}
+
+bool Document::markPixelsMayHaveChanged()
+{
+    if (m_image.isNull())
+        return false;
+    const TrackedEpoch seen = trackedEpoch(m_image);
+    if (seen.tracker && seen.id == m_bumpedTracker && seen.tracker->changedSince(m_bumpedEpoch).empty())
+        return false;
+    if (seen.tracker) {
+        // Re-protect before reading the epoch: a write from here on opens
+        // its chunk again (or stamps it), so the next call sees it. Not
+        // waiting for a unit being copied out: then the chunks stay open,
+        // and the next call counts them as changed.
+        m_image.buffer()->writeTracker()->tryRearm();
+        m_bumpedTracker = seen.id;
+        m_bumpedEpoch = seen.tracker->changeEpoch();
+    }
+    m_image.markChanged();
+    return true;
 }
 
 void Document::setImage(Image image)

@@ -37,6 +37,16 @@ public:
     /// count or dtype changes, the display settings go back to the defaults
     /// for the new image (keeping exposure and gamma).
     void setImage(Image image);
+    /// Someone may have written the pixels (the one path of
+    /// Viewer::pixelsMayHaveChanged()): bumps the image's revision, which
+    /// makes every cache of it stale, unless its write tracker proves that
+    /// no byte was written since the last call (a tracked private buffer;
+    /// shared and untracked ones always count as changed). Returns whether
+    /// it bumped. The chunks written so far are re-protected first
+    /// (WriteTracker::rearm()), so the next call sees only later writes:
+    /// the repaint when a console request ends after its last statement was
+    /// shown costs nothing. GUI thread.
+    bool markPixelsMayHaveChanged();
 
     QString name() const { return m_name; }
     void setName(const QString &name);
@@ -104,6 +114,10 @@ private:
     std::uint64_t m_cleanHash = 0;
     DisplaySettings m_display;
     bool m_hasDisplay = false;
+    // markPixelsMayHaveChanged(): the tracker (id) and its change epoch at
+    // the last bump; 0: none yet.
+    std::uint64_t m_bumpedTracker = 0;
+    std::uint64_t m_bumpedEpoch = 0;
 };
 
 } // namespace livepix::gui

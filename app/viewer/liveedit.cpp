@@ -42,7 +42,11 @@ void LiveEditClock::release(bool repaintNow)
         repaint(); // the writes made since the last tick
 }
 
-void LiveEditClock::repaint() { m_viewer->pixelsMayHaveChanged(); }
+void LiveEditClock::repaint()
+{
+    m_viewer->pixelsMayHaveChanged();
+    Q_EMIT ticked();
+}
 
 LiveEdit::LiveEdit(Viewer *viewer) : m_clock(LiveEditClock::of(viewer))
 {

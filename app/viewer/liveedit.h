@@ -31,6 +31,12 @@ public:
     int interval() const { return m_timer.interval(); }
     void setInterval(int ms) { m_timer.setInterval(ms); }
 
+Q_SIGNALS:
+    /// The clock asked the viewer to show the writes (a tick, a flush or
+    /// the last release): Viewer::pixelsMayHaveChanged(), which repaints
+    /// only what was written since.
+    void ticked();
+
 private:
     friend class LiveEdit;
     explicit LiveEditClock(Viewer *viewer);

@@ -413,9 +413,11 @@ Viewer::HistoryStep Viewer::redo(bool fromCode)
 
 void Viewer::pixelsMayHaveChanged()
 {
+    bool changed = false;
     for (Document *document : std::as_const(d->documents))
-        document->image().markChanged();
-    Q_EMIT pixelsChanged();
+        changed |= document->markPixelsMayHaveChanged();
+    if (changed)
+        Q_EMIT pixelsChanged();
 }
 
 } // namespace livepix::gui

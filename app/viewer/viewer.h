@@ -131,8 +131,11 @@ public Q_SLOTS:
     /// open image (so caches rebuild) and asks the views to repaint. Called
     /// after every console statement, script, filter run, on a timer while
     /// Python or a filter is running, and when the write tracker sees
-    /// writers nobody announced (BackgroundWrites). The modified mark comes
-    /// from each document's History (see WorkUnits).
+    /// writers nobody announced (BackgroundWrites). An image whose write
+    /// tracker proves nothing was written since the last call keeps its
+    /// revision (Document::markPixelsMayHaveChanged()); when no image
+    /// changed, no repaint is asked for. The modified mark comes from each
+    /// document's History (see WorkUnits).
     void pixelsMayHaveChanged();
 
 Q_SIGNALS:

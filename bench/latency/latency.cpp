@@ -212,6 +212,14 @@ std::map<std::string, double> measureSize(PythonRuntime &runtime, Canvas &canvas
         for (const char *zoom : {"fit", "1:1"}) {
             // Time to the first smooth frame of the new view: a huge one is
             // drawn as drafts while its level is reduced off the GUI thread.
+            // A new view: from the other zoom (the image was shown at fit).
+            // Whatever that left to paint is painted first, so that it is not
+            // taken for the new view's frame.
+            if (zoom == std::string("fit"))
+                runPython(runtime, QStringLiteral("viewer.zoom = 1"));
+            settle(Canvas::StreamGapMs + Canvas::RefineDelayMs + 100);
+            while (canvas.isDraft() || canvas.isReducing())
+                settle(20);
             QElapsedTimer sinceZoom;
             qint64 firstSmoothMs = -1;
             const QMetaObject::Connection smooth = QObject::connect(&canvas, &Canvas::painted, [&] {

@@ -233,11 +233,28 @@ public:
             while (m_core.m_active.load(std::memory_order_seq_cst) != 0)
                 sched_yield();
         }
-        ~Exclusive() { m_core.m_locked.store(false, std::memory_order_seq_cst); }
+        /// Waits for nobody: when another thread holds it, or a writer is
+        /// in the fault handler (copying a chunk), owns() is false.
+        Exclusive(Core &core, std::try_to_lock_t) : m_core(core), m_lock(core.m_exclusiveMutex, std::try_to_lock)
+        {
+            if (!owns())
+                return;
+            m_core.m_locked.store(true, std::memory_order_seq_cst);
+            if (m_core.m_active.load(std::memory_order_seq_cst) != 0) {
+                m_core.m_locked.store(false, std::memory_order_seq_cst);
+                m_lock.unlock();
+            }
+        }
+        ~Exclusive()
+        {
+            if (owns())
+                m_core.m_locked.store(false, std::memory_order_seq_cst);
+        }
+        bool owns() const { return m_lock.owns_lock(); }
 
     private:
         Core &m_core;
-        std::lock_guard<std::mutex> m_lock;
+        std::unique_lock<std::mutex> m_lock;
     };
 
     std::uint8_t *chunkBegin(std::size_t i) const { return std::max(m_data, m_span + i * ChunkBytes); }
@@ -248,14 +265,23 @@ public:
     /// Write-protects the chunks open for writing again (Dirty -> Armed),
     /// keeping their unit shadows, so that their next write is seen. Under
     /// Exclusive, while the buffer is protected.
+    /// One mprotect per run of neighbours: each call costs a TLB shootdown
+    /// on every CPU running this process (on a VM, a few tens of us), and
+    /// the GUI thread pays it before each frame it shows
+    /// (WriteTracker::tryRearm()).
     void armOpenChunks()
     {
         for (std::size_t i = 0; i < m_chunkCount; ++i) {
             if (m_states[i].load() != Dirty)
                 continue;
-            protect(i, PROT_READ);
-            m_states[i].store(Armed);
-            stamp(i);
+            std::size_t end = i + 1;
+            while (end < m_chunkCount && m_states[end].load() == Dirty)
+                ++end;
+            protect(i, PROT_READ, end - 1);
+            for (; i < end; ++i) {
+                m_states[i].store(Armed);
+                stamp(i);
+            }
         }
     }
     /// Copies chunk i into its shadow: the baseline of a unit. A cold
@@ -752,21 +778,31 @@ WriteStep WriteTracker::takeChanges()
         return step;
     }
     std::vector<std::size_t> dirty;
-    for (std::size_t i = 0; i < core.m_chunkCount; ++i)
-        if (core.m_states[i].load() != Clean)
-            dirty.push_back(i);
+    // An Armed chunk was re-protected (and stamped) by rearm() and has not
+    // been written since: ending the unit does not change its bytes, so it
+    // gets no new stamp (a reader that saw it after the rearm stays current).
+    std::vector<bool> open; // per chunk of `dirty`
+    for (std::size_t i = 0; i < core.m_chunkCount; ++i) {
+        const std::uint8_t state = core.m_states[i].load();
+        if (state == Clean)
+            continue;
+        dirty.push_back(i);
+        open.push_back(state != Armed);
+    }
     // Small units copy their changed pages out and keep the shadow warm;
     // large ones give the shadow's pages to the step (no second copy).
     const bool large = dirty.size() * ChunkBytes > WorkspaceBytes;
     std::vector<std::size_t> changed; // bytes, per chunk of `dirty`
     changed.reserve(dirty.size());
     core.protectOpenChunks(dirty);
-    for (std::size_t i : dirty) {
+    for (std::size_t k = 0; k < dirty.size(); ++k) {
+        const std::size_t i = dirty[k];
         const std::size_t before = step.m_bytes;
         core.collectChanges(i, step, large);
         changed.push_back(step.m_bytes - before);
         core.m_states[i].store(Clean);
-        core.stamp(i);
+        if (open[k])
+            core.stamp(i);
     }
     if (large) {
         // The step takes the shadow: warm pages of chunks this unit did not
@@ -802,6 +838,17 @@ void WriteTracker::rearm()
     if (!core.m_unprotectedReason.empty())
         return;
     core.armOpenChunks();
+}
+
+bool WriteTracker::tryRearm()
+{
+    Core &core = *m_core;
+    Core::Exclusive exclusive(core, std::try_to_lock);
+    if (!exclusive.owns())
+        return false;
+    if (core.m_unprotectedReason.empty())
+        core.armOpenChunks();
+    return true;
 }
 
 void WriteTracker::swap(WriteStep &step)

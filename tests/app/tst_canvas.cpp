@@ -335,14 +335,20 @@ void TestCanvas::streamOfEditsPaintsDraftsThenOneSmoothFrame()
         return v > 60 && v < 195;
     };
 
+    // An edit: a write (same value, the stripes stay) and its announcement.
+    auto edit = [&] {
+        stripes.at<std::uint8_t>(399, 199, 0) = 255;
+        m_viewer->pixelsMayHaveChanged();
+    };
+
     // One edit on its own: smooth at once.
     QTest::qWait(Canvas::StreamGapMs + 20);
-    m_viewer->pixelsMayHaveChanged();
+    edit();
     QVERIFY(!m_canvas->isDraft());
     QVERIFY(isGrey(m_canvas->grab().toImage()));
 
     // A stream: the second change within StreamGapMs makes drafts.
-    m_viewer->pixelsMayHaveChanged();
+    edit();
     QVERIFY(m_canvas->isDraft());
     const QImage draft = m_canvas->grab().toImage();
     const int v = qGray(draft.pixel(50, 50));

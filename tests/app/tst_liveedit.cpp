@@ -41,7 +41,7 @@ void TestLiveEdit::cleanup() { m_viewer.reset(); }
 
 void TestLiveEdit::noTokenNoRepaint()
 {
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     QVERIFY(!clock()->isTicking());
     QTest::qWait(60);
     QCOMPARE(repaints.count(), 0);
@@ -49,7 +49,7 @@ void TestLiveEdit::noTokenNoRepaint()
 
 void TestLiveEdit::tickWhileHeldAndRepaintOnRelease()
 {
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     {
         LiveEdit edit(m_viewer.get());
         QVERIFY(edit.isActive());
@@ -68,7 +68,7 @@ void TestLiveEdit::tickWhileHeldAndRepaintOnRelease()
 
 void TestLiveEdit::nestedTokensShareOneClock()
 {
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     LiveEdit outer(m_viewer.get());
     {
         LiveEdit inner(m_viewer.get());
@@ -90,7 +90,7 @@ void TestLiveEdit::twoSourcesAtOnce()
     // A "script" and a "filter" hold tokens over overlapping spans: one clock
     // ticks from the first start to the last end, never at double rate.
     clock()->setInterval(20);
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     auto script = std::make_unique<LiveEdit>(m_viewer.get());
     QTest::qWait(50);
     auto filter = std::make_unique<LiveEdit>(m_viewer.get());
@@ -114,7 +114,7 @@ void TestLiveEdit::twoSourcesAtOnce()
 void TestLiveEdit::flushRepaintsWithoutReleasing()
 {
     clock()->setInterval(100000);
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     LiveEdit edit(m_viewer.get());
     edit.flush();
     QCOMPARE(repaints.count(), 1);
@@ -126,7 +126,7 @@ void TestLiveEdit::flushRepaintsWithoutReleasing()
 
 void TestLiveEdit::moveKeepsOneClaim()
 {
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     LiveEdit a(m_viewer.get());
     LiveEdit b(std::move(a));
     QVERIFY(!a.isActive());
@@ -145,7 +145,7 @@ void TestLiveEdit::moveKeepsOneClaim()
 void TestLiveEdit::dropStopsWithoutRepaint()
 {
     clock()->setInterval(100000);
-    QSignalSpy repaints(m_viewer.get(), &Viewer::pixelsChanged);
+    QSignalSpy repaints(clock(), &LiveEditClock::ticked);
     LiveEdit edit(m_viewer.get());
     edit.drop();
     QVERIFY(!clock()->isTicking());

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void pixelsMayHaveChangedBumpsRevisions();
     void unannouncedEditsMarkTheDocumentModified();
     void writesUnderALiveEditAreLeftToItsClock();
+    void maybeChangedWithNothingWrittenDrawsNothing();
     void viewSettings();
     void documentSignals();
 
@@ -234,6 +235,70 @@ void TestViewer::writesUnderALiveEditAreLeftToItsClock()
         QCOMPARE(repaints.count(), 0);
     }
     QCOMPARE(repaints.count(), 1); // the token's release shows the write
+}
+
+// "Maybe changed" with nothing written since the last one keeps the revision
+// and asks for no repaint: a console request's end, after its last statement
+// was shown, used to draw the same frame again (and, coming right after it,
+// a draft and then a smooth frame more). Any write since counts, also one
+// whose unit of work ended before the call. Shared memory (another
+// process's writes make no fault here) always counts.
+void TestViewer::maybeChangedWithNothingWrittenDrawsNothing()
+{
+    Viewer viewer;
+    LiveEditClock::of(&viewer)->setInterval(60 * 60 * 1000);
+    LiveEdit edit(&viewer); // the tracker's wake-up leaves these writes to the token
+    Document *document = viewer.show(Image::create(256, 256, 4, DType::UInt8), QStringLiteral("private"));
+    Document *shared =
+        viewer.show(Image::create(8, 8, 1, DType::UInt8, PixelMemory::Shared), QStringLiteral("shared"));
+    WriteTracker *tracker = document->image().buffer()->writeTracker();
+    QVERIFY(tracker);
+    const auto revision = [&] { return document->image().revision(); };
+    QSignalSpy repaints(&viewer, &Viewer::pixelsChanged);
+
+    viewer.pixelsMayHaveChanged(); // the first call knows nothing yet
+    QCOMPARE(repaints.count(), 1);
+    auto seen = revision();
+    const auto sharedSeen = shared->image().revision();
+    viewer.pixelsMayHaveChanged(); // nothing written since
+    QCOMPARE(revision(), seen);
+    QVERIFY(shared->image().revision() > sharedSeen); // shared memory always counts
+    QCOMPARE(repaints.count(), 2);
+    viewer.close(shared);
+    repaints.clear();
+
+    viewer.pixelsMayHaveChanged();
+    QCOMPARE(repaints.count(), 0);
+    QCOMPARE(revision(), seen);
+
+    // A statement writes and its end is shown; then its unit ends: that
+    // changes no byte, so the request's end draws nothing.
+    document->image().at<std::uint8_t>(1, 1, 0) = 7;
+    viewer.pixelsMayHaveChanged();
+    QCOMPARE(repaints.count(), 1);
+    QVERIFY(revision() > seen);
+    seen = revision();
+    QVERIFY(!tracker->takeChanges().empty());
+    viewer.pixelsMayHaveChanged();
+    QCOMPARE(repaints.count(), 1);
+    QCOMPARE(revision(), seen);
+
+    // A write after the shown frame, into a chunk the frame's call had
+    // re-protected, whose unit ends before the next call: not missed.
+    document->image().at<std::uint8_t>(200, 200, 1) = 9;
+    QVERIFY(!tracker->takeChanges().empty());
+    viewer.pixelsMayHaveChanged();
+    QCOMPARE(repaints.count(), 2);
+    QVERIFY(revision() > seen);
+    seen = revision();
+
+    // A write into a chunk still open from before is seen too.
+    document->image().at<std::uint8_t>(3, 3, 2) = 5;
+    viewer.pixelsMayHaveChanged();
+    document->image().at<std::uint8_t>(3, 3, 2) = 6;
+    viewer.pixelsMayHaveChanged();
+    QCOMPARE(repaints.count(), 4);
+    QCOMPARE(document->image().at<std::uint8_t>(3, 3, 2), std::uint8_t(6));
 }
 
 void TestViewer::viewSettings()

@@ -326,6 +326,27 @@ private Q_SLOTS:
         QVERIFY(buffer->revision() > revision);
     }
 
+    // tryRearm() is rearm() for the GUI thread: it never waits for another
+    // thread that is changing protections (here replaceMemory(), which holds
+    // them while its callback runs); it says so instead.
+    void tryRearmDoesNotWaitForAnotherHolder()
+    {
+        auto buffer = patterned(1 << 20);
+        WriteTracker &tracker = buffer->enableWriteTracking();
+        buffer->data()[0] = 1;
+        QVERIFY(tracker.tryRearm());
+        buffer->data()[1] = 2; // re-protected: seen again
+        QCOMPARE(tracker.writeCount(), std::uint64_t(2));
+
+        bool duringReplace = true;
+        tracker.replaceMemory([&] {
+            std::thread other([&] { duringReplace = tracker.tryRearm(); });
+            other.join(); // a rearm() would wait here for ever
+        });
+        QVERIFY(!duringReplace);
+        QVERIFY(tracker.tryRearm()); // free again
+    }
+
     void systemCallsFailCleanlyUnlessUnprotected()
     {
         auto buffer = patterned(2 << 20);
@@ -529,6 +550,10 @@ private Q_SLOTS:
 
         WriteStep step = tracker.takeChanges(); // ended: stamped
         QVERIFY(covers(tracker.changedSince(afterRearm), 0));
+        // Chunk 2, re-protected by the rearm and not written since, belongs
+        // to the unit too, but ending it changes none of its bytes: a reader
+        // that saw it after the rearm stays current.
+        QVERIFY(!covers(tracker.changedSince(afterRearm), 2 * chunk));
         const std::uint64_t afterStep = tracker.changeEpoch();
         QVERIFY(tracker.changedSince(afterStep).empty());
         tracker.swap(step); // undo writes without a fault: reported too

@@ -136,6 +136,12 @@ public:
     /// (keeping their shadows), so that further writes into them are seen
     /// (writeCount(), revision) without ending the unit.
     void rearm();
+    /// rearm(), unless another thread is changing protections right now
+    /// (takeChanges() copying a unit out, swap(), pin()) or a writer is in
+    /// the fault handler (copying a chunk): then false, at once. What it would have re-protected stays open, which
+    /// changedSince() reports as possibly changed. For the GUI thread,
+    /// which must not wait for a unit of work to be copied.
+    bool tryRearm();
     /// Exchanges the step's bytes with the buffer's: applied to a step from
     /// takeChanges() it undoes the unit; applied again, redoes it. Works while
     /// a unit is open: the open unit does not count the swapped bytes as its
@@ -164,7 +170,11 @@ public:
     /// The bytes that may differ from what a reader saw after reading
     /// `epoch` (from changeEpoch()): every chunk written since (re-protected
     /// or ended by takeChanges() since, or swapped), and every chunk open for
-    /// writing now, which may change at any moment. Whole chunks, as offsets
+    /// writing now, which may change at any moment. A chunk re-protected by
+    /// rearm() and not written again is not named again when takeChanges()
+    /// ends its unit: so a reader that calls rearm() before changeEpoch()
+    /// (the viewer's "pixels may have changed") learns that nothing was
+    /// written since, and need not redraw. Whole chunks, as offsets
     /// from the buffer's first byte, ascending, neighbours merged; empty when
     /// nothing can have changed. Writes that bypass the tracker (another
     /// process writing shared memory) are not seen: callers check
