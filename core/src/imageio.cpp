@@ -95,12 +95,10 @@ void mapDependenciesOneByOne()
     }
 }
 
-} // namespace
-
-namespace {
 // Set once, by the first good load; a failed load is retried by the next
 // call (the error is thrown to that caller).
 std::atomic<const ImageIOBackend *> loadedBackend{nullptr};
+
 } // namespace
 
 const ImageIOBackend &imageIOBackend()
