@@ -29,7 +29,6 @@
 #include "viewer/viewer.h"
 #include "widgets/histogramdock.h"
 
-
 namespace livepix::gui {
 
 namespace {

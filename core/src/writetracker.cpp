@@ -265,23 +265,20 @@ public:
     /// Write-protects the chunks open for writing again (Dirty -> Armed),
     /// keeping their unit shadows, so that their next write is seen. Under
     /// Exclusive, while the buffer is protected.
-    /// One mprotect per run of neighbours: each call costs a TLB shootdown
-    /// on every CPU running this process (on a VM, a few tens of us), and
-    /// the GUI thread pays it before each frame it shows
-    /// (WriteTracker::tryRearm()).
+    /// One mprotect per run of neighbours (protectOpenChunks()): each call
+    /// costs a TLB shootdown on every CPU running this process (on a VM, a
+    /// few tens of us), and the GUI thread pays it before each frame it
+    /// shows (WriteTracker::tryRearm()).
     void armOpenChunks()
     {
-        for (std::size_t i = 0; i < m_chunkCount; ++i) {
-            if (m_states[i].load() != Dirty)
-                continue;
-            std::size_t end = i + 1;
-            while (end < m_chunkCount && m_states[end].load() == Dirty)
-                ++end;
-            protect(i, PROT_READ, end - 1);
-            for (; i < end; ++i) {
-                m_states[i].store(Armed);
-                stamp(i);
-            }
+        std::vector<std::size_t> open;
+        for (std::size_t i = 0; i < m_chunkCount; ++i)
+            if (m_states[i].load() == Dirty)
+                open.push_back(i);
+        protectOpenChunks(open);
+        for (std::size_t i : open) {
+            m_states[i].store(Armed);
+            stamp(i);
         }
     }
     /// Copies chunk i into its shadow: the baseline of a unit. A cold
