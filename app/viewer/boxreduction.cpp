@@ -255,7 +255,11 @@ void BoxReduction::reduceRows(const Image &image, int first, int last, const Ban
     }
     if (!reduce)
         return;
-    run(last - first, [&job, reduce, first](int begin, int end) { reduce(job, first + begin, first + end); });
+    const std::int64_t sourceRows = rows[std::size_t(last - 1)].first + rows[std::size_t(last - 1)].count
+                                    - rows[std::size_t(first)].first;
+    const std::int64_t sourceColumns = cols.back().first + cols.back().count - cols.front().first;
+    run(last - first, sourceRows * sourceColumns * image.channels(),
+        [&job, reduce, first](int begin, int end) { reduce(job, first + begin, first + end); });
 }
 
 } // namespace livepix::gui

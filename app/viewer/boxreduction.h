@@ -44,8 +44,11 @@ namespace livepix::gui {
 class BoxReduction {
 public:
     /// Calls work(begin, end) over bands covering [0, rows), possibly in
-    /// parallel, and returns when all are done.
-    using BandRunner = std::function<void(int rows, const std::function<void(int, int)> &work)>;
+    /// parallel, and returns when all are done. `components`: about how
+    /// many source components (pixels x channels) the whole job reads, for
+    /// a runner that does small jobs on the calling thread.
+    using BandRunner =
+        std::function<void(int rows, std::int64_t components, const std::function<void(int, int)> &work)>;
 
     /// True when update() handles `image` (1 to 4 channels; views with more
     /// are sampled instead: reducing every channel would cost them all).

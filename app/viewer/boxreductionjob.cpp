@@ -14,7 +14,7 @@ BoxReductionJob::BoxReductionJob(const Image &image, double scale, const QRectF 
         // Row by row from a shared counter, on this thread and helpers of
         // its own (one per further core; the GUI thread's pool stays free for
         // the drafts meanwhile), so a cancel stops every thread within a row.
-        const BoxReduction::BandRunner rowByRow = [this](int rows, const std::function<void(int, int)> &work) {
+        const BoxReduction::BandRunner rowByRow = [this](int rows, std::int64_t, const std::function<void(int, int)> &work) {
             std::atomic<int> next{0};
             auto take = [&] {
                 for (int row = next++; row < rows && !m_cancel.load(std::memory_order_relaxed); row = next++)

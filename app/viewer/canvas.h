@@ -35,7 +35,9 @@ class Viewer;
 /// channel...) through the DisplayPipeline, in drawDocument().
 ///
 /// Repaints on Viewer::pixelsChanged with update(), which Qt coalesces into
-/// at most one paint per event-loop pass however often the signal fires.
+/// at most one paint per event-loop pass however often the signal fires;
+/// only the rows the write tracker names when it names them (an edit of a
+/// small patch repaints a band of the view, not all of it).
 ///
 /// Smooth frames below 1:1 are area averaged to display resolution
 /// (DisplayPipeline::Reduction::Box) and drawn 1:1.
@@ -137,6 +139,10 @@ protected:
 private:
     void onCurrentChanged(Document *document);
     void onPixelsChanged();
+    /// What Viewer::pixelsChanged asks to repaint: the widget rows of the
+    /// image rows the current document's tracker named
+    /// (Document::rowsOfLastBump()), else the whole widget.
+    QRegion changedRegion() const;
     void onViewSettingsChanged();
     void centerImage();
     void clampPan();
@@ -177,6 +183,7 @@ private:
     int m_paintCount = 0;
     bool m_draft = false;
     bool m_grabbingFinal = false; // inside grabShown(): the frame must be smooth
+    QRect m_paintRect;            // the bounds of the paint event being handled (drawLayer draws only there)
     std::unique_ptr<BoxReductionJob> m_boxJob; // a huge view's level, reduced off the GUI thread
     QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
     QTimer m_refineTimer;             // single shot: the smooth frame after a stream

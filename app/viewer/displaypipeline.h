@@ -89,6 +89,10 @@ public:
     DisplayPipeline();
     ~DisplayPipeline();
 
+    /// A box reduction reading fewer source components than this (pixels x
+    /// channels; about 2 ms of one core here) runs on the GUI thread alone.
+    static constexpr std::int64_t InlineReductionComponents = 8 * 1024 * 1024;
+
     static QRgb nanColour() { return qRgb(255, 0, 255); }    // magenta
     static QRgb posInfColour() { return qRgb(255, 160, 160); } // light red
     static QRgb negInfColour() { return qRgb(64, 96, 255); }  // blue

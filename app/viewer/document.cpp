@@ -60,17 +60,33 @@ bool Document::markPixelsMayHaveChanged()
     const TrackedEpoch seen = trackedEpoch(m_image);
     if (seen.tracker && seen.id == m_bumpedTracker && seen.tracker->changedSince(m_bumpedEpoch).empty())
         return false;
+    m_bumpedRowsKnown = false;
     if (seen.tracker) {
         // Re-protect before reading the epoch: a write from here on opens
         // its chunk again (or stamps it), so the next call sees it. Not
         // waiting for a unit being copied out: then the chunks stay open,
         // and the next call counts them as changed.
         m_image.buffer()->writeTracker()->tryRearm();
+        const std::uint64_t epoch = seen.tracker->changeEpoch();
+        if (seen.id == m_bumpedTracker) {
+            // Asked after the new epoch was read, so a write that raced the
+            // rearm is in these rows too (or in the next call's).
+            m_bumpedRows = rowsTouched(m_image, seen.tracker->changedSince(m_bumpedEpoch));
+            m_bumpedRowsKnown = true;
+        }
         m_bumpedTracker = seen.id;
-        m_bumpedEpoch = seen.tracker->changeEpoch();
+        m_bumpedEpoch = epoch;
     }
     m_image.markChanged();
+    m_bumpedRevision = m_image.revision();
     return true;
+}
+
+std::optional<std::vector<std::pair<int, int>>> Document::rowsOfLastBump() const
+{
+    if (!m_bumpedRowsKnown || m_image.isNull() || m_image.revision() != m_bumpedRevision)
+        return std::nullopt;
+    return m_bumpedRows;
 }
 
 void Document::setImage(Image image)

@@ -7,6 +7,9 @@
 #include <livepix/image.h>
 
 #include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "viewer/displaysettings.h"
 
@@ -47,6 +50,12 @@ public:
     /// the repaint when a console request ends after its last statement was
     /// shown costs nothing. GUI thread.
     bool markPixelsMayHaveChanged();
+    /// The image rows (spans [first, last), ascending) the last bump of
+    /// markPixelsMayHaveChanged() covers, when the tracker named them and
+    /// no other bump came since; std::nullopt: any row may have changed
+    /// (a shared or untracked buffer, the first bump of a buffer). The
+    /// canvas repaints only these rows. GUI thread.
+    std::optional<std::vector<std::pair<int, int>>> rowsOfLastBump() const;
 
     QString name() const { return m_name; }
     void setName(const QString &name);
@@ -118,6 +127,11 @@ private:
     // the last bump; 0: none yet.
     std::uint64_t m_bumpedTracker = 0;
     std::uint64_t m_bumpedEpoch = 0;
+    // The rows of the last bump, valid while the image's revision is still
+    // m_bumpedRevision (another markChanged() makes them unknown).
+    std::vector<std::pair<int, int>> m_bumpedRows;
+    std::uint64_t m_bumpedRevision = 0;
+    bool m_bumpedRowsKnown = false;
 };
 
 } // namespace livepix::gui

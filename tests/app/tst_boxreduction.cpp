@@ -78,9 +78,11 @@ double areaMean(const Image &image, double scale, int i, int j, int c)
 }
 
 /// Reduction on the calling thread, one band.
-const BoxReduction::BandRunner serial = [](int rows, const std::function<void(int, int)> &work) { work(0, rows); };
+const BoxReduction::BandRunner serial = [](int rows, std::int64_t, const std::function<void(int, int)> &work) {
+    work(0, rows);
+};
 /// Reduction in 7 bands (as the pool splits it), run one after another.
-const BoxReduction::BandRunner banded = [](int rows, const std::function<void(int, int)> &work) {
+const BoxReduction::BandRunner banded = [](int rows, std::int64_t, const std::function<void(int, int)> &work) {
     for (int b = 0; b < 7; ++b)
         work(rows * b / 7, rows * (b + 1) / 7);
 };
@@ -223,7 +225,17 @@ void TestBoxReduction::trackedEditReducesOnlyItsRows()
             for (int c = 0; c < 3; ++c)
                 image.at<float>(x, y, c) = 0.9f;
     image.markChanged();
-    box.update(image, scale, all(image), banded, rewritten);
+    // What the runner is told the job reads: the three chunks' rows, not
+    // the image (the pipeline reduces so few on the GUI thread alone).
+    std::int64_t told = -1;
+    const BoxReduction::BandRunner recording = [&told](int rows, std::int64_t components,
+                                                       const std::function<void(int, int)> &work) {
+        told = components;
+        banded(rows, components, work);
+    };
+    box.update(image, scale, all(image), recording, rewritten);
+    QVERIFY2(told >= std::int64_t(956 - 700) * 1024 * 4 && told <= std::int64_t(384 + 8) * 1024 * 4,
+             qPrintable(QString::number(told)));
     QCOMPARE(box.rebuilds(), 1);
     QVERIFY2(box.rowsUpdated() > 0 && box.rowsUpdated() <= 384 / 4 + 2, qPrintable(QString::number(box.rowsUpdated())));
     QVERIFY(!rewritten.empty());

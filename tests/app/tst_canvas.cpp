@@ -5,6 +5,7 @@
 
 #include "viewer/canvas.h"
 #include "viewer/document.h"
+#include "viewer/liveedit.h"
 #include "viewer/pixelinfo.h"
 #include "viewer/viewer.h"
 
@@ -97,6 +98,7 @@ private Q_SLOTS:
     void pixelGridWhenZoomedInFar();
     void pixelsChangedRepaintsCoalesced();
     void streamOfEditsPaintsDraftsThenOneSmoothFrame();
+    void trackedEditRepaintsOnlyItsRows();
     void smoothFrameIsTheAreaMeanOfEachScreenPixel();
     void newViewOfAHugeImageIsADraftFirst();
     void closingWhileReducingInTheBackground();
@@ -359,6 +361,96 @@ void TestCanvas::streamOfEditsPaintsDraftsThenOneSmoothFrame()
     QTRY_VERIFY(!m_canvas->isDraft());
     QTRY_VERIFY(m_canvas->paintCount() > before);
     QVERIFY(isGrey(m_canvas->grab().toImage()));
+}
+
+namespace {
+/// Records the region of every paint event of a widget.
+class PaintRegions : public QObject {
+public:
+    explicit PaintRegions(QWidget *widget) { widget->installEventFilter(this); }
+    QList<QRegion> regions;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            regions.append(static_cast<QPaintEvent *>(event)->region());
+        return false;
+    }
+};
+} // namespace
+
+// An edit of a small patch repaints the rows the write tracker names, not
+// the whole view, and the screen then shows what a whole repaint shows.
+void TestCanvas::trackedEditRepaintsOnlyItsRows()
+{
+    m_canvas->resize(400, 300);
+    // As the console holds it (writes are left to the token's clock), the
+    // clock slowed down: the announcements below are the only repaints.
+    LiveEditClock::of(m_viewer)->setInterval(60 * 60 * 1000);
+    LiveEdit token(m_viewer);
+    // 8 KiB rows: a 2 MiB chunk of the tracker is 256 rows, 37.5 screen rows at fit.
+    Image noise = Image::create(2048, 2048, 4, DType::UInt8);
+    std::uint32_t state = 777;
+    for (int y = 0; y < 2048; ++y)
+        for (int x = 0; x < 2048; ++x) {
+            state = state * 1664525u + 1013904223u;
+            for (int c = 0; c < 3; ++c)
+                noise.at<std::uint8_t>(x, y, c) = std::uint8_t(state >> (8 * c + 8));
+            noise.at<std::uint8_t>(x, y, 3) = 255;
+        }
+    Document *document = m_viewer->show(noise, QStringLiteral("noise"));
+    QVERIFY(document->image().buffer()->writeTracker());
+    const double s = m_canvas->scale();
+    QCOMPARE(s, 300.0 / 2048);
+    QTRY_VERIFY(m_canvas->paintCount() > 0);
+    m_viewer->pixelsMayHaveChanged(); // the first announcement knows no rows: all of it
+    QTRY_VERIFY(!m_canvas->isDraft());
+    QCoreApplication::processEvents();
+
+    PaintRegions paints(m_canvas);
+    QTest::qWait(Canvas::StreamGapMs + 20); // a single edit, not a stream
+    Image image = document->image();
+    for (int y = 1100; y < 1110; ++y)
+        for (int x = 900; x < 1000; ++x) {
+            image.at<std::uint8_t>(x, y, 0) = 255;
+            image.at<std::uint8_t>(x, y, 1) = 0;
+        }
+    m_viewer->pixelsMayHaveChanged();
+    QTRY_VERIFY(!paints.regions.isEmpty());
+    QVERIFY(!m_canvas->isDraft());
+    const QRect band = paints.regions.first().boundingRect();
+    // Chunk 4 (image rows 1024 to 1279) at fit, three rows of margin.
+    QCOMPARE(band.width(), m_canvas->width());
+    QVERIFY2(band.top() >= int(1024 * s) - 4 && band.bottom() <= int(1280 * s) + 4,
+             qPrintable(QStringLiteral("repainted rows %1 to %2").arg(band.top()).arg(band.bottom())));
+    QVERIFY(band.contains(m_canvas->imageToWidget(QPointF(950, 1105)).toPoint()));
+
+    // The window's backing store (what the screen shows) equals a whole repaint.
+    QCoreApplication::processEvents();
+    const QImage shown = m_canvas->screen()->grabWindow(m_canvas->winId()).toImage().convertToFormat(QImage::Format_RGB32);
+    const QImage whole = m_canvas->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(shown.size(), whole.size());
+    const QPoint patch = m_canvas->imageToWidget(QPointF(950, 1105)).toPoint();
+    QVERIFY2(qRed(shown.pixel(patch)) > 200 && qGreen(shown.pixel(patch)) < 60,
+             qPrintable(QColor(shown.pixel(patch)).name()));
+    for (int y = 0; y < whole.height(); ++y)
+        for (int x = 0; x < whole.width(); ++x)
+            if (shown.pixel(x, y) != whole.pixel(x, y))
+                QFAIL(qPrintable(QStringLiteral("screen (%1, %2): shown %3, a whole repaint %4")
+                                     .arg(x).arg(y).arg(QColor(shown.pixel(x, y)).name(), QColor(whole.pixel(x, y)).name())));
+
+    // Shared memory (another process writes without a fault here): all of it.
+    Document *shared = m_viewer->show(Image::create(2048, 2048, 4, DType::UInt8, PixelMemory::Shared),
+                                      QStringLiteral("shared"));
+    QTRY_VERIFY(m_canvas->paintCount() > 0);
+    QCoreApplication::processEvents();
+    QTest::qWait(Canvas::StreamGapMs + 20);
+    paints.regions.clear();
+    shared->image().at<std::uint8_t>(5, 1100, 0) = 9;
+    m_viewer->pixelsMayHaveChanged();
+    QTRY_VERIFY(!paints.regions.isEmpty());
+    QCOMPARE(paints.regions.first(), QRegion(m_canvas->rect()));
 }
 
 // The smooth zoomed-out frame: each screen pixel shows the mean of the
