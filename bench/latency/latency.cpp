@@ -54,6 +54,11 @@ using livepix::bench::timeMs;
 
 namespace {
 
+/// The pause before each isolated edit: the stream has ended and the last
+/// smooth frame is drawn, so the edit is a smooth frame of its own. The
+/// isolated pyqtgraph peer pauses as long.
+constexpr int IsolatedGapMs = Canvas::StreamGapMs + Canvas::RefineDelayMs + 30;
+
 qint64 nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -244,7 +249,7 @@ std::map<std::string, double> measureSize(PythonRuntime &runtime, Canvas &canvas
             for (const bool isolated : {false, true}) {
                 std::vector<double> all;
                 std::vector<double> waits;
-                const int gapMs = isolated ? Canvas::StreamGapMs + Canvas::RefineDelayMs + 30 : 0;
+                const int gapMs = isolated ? IsolatedGapMs : 0;
                 const double m = measureLivepix(runtime, clock, iterations, QByteArray(c.dtype) == "float32", gapMs,
                                                 patch, &all, &waits);
                 const std::string name = std::string(c.name) + " " + zoom + (isolated ? " isolated" : "");
@@ -326,7 +331,7 @@ int main(int argc, char *argv[])
         peers.setProcessEnvironment(env);
         peers.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         peers.start(QStringLiteral(LIVEPIX_BENCH_PYTHON),
-                    {QStringLiteral(LIVEPIX_PEERS_SCRIPT), QString::number(iterations)});
+                    {QStringLiteral(LIVEPIX_PEERS_SCRIPT), QString::number(iterations), QString::number(IsolatedGapMs)});
         if (!peers.waitForFinished(600000) || peers.exitCode() != 0) {
             std::fprintf(stderr, "peers.py failed\n");
         } else {
@@ -357,6 +362,8 @@ int main(int argc, char *argv[])
         const std::string rgba8 = std::string("rgba8 fit") + mode;
         const std::string rgba32f = std::string("rgba32f fit") + mode;
         ratio(rgba8.c_str(), "pyqtgraph uint8 levels=None");
+        if (*mode)
+            ratio(rgba8.c_str(), "pyqtgraph uint8 levels=None isolated"); // the same pause before each edit
         ratio(rgba8.c_str(), "pyqtgraph uint8 levels=(0,255)");
         ratio(rgba8.c_str(), "qlabel uint8");
         ratio(rgba32f.c_str(), "pyqtgraph float32 levels=(0,1)");

@@ -1,7 +1,12 @@
 """Edit-to-screen latency of livepix's peers, for bench/latency/latency.cpp.
 
-Usage: PYQTGRAPH_QT_LIB=PyQt6 QT_QPA_PLATFORM=offscreen /usr/bin/python3 peers.py [ITERATIONS]
+Usage: PYQTGRAPH_QT_LIB=PyQt6 QT_QPA_PLATFORM=offscreen /usr/bin/python3 peers.py [ITERATIONS [PAUSE_MS]]
 Prints one JSON object per line: {"name": ..., "median_ms": ...}.
+
+pyqtgraph's fastest path (uint8, levels=None) is also measured "isolated":
+each edit after a pause of PAUSE_MS (latency.cpp passes the pause of its own
+isolated cases), since on this VM the first draw after a pause costs about
+twice a draw right after another one, for any program.
 
 Same task as livepix: a 3840x2160 RGBA array is edited in place (a 256x256
 patch), then the widget shows it; latency = from the end of the edit to the
@@ -25,6 +30,7 @@ from PyQt6 import QtGui, QtWidgets
 
 W, H = 3840, 2160
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+PAUSE_S = (int(sys.argv[2]) if len(sys.argv) > 2 else 250) / 1000.0
 WARMUP = 3
 
 
@@ -41,7 +47,7 @@ def edit(array, i):
         array[1000:1256, 1800:2056] = value / 255.0
 
 
-def bench_pyqtgraph(app, array, levels):
+def bench_pyqtgraph(app, array, levels, pause_s=0.0):
     pg.setConfigOptions(imageAxisOrder="row-major")
     view = pg.GraphicsView()
     box = pg.ViewBox(lockAspect=True, invertY=True)
@@ -63,6 +69,8 @@ def bench_pyqtgraph(app, array, levels):
         if i >= WARMUP:
             samples.append(t1 - t0)
         app.processEvents()
+        if pause_s:
+            time.sleep(pause_s)
     view.close()
     return samples
 
@@ -99,6 +107,7 @@ def main():
     rgba32f = np.full((H, W, 4), 0.5, np.float32)
     rgba32f[..., 3] = 1.0
     report("pyqtgraph uint8 levels=None", bench_pyqtgraph(app, rgba8, None))
+    report("pyqtgraph uint8 levels=None isolated", bench_pyqtgraph(app, rgba8, None, PAUSE_S))
     report("pyqtgraph uint8 levels=(0,255)", bench_pyqtgraph(app, rgba8, (0, 255)))
     report("pyqtgraph float32 levels=(0,1)", bench_pyqtgraph(app, rgba32f, (0.0, 1.0)))
     report("qlabel uint8", bench_qlabel(app, rgba8))
