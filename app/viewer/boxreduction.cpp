@@ -6,6 +6,10 @@
 #include <limits>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "viewer/trackedchanges.h"
 
 namespace livepix::gui {
@@ -71,51 +75,132 @@ struct ReduceJob {
     std::ptrdiff_t dstStride;
 };
 
+/// A component of alpha 1 (opaque) in type T.
+template <typename T> constexpr float opaqueAlpha()
+{
+    if constexpr (std::is_integral_v<T>)
+        return static_cast<float>(std::numeric_limits<T>::max());
+    else
+        return 1.0f;
+}
+
+/// True when every pixel of the interleaved run `p` (`n` components) has
+/// an opaque last channel.
+template <typename T, int C> bool allOpaque(const T *p, int n)
+{
+    if constexpr (std::is_same_v<T, std::uint8_t> && C == 4) {
+        // RGBA8: AND every pixel as one 32-bit word (a loop the compiler
+        // vectorises), then look at the alpha byte.
+        std::uint32_t all = ~0u;
+        for (int k = 0; k < n; k += 4) {
+            std::uint32_t pixel;
+            std::memcpy(&pixel, p + k, 4);
+            all &= pixel;
+        }
+        std::uint8_t bytes[4];
+        std::memcpy(bytes, &all, 4);
+        return bytes[3] == 255;
+    } else {
+        bool opaque = true;
+        for (int k = C - 1; k < n; k += C)
+            opaque &= static_cast<float>(p[k]) == opaqueAlpha<T>();
+        return opaque;
+    }
+}
+
 /// Adds `weight` times the components of source row `row` (columns from
 /// `x0`, `n` components) into `acc`; `first` assigns instead of adding.
-template <typename T, int C>
-inline void accumulateRow(const ReduceJob &job, const std::uint8_t *row, float weight, bool first, float *acc, int n)
+/// Weighted (the last channel is alpha): each colour component counts
+/// times its pixel's alpha (as a fraction of opaque), so a cell's colour is
+/// the alpha-weighted mean and transparent pixels (often black) do not
+/// darken an edge. An opaque row adds what the unweighted loop adds.
+/// acc (+)= each pixel of `px` (floats, C per pixel, alpha last) with its
+/// colour times weight * alpha * `perOpaque` and its alpha times weight.
+template <int C>
+inline void addWeighted(const float *px, float weight, float perOpaque, float opaque, bool first, float *acc, int n)
+{
+#if defined(__SSE2__)
+    if constexpr (C == 4) {
+        // One pixel per SSE register: colour lanes times weight * alpha /
+        // opaque, the alpha lane (set to opaque) times the same.
+        const __m128 colourMask = _mm_castsi128_ps(_mm_set_epi32(0, -1, -1, -1));
+        const __m128 opaqueLane = _mm_set_ps(opaque, 0.0f, 0.0f, 0.0f);
+        const __m128 scale = _mm_set1_ps(weight * perOpaque);
+        for (int k = 0; k < n; k += 4) {
+            const __m128 pixel = _mm_loadu_ps(px + k);
+            const __m128 factor = _mm_mul_ps(_mm_shuffle_ps(pixel, pixel, _MM_SHUFFLE(3, 3, 3, 3)), scale);
+            const __m128 terms = _mm_mul_ps(_mm_or_ps(_mm_and_ps(pixel, colourMask), opaqueLane), factor);
+            _mm_storeu_ps(acc + k, first ? terms : _mm_add_ps(_mm_loadu_ps(acc + k), terms));
+        }
+        return;
+    }
+#endif
+    for (int k = 0; k < n; k += C) {
+        const float alpha = weight * px[k + C - 1];
+        const float a = alpha * perOpaque;
+        for (int c = 0; c < C - 1; ++c)
+            acc[k + c] = (first ? 0.0f : acc[k + c]) + a * px[k + c];
+        acc[k + C - 1] = (first ? 0.0f : acc[k + C - 1]) + alpha;
+    }
+    (void)opaque;
+}
+
+/// `scratch`: room for `n` floats (the weighted path converts into it).
+template <typename T, int C, bool Weighted>
+inline void accumulateRow(const ReduceJob &job, const std::uint8_t *row, float weight, bool first, float *acc,
+                          float *scratch, int n)
 {
     if (job.xStride == std::ptrdiff_t(C * sizeof(T))) {
         // Interleaved: one flat run of components, which the compiler
         // vectorises (the whole cost of a reduction is in this loop).
         const T *p = reinterpret_cast<const T *>(row);
-        if (first)
+        if (Weighted && !allOpaque<T, C>(p, n)) {
+            // Converted to float first (vectorised), then pixel by pixel.
+            for (int k = 0; k < n; ++k)
+                scratch[k] = static_cast<float>(p[k]);
+            addWeighted<C>(scratch, weight, 1.0f / opaqueAlpha<T>(), opaqueAlpha<T>(), first, acc, n);
+        } else if (first) {
             for (int k = 0; k < n; ++k)
                 acc[k] = weight * static_cast<float>(p[k]);
-        else if (weight == 1.0f)
+        } else if (weight == 1.0f) {
             for (int k = 0; k < n; ++k)
                 acc[k] += static_cast<float>(p[k]);
-        else
+        } else {
             for (int k = 0; k < n; ++k)
                 acc[k] += weight * static_cast<float>(p[k]);
+        }
         return;
     }
     const auto cs = static_cast<std::ptrdiff_t>(sizeof(T));
-    for (int k = 0; k < n; k += C, row += job.xStride)
+    for (int k = 0; k < n; k += C, row += job.xStride) {
+        const float alpha = Weighted ? weight * loadFloat<T>(row + (C - 1) * cs) : weight;
+        const float a = Weighted ? alpha * (1.0f / opaqueAlpha<T>()) : weight;
         for (int c = 0; c < C; ++c) {
-            const float v = weight * loadFloat<T>(row + c * cs);
+            const float v = Weighted && c == C - 1 ? alpha : a * loadFloat<T>(row + c * cs);
             acc[k + c] = first ? v : acc[k + c] + v;
         }
+    }
 }
 
 /// Level rows [rowBegin, rowEnd). Vertical first: the source rows a cell
 /// row covers are summed (the ends weighted by their share) into one float
 /// row of the visible columns; then each cell sums its columns of that row
-/// the same way and divides by its area. Each source component is read
-/// once, by a loop the compiler vectorises.
-template <typename T, int C> void reduceRows(const ReduceJob &job, int rowBegin, int rowEnd)
+/// the same way and divides by its area (Weighted: the colour by the
+/// cell's alpha sum instead). Each source component is read once, by a
+/// loop the compiler vectorises.
+template <typename T, int C, bool Weighted> void reduceRows(const ReduceJob &job, int rowBegin, int rowEnd)
 {
     const std::vector<Span> &cols = *job.cols;
     const int x0 = cols.front().first;
     const int n = (cols.back().first + cols.back().count - x0) * C;
     std::vector<float> acc(std::size_t(n), 0.0f);
+    std::vector<float> scratch(Weighted ? std::size_t(n) : 0);
     for (int j = rowBegin; j < rowEnd; ++j) {
         const Span &ys = (*job.rows)[std::size_t(j)];
         for (int k = 0; k < ys.count; ++k) {
             const float wy = k == 0 ? ys.wFirst : (k == ys.count - 1 ? ys.wLast : 1.0f);
             const std::uint8_t *row = job.origin + std::ptrdiff_t(ys.first + k) * job.yStride + x0 * job.xStride;
-            accumulateRow<T, C>(job, row, wy, k == 0, acc.data(), n);
+            accumulateRow<T, C, Weighted>(job, row, wy, k == 0, acc.data(), scratch.data(), n);
         }
         std::uint8_t *out = job.dst + std::ptrdiff_t(j) * job.dstStride;
         for (const Span &xs : cols) {
@@ -132,19 +217,23 @@ template <typename T, int C> void reduceRows(const ReduceJob &job, int rowBegin,
                     sum[c] += double(xs.wLast) * last[c];
             }
             const double perArea = 1.0 / (xs.length * ys.length);
+            // Weighted: the colour sums are over alpha as a fraction of
+            // opaque; a cell with no alpha at all has no colour either.
+            const double perColour =
+                !Weighted ? perArea : sum[C - 1] > 0.0 ? double(opaqueAlpha<T>()) / sum[C - 1] : 0.0;
             for (int c = 0; c < C; ++c, out += sizeof(T))
-                store<T>(out, sum[c] * perArea);
+                store<T>(out, sum[c] * (Weighted && c < C - 1 ? perColour : perArea));
         }
     }
 }
 
-template <typename T> void (*rowsFor(int channels))(const ReduceJob &, int, int)
+template <typename T> void (*rowsFor(int channels, bool weighted))(const ReduceJob &, int, int)
 {
     switch (channels) {
-    case 1: return reduceRows<T, 1>;
-    case 2: return reduceRows<T, 2>;
-    case 3: return reduceRows<T, 3>;
-    case 4: return reduceRows<T, 4>;
+    case 1: return reduceRows<T, 1, false>;
+    case 2: return weighted ? reduceRows<T, 2, true> : reduceRows<T, 2, false>;
+    case 3: return weighted ? reduceRows<T, 3, true> : reduceRows<T, 3, false>;
+    case 4: return weighted ? reduceRows<T, 4, true> : reduceRows<T, 4, false>;
     }
     return nullptr;
 }
@@ -175,18 +264,18 @@ void BoxReduction::clear()
     m_trackerId = 0;
 }
 
-bool BoxReduction::sameGrid(const ImageKey &key, const QRect &cells, double scale) const
+bool BoxReduction::sameGrid(const ImageKey &key, const QRect &cells, double scale, int alpha) const
 {
-    return m_valid && cells == m_cells && scale == m_scale && key.sameButRevision(m_key);
+    return m_valid && cells == m_cells && scale == m_scale && alpha == m_alpha && key.sameButRevision(m_key);
 }
 
 const Image &BoxReduction::update(const Image &image, double scale, const QRectF &visible, const BandRunner &run,
-                                  std::vector<std::pair<int, int>> &rewritten)
+                                  std::vector<std::pair<int, int>> &rewritten, int alpha)
 {
     rewritten.clear();
     const ImageKey key(image);
     const QRect cells = cellsFor(image, scale, visible);
-    const bool partial = sameGrid(key, cells, scale);
+    const bool partial = sameGrid(key, cells, scale, alpha);
     if (partial && key.revision == m_key.revision)
         return m_level;
 
@@ -200,6 +289,7 @@ const Image &BoxReduction::update(const Image &image, double scale, const QRectF
         m_level.setChannelNames(image.channelNames());
         m_cells = cells;
         m_scale = scale;
+        m_alpha = alpha;
         rewritten = {{0, cells.height()}};
         ++m_rebuilds;
     }
@@ -246,12 +336,13 @@ void BoxReduction::reduceRows(const Image &image, int first, int last, const Ban
         rows[std::size_t(j)] = spanOf(m_cells.top() + j, m_scale, image.height());
 
     ReduceJob job{image.data(), image.xStride(), image.yStride(), &cols, &rows, m_level.data(), m_level.yStride()};
+    const bool weighted = m_alpha >= 1 && m_alpha == image.channels() - 1;
     void (*reduce)(const ReduceJob &, int, int) = nullptr;
     switch (image.dtype()) {
-    case DType::UInt8: reduce = rowsFor<std::uint8_t>(image.channels()); break;
-    case DType::UInt16: reduce = rowsFor<std::uint16_t>(image.channels()); break;
-    case DType::Float16: reduce = rowsFor<float16>(image.channels()); break;
-    case DType::Float32: reduce = rowsFor<float>(image.channels()); break;
+    case DType::UInt8: reduce = rowsFor<std::uint8_t>(image.channels(), weighted); break;
+    case DType::UInt16: reduce = rowsFor<std::uint16_t>(image.channels(), weighted); break;
+    case DType::Float16: reduce = rowsFor<float16>(image.channels(), weighted); break;
+    case DType::Float32: reduce = rowsFor<float>(image.channels(), weighted); break;
     }
     if (!reduce)
         return;

@@ -59,15 +59,20 @@ public:
     /// Brings the level up to date for the cells meeting `visible` at
     /// `scale` (< 1) and returns it. `rewritten` gets the row spans
     /// [first, last) of the returned image reduced by this call (empty when
-    /// nothing changed, {0, height} after a rebuild).
+    /// nothing changed, {0, height} after a rebuild). `alpha`: the image's
+    /// alpha channel when it is shown as alpha and is the last channel (2
+    /// to 4 channels), else -1. With one, each cell's colour is the mean
+    /// weighted by alpha (what compositing the pixels would give: a pixel
+    /// with alpha 0 adds no colour) and its alpha the plain mean.
     const Image &update(const Image &image, double scale, const QRectF &visible, const BandRunner &run,
-                        std::vector<std::pair<int, int>> &rewritten);
+                        std::vector<std::pair<int, int>> &rewritten, int alpha = -1);
     /// True when the level was made for these cells of `image`'s buffer and
-    /// layout at `scale` (any revision): update() then works from the
-    /// tracker or the revision instead of reducing every visible pixel.
-    bool hasGrid(const Image &image, double scale, const QRectF &visible) const
+    /// layout at `scale`, with `alpha` (any revision): update() then works
+    /// from the tracker or the revision instead of reducing every visible
+    /// pixel.
+    bool hasGrid(const Image &image, double scale, const QRectF &visible, int alpha = -1) const
     {
-        return sameGrid(ImageKey(image), cellsFor(image, scale, visible), scale);
+        return sameGrid(ImageKey(image), cellsFor(image, scale, visible), scale, alpha);
     }
     /// The level as last updated (null before the first update()).
     const Image &level() const { return m_level; }
@@ -81,14 +86,15 @@ public:
 
 private:
     /// True when the level was made for `image`'s buffer and layout (any
-    /// revision) with these cells and scale.
-    bool sameGrid(const ImageKey &key, const QRect &cells, double scale) const;
+    /// revision) with these cells, scale and alpha.
+    bool sameGrid(const ImageKey &key, const QRect &cells, double scale, int alpha) const;
     void reduceRows(const Image &image, int first, int last, const BandRunner &run);
     std::vector<std::pair<int, int>> rowsFromRuns(const Image &image, const std::vector<WriteStep::Run> &runs) const;
 
     ImageKey m_key;
     QRect m_cells;
     double m_scale = 0.0;
+    int m_alpha = -1; // update()'s alpha
     bool m_valid = false;
     Image m_level;
     std::uint64_t m_trackerId = 0; // 0: the level follows no tracker

@@ -6,9 +6,9 @@
 
 namespace livepix::gui {
 
-BoxReductionJob::BoxReductionJob(const Image &image, double scale, const QRectF &visible,
+BoxReductionJob::BoxReductionJob(const Image &image, double scale, const QRectF &visible, int alpha,
                                  std::function<void()> finished)
-    : m_image(image), m_scale(scale), m_visible(visible)
+    : m_image(image), m_scale(scale), m_visible(visible), m_alpha(alpha)
 {
     m_thread = std::thread([this, finished = std::move(finished)] {
         // Row by row from a shared counter, on this thread and helpers of
@@ -28,7 +28,7 @@ BoxReductionJob::BoxReductionJob(const Image &image, double scale, const QRectF 
                 helper.join();
         };
         std::vector<std::pair<int, int>> rewritten;
-        m_level.update(m_image, m_scale, m_visible, rowByRow, rewritten);
+        m_level.update(m_image, m_scale, m_visible, rowByRow, rewritten, m_alpha);
         if (m_cancel.load(std::memory_order_relaxed))
             return;
         m_finished.store(true, std::memory_order_release);
@@ -43,9 +43,9 @@ BoxReductionJob::~BoxReductionJob()
         m_thread.join();
 }
 
-bool BoxReductionJob::matches(const Image &image, double scale, const QRectF &visible) const
+bool BoxReductionJob::matches(const Image &image, double scale, const QRectF &visible, int alpha) const
 {
-    return ImageKey(image).sameButRevision(ImageKey(m_image)) && scale == m_scale &&
+    return ImageKey(image).sameButRevision(ImageKey(m_image)) && scale == m_scale && alpha == m_alpha &&
            BoxReduction::cellsFor(image, scale, visible) == BoxReduction::cellsFor(m_image, m_scale, m_visible);
 }
 

@@ -27,13 +27,14 @@ namespace livepix::gui {
 /// waits for the thread.
 class BoxReductionJob {
 public:
-    BoxReductionJob(const Image &image, double scale, const QRectF &visible, std::function<void()> finished);
+    /// `alpha` as BoxReduction::update() takes it.
+    BoxReductionJob(const Image &image, double scale, const QRectF &visible, int alpha, std::function<void()> finished);
     ~BoxReductionJob();
     BoxReductionJob(const BoxReductionJob &) = delete;
     BoxReductionJob &operator=(const BoxReductionJob &) = delete;
 
     /// True when the job reduces this view of this image.
-    bool matches(const Image &image, double scale, const QRectF &visible) const;
+    bool matches(const Image &image, double scale, const QRectF &visible, int alpha) const;
     bool isFinished() const { return m_finished.load(std::memory_order_acquire); }
     /// The level, once finished (moved out; the job is spent afterwards).
     BoxReduction take();
@@ -42,6 +43,7 @@ private:
     Image m_image;
     double m_scale;
     QRectF m_visible;
+    int m_alpha;
     BoxReduction m_level;
     std::atomic<bool> m_cancel{false};
     std::atomic<bool> m_finished{false};

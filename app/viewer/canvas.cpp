@@ -338,11 +338,12 @@ void Canvas::planHugeView(const Image &image, const QRectF &visible, double s, c
     // the job's thread instead, and draw drafts until it is done.
     const double scale = s * devicePixelRatioF();
     const QRectF visibleInImage((visible.topLeft() - o) / s, visible.size() / s);
-    if (m_pipeline.boxReduction().hasGrid(image, scale, visibleInImage))
+    const int alpha = DisplayPipeline::boxAlpha(image, m_document->displaySettings());
+    if (m_pipeline.boxReduction().hasGrid(image, scale, visibleInImage, alpha))
         return;
-    if (!m_boxJob || !m_boxJob->matches(image, scale, visibleInImage)) {
+    if (!m_boxJob || !m_boxJob->matches(image, scale, visibleInImage, alpha)) {
         m_boxJob.reset(); // cancels the one for an older view
-        m_boxJob = std::make_unique<BoxReductionJob>(image, scale, visibleInImage, [this] {
+        m_boxJob = std::make_unique<BoxReductionJob>(image, scale, visibleInImage, alpha, [this] {
             // On the job's thread; ~Canvas destroys the job (joining it)
             // before this object goes, and Qt drops the posted call then.
             QMetaObject::invokeMethod(this, &Canvas::onBoxJobFinished, Qt::QueuedConnection);

@@ -295,6 +295,12 @@ DisplayPipeline::ChannelMap DisplayPipeline::channelMap(const Image &image, cons
     return m;
 }
 
+int DisplayPipeline::boxAlpha(const Image &image, const DisplaySettings &settings)
+{
+    const int a = channelMap(image, settings).a;
+    return a >= 1 && a == image.channels() - 1 ? a : -1;
+}
+
 bool DisplayPipeline::showsAsStored(const Image &image, const DisplaySettings &settings)
 {
     if (image.isNull() || settings.viewTransform != ViewTransform::None || settings.exposure != 0.0 ||
@@ -463,7 +469,7 @@ DisplayFrame DisplayPipeline::boxFrame(const Image &image, const QRectF &clipped
             else
                 runBands(rows, work);
         },
-        rewritten);
+        rewritten, boxAlpha(image, settings));
     const QRect cells = m_box.cells();
     DisplayFrame result;
     result.target = QRectF(cells.x() / scale, cells.y() / scale, cells.width() / scale, cells.height() / scale);

@@ -68,7 +68,10 @@ class OcioProcessor;
 ///   shown as above with no further scaling (DisplayFrame::exact). Every
 ///   source pixel counts, so fine detail neither aliases nor flickers as
 ///   the zoom changes; RGBA8 shown as stored is drawn straight from the
-///   reduced level, anything else converts the level's few pixels.
+///   reduced level, anything else converts the level's few pixels. With
+///   the alpha shown (the last channel), colours are averaged weighted by
+///   alpha (boxAlpha()), so transparent pixels do not darken the edges of
+///   what is opaque.
 ///
 /// The conversion is cached under (buffer (weak), layout, revision, visible
 /// rectangle, step, and everything the settings decide) and reused while
@@ -152,6 +155,10 @@ public:
         bool operator==(const ChannelMap &o) const { return r == o.r && g == o.g && b == o.b && a == o.a; }
     };
     static ChannelMap channelMap(const Image &image, const DisplaySettings &settings);
+    /// The alpha channel a Reduction::Box level of `image` is weighted by
+    /// (BoxReduction::update()): the shown alpha when it is the last
+    /// channel, else -1.
+    static int boxAlpha(const Image &image, const DisplaySettings &settings);
 
 private:
     /// Everything the settings decide about a conversion.

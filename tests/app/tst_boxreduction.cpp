@@ -89,6 +89,28 @@ const BoxReduction::BandRunner banded = [](int rows, std::int64_t, const std::fu
 
 QRectF all(const Image &image) { return QRectF(0, 0, image.width(), image.height()); }
 
+/// areaMean of colour channel `c` weighted by the last channel (alpha):
+/// the integral of alpha x colour over the integral of alpha (0 without
+/// alpha).
+double alphaWeightedMean(const Image &image, double scale, int i, int j, int c)
+{
+    const int a = image.channels() - 1;
+    const double left = i / scale, right = std::min((i + 1) / scale, double(image.width()));
+    const double top = j / scale, bottom = std::min((j + 1) / scale, double(image.height()));
+    double sum = 0.0, alpha = 0.0;
+    for (int y = int(std::floor(top)); y < std::min(int(std::ceil(bottom)), image.height()); ++y) {
+        const double dy = std::min(y + 1.0, bottom) - std::max(double(y), top);
+        for (int x = int(std::floor(left)); x < std::min(int(std::ceil(right)), image.width()); ++x) {
+            const double dx = std::min(x + 1.0, right) - std::max(double(x), left);
+            if (dx > 0 && dy > 0) {
+                sum += dx * dy * component(image, x, y, a) * component(image, x, y, c);
+                alpha += dx * dy * component(image, x, y, a);
+            }
+        }
+    }
+    return alpha > 0 ? sum / alpha : 0.0;
+}
+
 /// Largest difference between two levels of the same shape, per component.
 double largestDifference(const Image &a, const Image &b)
 {
@@ -114,6 +136,8 @@ private Q_SLOTS:
     void untrackedBufferRebuildsWhole();
     void nanAndInfinityStayVisible();
     void constantImageStaysConstant();
+    void alphaWeightsTheColour_data();
+    void alphaWeightsTheColour();
 };
 
 void TestBoxReduction::equalsTheAreaMean_data()
@@ -313,4 +337,56 @@ void TestBoxReduction::constantImageStaysConstant()
 }
 
 QTEST_GUILESS_MAIN(TestBoxReduction)
+void TestBoxReduction::alphaWeightsTheColour_data()
+{
+    QTest::addColumn<DType>("type");
+    QTest::addColumn<int>("channels");
+    QTest::addColumn<double>("scale");
+    QTest::newRow("uint8 RGBA, 0.3") << DType::UInt8 << 4 << 0.3;
+    QTest::newRow("uint16 grey+alpha, 0.137") << DType::UInt16 << 2 << 0.137;
+    QTest::newRow("float32 RGBA, 0.41") << DType::Float32 << 4 << 0.41;
+}
+
+// With the alpha channel given, each colour is the alpha-weighted area mean
+// and alpha the plain one; strided (planar) sources give the same level.
+void TestBoxReduction::alphaWeightsTheColour()
+{
+    QFETCH(DType, type);
+    QFETCH(int, channels);
+    QFETCH(double, scale);
+    const Image image = noise(301, 203, channels, type);
+    BoxReduction box;
+    std::vector<std::pair<int, int>> rewritten;
+    const Image &level = box.update(image, scale, all(image), banded, rewritten, channels - 1);
+    const bool integer = type == DType::UInt8 || type == DType::UInt16;
+    const double tolerance = integer ? 1.0 : 1e-5;
+    const double top = type == DType::UInt8 ? 255.0 : type == DType::UInt16 ? 65535.0 : 1.0;
+    double largestShift = 0.0; // from the plain mean: the weighting did something
+    for (int j = 0; j < level.height(); ++j)
+        for (int i = 0; i < level.width(); ++i)
+            for (int c = 0; c < channels; ++c) {
+                const double expected = c == channels - 1 ? areaMean(image, scale, i, j, c)
+                                                          : alphaWeightedMean(image, scale, i, j, c);
+                const double got = component(level, i, j, c);
+                if (std::abs(got - expected) > tolerance)
+                    QFAIL(qPrintable(QStringLiteral("cell (%1, %2) channel %3: %4, expected %5")
+                                         .arg(i).arg(j).arg(c).arg(got).arg(expected)));
+                largestShift = std::max(largestShift, std::abs(got - areaMean(image, scale, i, j, c)) / top);
+            }
+    QVERIFY2(largestShift > 0.01, qPrintable(QString::number(largestShift)));
+
+    // The same pixels with a spare component after each pixel (the strided
+    // path of the reduction): the same level.
+    Image padded = Image::create(301, 203, channels + 1, type);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            for (int c = 0; c < channels; ++c)
+                setComponent(padded, x, y, c, component(image, x, y, c));
+    const Image strided = Image::wrap(padded.buffer(), 0, 301, 203, channels, type, padded.xStride(), padded.yStride());
+    QVERIFY(strided.xStride() != std::ptrdiff_t(channels * byteSize(type)));
+    BoxReduction other;
+    std::vector<std::pair<int, int>> ignored;
+    QVERIFY(largestDifference(level, other.update(strided, scale, all(strided), serial, ignored, channels - 1)) <= tolerance);
+}
+
 #include "tst_boxreduction.moc"

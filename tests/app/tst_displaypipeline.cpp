@@ -78,6 +78,7 @@ private Q_SLOTS:
     void sharedOrUntrackedBuffersConvertWhole();
     void boxFramesAreLevelsAtDisplayResolution();
     void boxFramesOfConvertedImagesFollowEdits();
+    void boxFramesWeighColoursByAlpha();
     void draftFramesBelowOneConvertFromTheTracker();
     void levelsMapValuesToBytes_data();
     void levelsMapValuesToBytes();
@@ -344,6 +345,9 @@ void TestDisplayPipeline::trackedEditsConvertOnlyTheRowsTheyTouched()
 void TestDisplayPipeline::boxFramesAreLevelsAtDisplayResolution()
 {
     Image image = Image::create(1000, 600, 4, DType::UInt8);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            image.at<std::uint8_t>(x, y, 3) = 255; // opaque: the plain area mean
     image.at<std::uint8_t>(0, 0, 0) = 200;
     DisplayPipeline pipeline;
     const double scale = 0.3;
@@ -392,6 +396,38 @@ void TestDisplayPipeline::boxFramesOfConvertedImagesFollowEdits()
     DisplayPipeline fresh;
     QCOMPARE(frame.image, fresh.frame(image, all(image), scale, DisplaySettings(), box).image);
     QCOMPARE(qGreen(frame.image.pixel(500 / 4, 1100 / 4)), 255);
+}
+
+// An opaque red square on transparent black, its edges inside cells: the
+// smooth frame's edge cells are red and half transparent (what drawing the
+// pixels over a background would mix), not a darker red. Showing one
+// channel (no alpha) is the plain mean; a new alpha choice rebuilds.
+void TestDisplayPipeline::boxFramesWeighColoursByAlpha()
+{
+    Image image = Image::create(64, 64, 4, DType::UInt8);
+    for (int y = 17; y < 47; ++y)
+        for (int x = 17; x < 47; ++x) {
+            image.at<std::uint8_t>(x, y, 0) = 255;
+            image.at<std::uint8_t>(x, y, 3) = 255;
+        }
+    DisplayPipeline pipeline;
+    const auto box = DisplayPipeline::Reduction::Box;
+    DisplayFrame frame = pipeline.frame(image, all(image), 0.5, DisplaySettings(), box);
+    QVERIFY(frame.exact);
+    // Cell (8, 8) covers pixels 16 and 17 of both axes: one of its four is red.
+    const QColor edge = frame.image.pixelColor(8, 8);
+    QCOMPARE(edge.red(), 255);
+    QCOMPARE(edge.alpha(), 64);
+    QCOMPARE(frame.image.pixelColor(8, 20).red(), 255); // a left edge cell: two of four
+    QCOMPARE(frame.image.pixelColor(8, 20).alpha(), 128);
+    QCOMPARE(frame.image.pixelColor(2, 2).alpha(), 0);
+    QCOMPARE(frame.image.pixelColor(16, 16), QColor(255, 0, 0, 255));
+
+    DisplaySettings redOnly;
+    redOnly.channel = 0;
+    frame = pipeline.frame(image, all(image), 0.5, redOnly, box);
+    QCOMPARE(pipeline.boxReduction().rebuilds(), 2);
+    QCOMPARE(qRed(frame.image.pixel(8, 8)), 64); // the mean of 255, 0, 0, 0
 }
 
 // Drafts below 1:1 sample into the display cache even for RGBA8 shown as
