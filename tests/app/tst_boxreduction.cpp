@@ -58,10 +58,11 @@ Image noise(int width, int height, int channels, DType type, unsigned seed = 7)
 
 /// The reference, written independently of the code under test: cell
 /// (i, j) is the square [i / scale, (i + 1) / scale) x [j / scale, (j + 1) / scale)
-/// clipped to the image; its value is the integral of the image over it
-/// (each source pixel weighted by the area it shares with the cell)
-/// divided by its area.
-double areaMean(const Image &image, double scale, int i, int j, int c)
+/// clipped to the image; cellIntegral is the integral of value(x, y) over
+/// it (each source pixel weighted by the area it shares with the cell), and
+/// its area is `*area`.
+template <typename Value>
+double cellIntegral(const Image &image, double scale, int i, int j, const Value &value, double *area = nullptr)
 {
     const double left = i / scale, right = std::min((i + 1) / scale, double(image.width()));
     const double top = j / scale, bottom = std::min((j + 1) / scale, double(image.height()));
@@ -71,10 +72,33 @@ double areaMean(const Image &image, double scale, int i, int j, int c)
         for (int x = int(std::floor(left)); x < std::min(int(std::ceil(right)), image.width()); ++x) {
             const double dx = std::min(x + 1.0, right) - std::max(double(x), left);
             if (dx > 0 && dy > 0)
-                sum += dx * dy * component(image, x, y, c);
+                sum += dx * dy * value(x, y);
         }
     }
-    return sum / ((right - left) * (bottom - top));
+    if (area)
+        *area = (right - left) * (bottom - top);
+    return sum;
+}
+
+/// The area mean of channel `c` over cell (i, j).
+double areaMean(const Image &image, double scale, int i, int j, int c)
+{
+    double area = 0.0;
+    const double sum = cellIntegral(image, scale, i, j, [&](int x, int y) { return component(image, x, y, c); }, &area);
+    return sum / area;
+}
+
+/// areaMean of colour channel `c` weighted by the last channel (alpha):
+/// the integral of alpha x colour over the integral of alpha (0 without
+/// alpha).
+double alphaWeightedMean(const Image &image, double scale, int i, int j, int c)
+{
+    const int a = image.channels() - 1;
+    const double alpha = cellIntegral(image, scale, i, j, [&](int x, int y) { return component(image, x, y, a); });
+    const double sum = cellIntegral(image, scale, i, j, [&](int x, int y) {
+        return component(image, x, y, a) * component(image, x, y, c);
+    });
+    return alpha > 0 ? sum / alpha : 0.0;
 }
 
 /// Reduction on the calling thread, one band.
@@ -88,28 +112,6 @@ const BoxReduction::BandRunner banded = [](int rows, std::int64_t, const std::fu
 };
 
 QRectF all(const Image &image) { return QRectF(0, 0, image.width(), image.height()); }
-
-/// areaMean of colour channel `c` weighted by the last channel (alpha):
-/// the integral of alpha x colour over the integral of alpha (0 without
-/// alpha).
-double alphaWeightedMean(const Image &image, double scale, int i, int j, int c)
-{
-    const int a = image.channels() - 1;
-    const double left = i / scale, right = std::min((i + 1) / scale, double(image.width()));
-    const double top = j / scale, bottom = std::min((j + 1) / scale, double(image.height()));
-    double sum = 0.0, alpha = 0.0;
-    for (int y = int(std::floor(top)); y < std::min(int(std::ceil(bottom)), image.height()); ++y) {
-        const double dy = std::min(y + 1.0, bottom) - std::max(double(y), top);
-        for (int x = int(std::floor(left)); x < std::min(int(std::ceil(right)), image.width()); ++x) {
-            const double dx = std::min(x + 1.0, right) - std::max(double(x), left);
-            if (dx > 0 && dy > 0) {
-                sum += dx * dy * component(image, x, y, a) * component(image, x, y, c);
-                alpha += dx * dy * component(image, x, y, a);
-            }
-        }
-    }
-    return alpha > 0 ? sum / alpha : 0.0;
-}
 
 /// Largest difference between two levels of the same shape, per component.
 double largestDifference(const Image &a, const Image &b)
@@ -136,8 +138,6 @@ private Q_SLOTS:
     void untrackedBufferRebuildsWhole();
     void nanAndInfinityStayVisible();
     void constantImageStaysConstant();
-    void alphaWeightsTheColour_data();
-    void alphaWeightsTheColour();
 };
 
 void TestBoxReduction::equalsTheAreaMean_data()
@@ -145,27 +145,36 @@ void TestBoxReduction::equalsTheAreaMean_data()
     QTest::addColumn<DType>("type");
     QTest::addColumn<int>("channels");
     QTest::addColumn<double>("scale");
-    QTest::newRow("uint8 RGBA, 1/2") << DType::UInt8 << 4 << 0.5;
-    QTest::newRow("uint8 RGBA, 0.3 (cells cut pixels)") << DType::UInt8 << 4 << 0.3;
-    QTest::newRow("uint8 RGB, 0.41 (4K fit)") << DType::UInt8 << 3 << 1600.0 / 3840.0;
-    QTest::newRow("uint8 grey, 1/27") << DType::UInt8 << 1 << 1.0 / 27.0;
-    QTest::newRow("uint16 grey+alpha, 0.137") << DType::UInt16 << 2 << 0.137;
-    QTest::newRow("float16 RGBA, 0.7") << DType::Float16 << 4 << 0.7;
-    QTest::newRow("float32 RGBA, 0.3") << DType::Float32 << 4 << 0.3;
-    QTest::newRow("float32 grey, 0.0537") << DType::Float32 << 1 << 0.0537;
+    QTest::addColumn<bool>("weighted"); // the last channel is the alpha the colours are weighted by
+    QTest::newRow("uint8 RGBA, 1/2") << DType::UInt8 << 4 << 0.5 << false;
+    QTest::newRow("uint8 RGBA, 0.3 (cells cut pixels)") << DType::UInt8 << 4 << 0.3 << false;
+    QTest::newRow("uint8 RGB, 0.41 (4K fit)") << DType::UInt8 << 3 << 1600.0 / 3840.0 << false;
+    QTest::newRow("uint8 grey, 1/27") << DType::UInt8 << 1 << 1.0 / 27.0 << false;
+    QTest::newRow("uint16 grey+alpha, 0.137") << DType::UInt16 << 2 << 0.137 << false;
+    QTest::newRow("float16 RGBA, 0.7") << DType::Float16 << 4 << 0.7 << false;
+    QTest::newRow("float32 RGBA, 0.3") << DType::Float32 << 4 << 0.3 << false;
+    QTest::newRow("float32 grey, 0.0537") << DType::Float32 << 1 << 0.0537 << false;
+    QTest::newRow("uint8 RGBA weighted, 0.3") << DType::UInt8 << 4 << 0.3 << true;
+    QTest::newRow("uint16 grey+alpha weighted, 0.137") << DType::UInt16 << 2 << 0.137 << true;
+    QTest::newRow("float32 RGBA weighted, 0.41") << DType::Float32 << 4 << 0.41 << true;
 }
 
-// Every cell of a whole-image level equals the area mean: within one level
-// for integers (rounded to nearest), within float precision otherwise.
+// Every cell of a whole-image level equals the area mean (weighted: the
+// colours the alpha-weighted area mean, alpha the plain one): within one
+// level for integers (rounded to nearest), within float precision
+// otherwise. A strided source (a spare component after each pixel) gives
+// the same level.
 void TestBoxReduction::equalsTheAreaMean()
 {
     QFETCH(DType, type);
     QFETCH(int, channels);
     QFETCH(double, scale);
+    QFETCH(bool, weighted);
     const Image image = noise(301, 203, channels, type);
+    const int alpha = weighted ? channels - 1 : -1;
     BoxReduction box;
     std::vector<std::pair<int, int>> rewritten;
-    const Image &level = box.update(image, scale, all(image), banded, rewritten);
+    const Image &level = box.update(image, scale, all(image), banded, rewritten, alpha);
     QCOMPARE(level.width(), int(std::ceil(301 * scale)));
     QCOMPARE(level.height(), int(std::ceil(203 * scale)));
     QCOMPARE(level.dtype(), type);
@@ -173,17 +182,34 @@ void TestBoxReduction::equalsTheAreaMean()
     QCOMPARE(rewritten, (std::vector<std::pair<int, int>>{{0, level.height()}}));
     const bool integer = type == DType::UInt8 || type == DType::UInt16;
     const double tolerance = integer ? 1.0 : type == DType::Float16 ? 2e-3 : 1e-5;
+    const double top = type == DType::UInt8 ? 255.0 : type == DType::UInt16 ? 65535.0 : 1.0;
     double worst = 0.0;
+    double largestShift = 0.0; // weighted: from the plain mean, the weighting did something
     for (int j = 0; j < level.height(); ++j)
         for (int i = 0; i < level.width(); ++i)
             for (int c = 0; c < channels; ++c) {
-                const double expected = areaMean(image, scale, i, j, c);
+                const double plain = areaMean(image, scale, i, j, c);
+                const double expected = weighted && c < alpha ? alphaWeightedMean(image, scale, i, j, c) : plain;
                 const double got = component(level, i, j, c);
                 worst = std::max(worst, std::abs(got - expected));
+                largestShift = std::max(largestShift, std::abs(got - plain) / top);
                 if (std::abs(got - expected) > tolerance)
-                    QFAIL(qPrintable(QStringLiteral("cell (%1, %2) channel %3: %4, area mean %5")
+                    QFAIL(qPrintable(QStringLiteral("cell (%1, %2) channel %3: %4, expected %5")
                                          .arg(i).arg(j).arg(c).arg(got).arg(expected)));
             }
+    if (weighted)
+        QVERIFY2(largestShift > 0.01, qPrintable(QString::number(largestShift)));
+
+    Image padded = Image::create(301, 203, channels + 1, type);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            for (int c = 0; c < channels; ++c)
+                setComponent(padded, x, y, c, component(image, x, y, c));
+    const Image strided = Image::wrap(padded.buffer(), 0, 301, 203, channels, type, padded.xStride(), padded.yStride());
+    QVERIFY(strided.xStride() != std::ptrdiff_t(channels * byteSize(type)));
+    BoxReduction other;
+    std::vector<std::pair<int, int>> ignored;
+    QVERIFY(largestDifference(level, other.update(strided, scale, all(strided), serial, ignored, alpha)) <= tolerance);
     // Averaging n noisy pixels divides their spread by about sqrt(n): a
     // level that copied some source pixels (sampling) would keep it.
     if (scale <= 0.5) {
@@ -337,56 +363,5 @@ void TestBoxReduction::constantImageStaysConstant()
 }
 
 QTEST_GUILESS_MAIN(TestBoxReduction)
-void TestBoxReduction::alphaWeightsTheColour_data()
-{
-    QTest::addColumn<DType>("type");
-    QTest::addColumn<int>("channels");
-    QTest::addColumn<double>("scale");
-    QTest::newRow("uint8 RGBA, 0.3") << DType::UInt8 << 4 << 0.3;
-    QTest::newRow("uint16 grey+alpha, 0.137") << DType::UInt16 << 2 << 0.137;
-    QTest::newRow("float32 RGBA, 0.41") << DType::Float32 << 4 << 0.41;
-}
-
-// With the alpha channel given, each colour is the alpha-weighted area mean
-// and alpha the plain one; strided (planar) sources give the same level.
-void TestBoxReduction::alphaWeightsTheColour()
-{
-    QFETCH(DType, type);
-    QFETCH(int, channels);
-    QFETCH(double, scale);
-    const Image image = noise(301, 203, channels, type);
-    BoxReduction box;
-    std::vector<std::pair<int, int>> rewritten;
-    const Image &level = box.update(image, scale, all(image), banded, rewritten, channels - 1);
-    const bool integer = type == DType::UInt8 || type == DType::UInt16;
-    const double tolerance = integer ? 1.0 : 1e-5;
-    const double top = type == DType::UInt8 ? 255.0 : type == DType::UInt16 ? 65535.0 : 1.0;
-    double largestShift = 0.0; // from the plain mean: the weighting did something
-    for (int j = 0; j < level.height(); ++j)
-        for (int i = 0; i < level.width(); ++i)
-            for (int c = 0; c < channels; ++c) {
-                const double expected = c == channels - 1 ? areaMean(image, scale, i, j, c)
-                                                          : alphaWeightedMean(image, scale, i, j, c);
-                const double got = component(level, i, j, c);
-                if (std::abs(got - expected) > tolerance)
-                    QFAIL(qPrintable(QStringLiteral("cell (%1, %2) channel %3: %4, expected %5")
-                                         .arg(i).arg(j).arg(c).arg(got).arg(expected)));
-                largestShift = std::max(largestShift, std::abs(got - areaMean(image, scale, i, j, c)) / top);
-            }
-    QVERIFY2(largestShift > 0.01, qPrintable(QString::number(largestShift)));
-
-    // The same pixels with a spare component after each pixel (the strided
-    // path of the reduction): the same level.
-    Image padded = Image::create(301, 203, channels + 1, type);
-    for (int y = 0; y < image.height(); ++y)
-        for (int x = 0; x < image.width(); ++x)
-            for (int c = 0; c < channels; ++c)
-                setComponent(padded, x, y, c, component(image, x, y, c));
-    const Image strided = Image::wrap(padded.buffer(), 0, 301, 203, channels, type, padded.xStride(), padded.yStride());
-    QVERIFY(strided.xStride() != std::ptrdiff_t(channels * byteSize(type)));
-    BoxReduction other;
-    std::vector<std::pair<int, int>> ignored;
-    QVERIFY(largestDifference(level, other.update(strided, scale, all(strided), serial, ignored, channels - 1)) <= tolerance);
-}
 
 #include "tst_boxreduction.moc"
