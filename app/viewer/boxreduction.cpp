@@ -108,16 +108,12 @@ template <typename T, int C> bool allOpaque(const T *p, int n)
     }
 }
 
-/// Adds `weight` times the components of source row `row` (columns from
-/// `x0`, `n` components) into `acc`; `first` assigns instead of adding.
-/// Weighted (the last channel is alpha): each colour component counts
-/// times its pixel's alpha (as a fraction of opaque), so a cell's colour is
-/// the alpha-weighted mean and transparent pixels (often black) do not
-/// darken an edge. An opaque row adds what the unweighted loop adds.
 /// acc (+)= each pixel of `px` (floats, C per pixel, alpha last) with its
-/// colour times weight * alpha * `perOpaque` and its alpha times weight.
+/// colour times weight * alpha * `perOpaque` and its alpha times weight
+/// (`opaque` is 1 / perOpaque).
 template <int C>
-inline void addWeighted(const float *px, float weight, float perOpaque, float opaque, bool first, float *acc, int n)
+inline void addWeighted(const float *px, float weight, float perOpaque, [[maybe_unused]] float opaque, bool first,
+                        float *acc, int n)
 {
 #if defined(__SSE2__)
     if constexpr (C == 4) {
@@ -142,9 +138,14 @@ inline void addWeighted(const float *px, float weight, float perOpaque, float op
             acc[k + c] = (first ? 0.0f : acc[k + c]) + a * px[k + c];
         acc[k + C - 1] = (first ? 0.0f : acc[k + C - 1]) + alpha;
     }
-    (void)opaque;
 }
 
+/// Adds `weight` times the components of source row `row` (columns from
+/// `x0`, `n` components) into `acc`; `first` assigns instead of adding.
+/// Weighted (the last channel is alpha): each colour component counts
+/// times its pixel's alpha (as a fraction of opaque), so a cell's colour is
+/// the alpha-weighted mean and transparent pixels (often black) do not
+/// darken an edge. An opaque row adds what the unweighted loop adds.
 /// `scratch`: room for `n` floats (the weighted path converts into it).
 template <typename T, int C, bool Weighted>
 inline void accumulateRow(const ReduceJob &job, const std::uint8_t *row, float weight, bool first, float *acc,

@@ -60,7 +60,7 @@ bool Document::markPixelsMayHaveChanged()
     const TrackedEpoch seen = trackedEpoch(m_image);
     if (seen.tracker && seen.id == m_bumpedTracker && seen.tracker->changedSince(m_bumpedEpoch).empty())
         return false;
-    m_bumpedRowsKnown = false;
+    m_bumpedRows.reset();
     if (seen.tracker) {
         // Re-protect before reading the epoch: a write from here on opens
         // its chunk again (or stamps it), so the next call sees it. Not
@@ -68,12 +68,10 @@ bool Document::markPixelsMayHaveChanged()
         // and the next call counts them as changed.
         m_image.buffer()->writeTracker()->tryRearm();
         const std::uint64_t epoch = seen.tracker->changeEpoch();
-        if (seen.id == m_bumpedTracker) {
-            // Asked after the new epoch was read, so a write that raced the
-            // rearm is in these rows too (or in the next call's).
+        // Asked after the new epoch was read, so a write that raced the
+        // rearm is in these rows too (or in the next call's).
+        if (seen.id == m_bumpedTracker)
             m_bumpedRows = rowsTouched(m_image, seen.tracker->changedSince(m_bumpedEpoch));
-            m_bumpedRowsKnown = true;
-        }
         m_bumpedTracker = seen.id;
         m_bumpedEpoch = epoch;
     }
@@ -84,7 +82,7 @@ bool Document::markPixelsMayHaveChanged()
 
 std::optional<std::vector<std::pair<int, int>>> Document::rowsOfLastBump() const
 {
-    if (!m_bumpedRowsKnown || m_image.isNull() || m_image.revision() != m_bumpedRevision)
+    if (m_image.isNull() || m_image.revision() != m_bumpedRevision)
         return std::nullopt;
     return m_bumpedRows;
 }
@@ -95,7 +93,8 @@ void Document::setImage(Image image)
     const bool newBuffer = image.buffer() != m_image.buffer();
     m_image = std::move(image);
     if (newBuffer) {
-        // Steps of the old buffer do not apply to the new one.
+        // Steps (and changed rows) of the old buffer do not apply to the new one.
+        m_bumpedRows.reset();
         resetHistory();
         m_changedOutsideHistory = true;
         updateModified();

@@ -127,11 +127,11 @@ private:
     // the last bump; 0: none yet.
     std::uint64_t m_bumpedTracker = 0;
     std::uint64_t m_bumpedEpoch = 0;
-    // The rows of the last bump, valid while the image's revision is still
-    // m_bumpedRevision (another markChanged() makes them unknown).
-    std::vector<std::pair<int, int>> m_bumpedRows;
+    // The rows of the last bump (none: unknown), valid while the image's
+    // revision is still m_bumpedRevision (another markChanged() makes them
+    // unknown).
+    std::optional<std::vector<std::pair<int, int>>> m_bumpedRows;
     std::uint64_t m_bumpedRevision = 0;
-    bool m_bumpedRowsKnown = false;
 };
 
 } // namespace livepix::gui
