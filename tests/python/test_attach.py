@@ -113,6 +113,44 @@ def test_socket_is_private(empty_app, runtime_dir):
     assert empty_app.socket.stat().st_mode & 0o777 == 0o600
 
 
+def test_socket_is_published_listening(runtime_dir, monkeypatch):
+    """NAME.sock appears only once its socket listens, so whoever sees the
+    file can connect at once: it used to appear at bind(), and a connect()
+    before listen() is refused (App() above waits for the file; CI once failed
+    on that). A name taken in the meantime is refused, and the other
+    instance's socket stays."""
+    from livepix import _attach_server
+
+    path = runtime_dir / "livepix" / "t-publish.sock"
+    published_at_listen = []
+    real_listen = socket.socket.listen
+
+    def listen(sock, *args):
+        published_at_listen.append(path.exists())
+        return real_listen(sock, *args)
+
+    monkeypatch.setattr(socket.socket, "listen", listen)
+    server = _attach_server.Server(None, None, name="t-publish")
+    try:
+        assert published_at_listen == [False]
+        assert path.stat().st_mode & 0o777 == 0o600
+        inode = path.stat().st_ino
+        with pytest.raises(FileExistsError, match="already called 't-publish'"):
+            _attach_server.Server(None, None, name="t-publish")  # found by the probe
+        with monkeypatch.context() as m:
+            m.setattr(os.path, "exists", lambda _: False)  # taken after the probe looked
+            with pytest.raises(FileExistsError, match="already called 't-publish'"):
+                _attach_server.Server(None, None, name="t-publish")
+        assert path.stat().st_ino == inode
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        probe.connect(str(path))
+        probe.close()
+        assert os.listdir(path.parent) == ["t-publish.sock"]  # no hidden name left
+    finally:
+        server.stop()
+    assert not path.exists()
+
+
 def test_image_is_the_apps_memory(empty_app, tmp_path):
     viewer = livepix.connect(empty_app.name)
     shown = viewer.show(np.full((64, 80, 4), 9, np.uint8), name="shared")

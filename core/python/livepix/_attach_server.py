@@ -24,6 +24,7 @@ the GUI never waits for them.
 
 import logging
 import os
+import secrets
 import socket
 import stat
 import sys
@@ -292,16 +293,39 @@ class Server:
             except OSError:
                 pass
             else:
-                raise FileExistsError(f"another livepix instance is already called {self.name!r} ({self.path})")
+                raise self._name_taken()
             finally:
                 probe.close()
+        # The socket is bound and listening under a hidden name first and
+        # then linked to its own: a client that finds NAME.sock can connect
+        # at once (between bind() and listen() a connect() is refused, so a
+        # script that started the app and waits for the file would otherwise
+        # race it). link() fails when the name was taken meanwhile, where a
+        # rename would silently replace the other instance's socket. The
+        # folder is 0700 (socket_dir), so nobody else can reach the socket
+        # before the chmod; the umask is process-wide and left alone.
+        hidden = os.path.join(os.path.dirname(self.path), f".{os.getpid()}-{secrets.token_hex(4)}.binding")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
-        # The folder is 0700 (socket_dir), so nobody else can reach the socket
-        # even before the chmod; the umask is process-wide and left alone.
-        sock.bind(self.path)
-        os.chmod(self.path, 0o600)
-        sock.listen(8)
+        try:
+            sock.bind(hidden)
+            os.chmod(hidden, 0o600)
+            sock.listen(8)
+            os.link(hidden, self.path)
+        except FileExistsError:
+            sock.close()
+            raise self._name_taken() from None
+        except BaseException:
+            sock.close()
+            raise
+        finally:
+            try:
+                os.unlink(hidden)
+            except FileNotFoundError:
+                pass
         return sock
+
+    def _name_taken(self):
+        return FileExistsError(f"another livepix instance is already called {self.name!r} ({self.path})")
 
     def _accept(self):
         while not self.stopping:
