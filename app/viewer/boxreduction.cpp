@@ -140,35 +140,59 @@ inline void addWeighted(const float *px, float weight, float perOpaque, [[maybe_
     }
 }
 
+/// Pixels per block of a weighted row (see accumulateRow): small enough to
+/// stay in L1 between the opacity check and the sum.
+constexpr int BlockPixels = 64;
+
+/// acc (+)= weight times each of the `n` components of `p`; `first`
+/// assigns instead of adding. Loops the compiler vectorises.
+template <typename T> inline void addPlain(const T *p, float weight, bool first, float *acc, int n)
+{
+    if (first) {
+        for (int k = 0; k < n; ++k)
+            acc[k] = weight * static_cast<float>(p[k]);
+    } else if (weight == 1.0f) {
+        for (int k = 0; k < n; ++k)
+            acc[k] += static_cast<float>(p[k]);
+    } else {
+        for (int k = 0; k < n; ++k)
+            acc[k] += weight * static_cast<float>(p[k]);
+    }
+}
+
 /// Adds `weight` times the components of source row `row` (columns from
 /// `x0`, `n` components) into `acc`; `first` assigns instead of adding.
 /// Weighted (the last channel is alpha): each colour component counts
 /// times its pixel's alpha (as a fraction of opaque), so a cell's colour is
 /// the alpha-weighted mean and transparent pixels (often black) do not
-/// darken an edge. An opaque row adds what the unweighted loop adds.
-/// `scratch`: room for `n` floats (the weighted path converts into it).
+/// darken an edge. Opaque pixels add what the unweighted loop adds, so the
+/// row goes in blocks of BlockPixels and only the blocks with a translucent
+/// pixel take the slower weighted loop: an edit that left a translucent
+/// patch in an opaque image costs the patch's width, not the row's.
+/// `scratch`: room for BlockPixels pixels (the weighted loop converts into it).
 template <typename T, int C, bool Weighted>
 inline void accumulateRow(const ReduceJob &job, const std::uint8_t *row, float weight, bool first, float *acc,
                           float *scratch, int n)
 {
     if (job.xStride == std::ptrdiff_t(C * sizeof(T))) {
-        // Interleaved: one flat run of components, which the compiler
-        // vectorises (the whole cost of a reduction is in this loop).
+        // Interleaved: one flat run of components (the whole cost of a
+        // reduction is in these loops).
         const T *p = reinterpret_cast<const T *>(row);
-        if (Weighted && !allOpaque<T, C>(p, n)) {
+        if (!Weighted) {
+            addPlain(p, weight, first, acc, n);
+            return;
+        }
+        constexpr int Block = BlockPixels * C;
+        for (int k0 = 0; k0 < n; k0 += Block) {
+            const int count = std::min(Block, n - k0);
+            if (allOpaque<T, C>(p + k0, count)) {
+                addPlain(p + k0, weight, first, acc + k0, count);
+                continue;
+            }
             // Converted to float first (vectorised), then pixel by pixel.
-            for (int k = 0; k < n; ++k)
-                scratch[k] = static_cast<float>(p[k]);
-            addWeighted<C>(scratch, weight, 1.0f / opaqueAlpha<T>(), opaqueAlpha<T>(), first, acc, n);
-        } else if (first) {
-            for (int k = 0; k < n; ++k)
-                acc[k] = weight * static_cast<float>(p[k]);
-        } else if (weight == 1.0f) {
-            for (int k = 0; k < n; ++k)
-                acc[k] += static_cast<float>(p[k]);
-        } else {
-            for (int k = 0; k < n; ++k)
-                acc[k] += weight * static_cast<float>(p[k]);
+            for (int k = 0; k < count; ++k)
+                scratch[k] = static_cast<float>(p[k0 + k]);
+            addWeighted<C>(scratch, weight, 1.0f / opaqueAlpha<T>(), opaqueAlpha<T>(), first, acc + k0, count);
         }
         return;
     }
@@ -195,7 +219,7 @@ template <typename T, int C, bool Weighted> void reduceRows(const ReduceJob &job
     const int x0 = cols.front().first;
     const int n = (cols.back().first + cols.back().count - x0) * C;
     std::vector<float> acc(std::size_t(n), 0.0f);
-    std::vector<float> scratch(Weighted ? std::size_t(n) : 0);
+    std::vector<float> scratch(Weighted ? std::size_t(BlockPixels * C) : 0);
     for (int j = rowBegin; j < rowEnd; ++j) {
         const Span &ys = (*job.rows)[std::size_t(j)];
         for (int k = 0; k < ys.count; ++k) {

@@ -146,17 +146,23 @@ void TestBoxReduction::equalsTheAreaMean_data()
     QTest::addColumn<int>("channels");
     QTest::addColumn<double>("scale");
     QTest::addColumn<bool>("weighted"); // the last channel is the alpha the colours are weighted by
-    QTest::newRow("uint8 RGBA, 1/2") << DType::UInt8 << 4 << 0.5 << false;
-    QTest::newRow("uint8 RGBA, 0.3 (cells cut pixels)") << DType::UInt8 << 4 << 0.3 << false;
-    QTest::newRow("uint8 RGB, 0.41 (4K fit)") << DType::UInt8 << 3 << 1600.0 / 3840.0 << false;
-    QTest::newRow("uint8 grey, 1/27") << DType::UInt8 << 1 << 1.0 / 27.0 << false;
-    QTest::newRow("uint16 grey+alpha, 0.137") << DType::UInt16 << 2 << 0.137 << false;
-    QTest::newRow("float16 RGBA, 0.7") << DType::Float16 << 4 << 0.7 << false;
-    QTest::newRow("float32 RGBA, 0.3") << DType::Float32 << 4 << 0.3 << false;
-    QTest::newRow("float32 grey, 0.0537") << DType::Float32 << 1 << 0.0537 << false;
-    QTest::newRow("uint8 RGBA weighted, 0.3") << DType::UInt8 << 4 << 0.3 << true;
-    QTest::newRow("uint16 grey+alpha weighted, 0.137") << DType::UInt16 << 2 << 0.137 << true;
-    QTest::newRow("float32 RGBA weighted, 0.41") << DType::Float32 << 4 << 0.41 << true;
+    QTest::addColumn<bool>("opaqueButAPatch"); // weighted: translucent only in x 70..189, y 40..119
+    QTest::newRow("uint8 RGBA, 1/2") << DType::UInt8 << 4 << 0.5 << false << false;
+    QTest::newRow("uint8 RGBA, 0.3 (cells cut pixels)") << DType::UInt8 << 4 << 0.3 << false << false;
+    QTest::newRow("uint8 RGB, 0.41 (4K fit)") << DType::UInt8 << 3 << 1600.0 / 3840.0 << false << false;
+    QTest::newRow("uint8 grey, 1/27") << DType::UInt8 << 1 << 1.0 / 27.0 << false << false;
+    QTest::newRow("uint16 grey+alpha, 0.137") << DType::UInt16 << 2 << 0.137 << false << false;
+    QTest::newRow("float16 RGBA, 0.7") << DType::Float16 << 4 << 0.7 << false << false;
+    QTest::newRow("float32 RGBA, 0.3") << DType::Float32 << 4 << 0.3 << false << false;
+    QTest::newRow("float32 grey, 0.0537") << DType::Float32 << 1 << 0.0537 << false << false;
+    QTest::newRow("uint8 RGBA weighted, 0.3") << DType::UInt8 << 4 << 0.3 << true << false;
+    QTest::newRow("uint16 grey+alpha weighted, 0.137") << DType::UInt16 << 2 << 0.137 << true << false;
+    QTest::newRow("float32 RGBA weighted, 0.41") << DType::Float32 << 4 << 0.41 << true << false;
+    // Rows mixing opaque and translucent blocks (the weighted loop runs only
+    // where a block has a translucent pixel; the patch starts and ends
+    // inside blocks).
+    QTest::newRow("uint8 RGBA weighted, translucent patch, 0.3") << DType::UInt8 << 4 << 0.3 << true << true;
+    QTest::newRow("float32 RGBA weighted, translucent patch, 0.41") << DType::Float32 << 4 << 0.41 << true << true;
 }
 
 // Every cell of a whole-image level equals the area mean (weighted: the
@@ -170,8 +176,15 @@ void TestBoxReduction::equalsTheAreaMean()
     QFETCH(int, channels);
     QFETCH(double, scale);
     QFETCH(bool, weighted);
-    const Image image = noise(301, 203, channels, type);
+    QFETCH(bool, opaqueButAPatch);
+    Image image = noise(301, 203, channels, type);
     const int alpha = weighted ? channels - 1 : -1;
+    const double top = type == DType::UInt8 ? 255.0 : type == DType::UInt16 ? 65535.0 : 1.0;
+    if (opaqueButAPatch)
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (x < 70 || x >= 190 || y < 40 || y >= 120)
+                    setComponent(image, x, y, alpha, top);
     BoxReduction box;
     std::vector<std::pair<int, int>> rewritten;
     const Image &level = box.update(image, scale, all(image), banded, rewritten, alpha);
@@ -182,7 +195,6 @@ void TestBoxReduction::equalsTheAreaMean()
     QCOMPARE(rewritten, (std::vector<std::pair<int, int>>{{0, level.height()}}));
     const bool integer = type == DType::UInt8 || type == DType::UInt16;
     const double tolerance = integer ? 1.0 : type == DType::Float16 ? 2e-3 : 1e-5;
-    const double top = type == DType::UInt8 ? 255.0 : type == DType::UInt16 ? 65535.0 : 1.0;
     double worst = 0.0;
     double largestShift = 0.0; // weighted: from the plain mean, the weighting did something
     for (int j = 0; j < level.height(); ++j)
