@@ -18,14 +18,16 @@ namespace {
 
 /// The source pixels (along one axis) a cell covers: `count` of them from
 /// `first`; the first and the last count with the part inside the cell
-/// (`wFirst`, `wLast`), the ones between whole. `length` is the cell's
-/// extent inside the image, what the weights add up to.
+/// (`wFirst`, `wLast`), the ones between whole. `perLength` is 1 over the
+/// cell's extent inside the image (what the weights add up to): kept as a
+/// reciprocal so a cell's 1 / area is a product, not a division per cell
+/// (which cost a fifth of a whole reduction).
 struct Span {
     int first = 0;
     int count = 1;
     float wFirst = 1.0f;
     float wLast = 1.0f;
-    double length = 1.0;
+    double perLength = 1.0;
 };
 
 Span spanOf(int cell, double scale, int size)
@@ -36,9 +38,10 @@ Span spanOf(int cell, double scale, int size)
     s.first = std::clamp(int(std::floor(a)), 0, size - 1);
     const int end = std::clamp(int(std::ceil(b)), s.first + 1, size);
     s.count = end - s.first;
-    s.length = std::max(b - a, 1e-9);
+    const double length = std::max(b - a, 1e-9);
+    s.perLength = 1.0 / length;
     if (s.count == 1) {
-        s.wFirst = float(s.length);
+        s.wFirst = float(length);
     } else {
         s.wFirst = float(std::min(double(s.first + 1), b) - a);
         s.wLast = float(b - (end - 1));
@@ -119,13 +122,13 @@ template <typename T, int C> bool allOpaque(const T *p, int n)
     }
 }
 
-/// acc (+)= each pixel of `px` (floats, C per pixel, alpha last) with its
-/// colour times weight * alpha * `perOpaque` and its alpha times weight
-/// (`opaque` is 1 / perOpaque).
-template <int C>
-inline void addWeighted(const float *px, float weight, float perOpaque, [[maybe_unused]] float opaque, bool first,
-                        float *acc, int n)
+/// acc (+)= each pixel of `px` (floats converted from T, C per pixel,
+/// alpha last) with its colour times weight * alpha as a fraction of opaque
+/// and its alpha times weight.
+template <typename T, int C> inline void addWeighted(const float *px, float weight, bool first, float *acc, int n)
 {
+    constexpr float opaque = opaqueAlpha<T>();
+    const float perOpaque = 1.0f / opaque;
 #if defined(__SSE2__)
     if constexpr (C == 4) {
         // One pixel per SSE register: colour lanes times weight * alpha /
@@ -203,7 +206,7 @@ inline void accumulateRow(const ReduceJob &job, const std::uint8_t *row, float w
             // Converted to float first (vectorised), then pixel by pixel.
             for (int k = 0; k < count; ++k)
                 scratch[k] = static_cast<float>(p[k0 + k]);
-            addWeighted<C>(scratch, weight, 1.0f / opaqueAlpha<T>(), opaqueAlpha<T>(), first, acc + k0, count);
+            addWeighted<T, C>(scratch, weight, first, acc + k0, count);
         }
         return;
     }
@@ -231,11 +234,6 @@ template <typename T, int C, bool Weighted> void reduceRows(const ReduceJob &job
     const int n = (cols.back().first + cols.back().count - x0) * C;
     std::vector<float> acc(std::size_t(n), 0.0f);
     std::vector<float> scratch(Weighted ? std::size_t(BlockPixels * C) : 0);
-    // 1 / area as a product of reciprocals: a division per cell cost a
-    // fifth of a whole reduction.
-    std::vector<double> perColumn(cols.size());
-    for (std::size_t i = 0; i < cols.size(); ++i)
-        perColumn[i] = 1.0 / cols[i].length;
     for (int j = rowBegin; j < rowEnd; ++j) {
         const Span &ys = (*job.rows)[std::size_t(j)];
         for (int k = 0; k < ys.count; ++k) {
@@ -244,9 +242,7 @@ template <typename T, int C, bool Weighted> void reduceRows(const ReduceJob &job
             accumulateRow<T, C, Weighted>(job, row, wy, k == 0, acc.data(), scratch.data(), n);
         }
         std::uint8_t *out = job.dst + std::ptrdiff_t(j) * job.dstStride;
-        const double perRow = 1.0 / ys.length;
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            const Span &xs = cols[i];
+        for (const Span &xs : cols) {
             const float *a = acc.data() + std::ptrdiff_t(xs.first - x0) * C;
             double sum[C];
             for (int c = 0; c < C; ++c)
@@ -259,7 +255,7 @@ template <typename T, int C, bool Weighted> void reduceRows(const ReduceJob &job
                 for (int c = 0; c < C; ++c)
                     sum[c] += double(xs.wLast) * last[c];
             }
-            const double perArea = perColumn[i] * perRow;
+            const double perArea = xs.perLength * ys.perLength;
             // Weighted: the colour sums are over alpha as a fraction of
             // opaque; a cell with no alpha at all has no colour either.
             const double perColour =
