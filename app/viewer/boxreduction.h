@@ -11,6 +11,7 @@
 #include <livepix/image.h>
 #include <livepix/writetracker.h>
 
+#include "viewer/blockprints.h"
 #include "viewer/imagekey.h"
 
 namespace livepix::gui {
@@ -28,9 +29,12 @@ namespace livepix::gui {
 /// whole when the scale, the cells, the image's layout or buffer change;
 /// when only the revision changed and the buffer's WriteTracker sees all
 /// its writes (a private buffer, rows running forwards), only the cell rows
-/// over the chunks WriteTracker::changedSince() names are reduced again. So
-/// an edit costs the rows it touched (whole rows: a chunk is 2 MiB of
-/// consecutive rows), not the visible image.
+/// over the chunks WriteTracker::changedSince() names are looked at again.
+/// A chunk is 2 MiB of consecutive rows, so the rows of those chunks are
+/// compared with their BlockPrints, and only the cells over the rows and
+/// columns that differ are reduced again (rows seen for the first time since
+/// a rebuild count as changed end to end). So an edit costs reading the rows
+/// it touched once and reducing the area it changed, not the visible image.
 ///
 /// The reduced Image has the source's dtype, channel count and channel
 /// names, so DisplaySettings apply to it unchanged. NaN or infinity in a
@@ -78,9 +82,11 @@ public:
     const Image &level() const { return m_level; }
     /// The cells the level covers (valid after update()).
     QRect cells() const { return m_cells; }
-    /// Whole rebuilds and rows reduced again by partial updates; tests read them.
+    /// Whole rebuilds, and rows and cells reduced again by partial updates;
+    /// tests read them.
     int rebuilds() const { return m_rebuilds; }
     qint64 rowsUpdated() const { return m_rowsUpdated; }
+    qint64 cellsUpdated() const { return m_cellsUpdated; }
     /// Forgets the level (and releases its memory).
     void clear();
 
@@ -88,8 +94,14 @@ private:
     /// True when the level was made for `image`'s buffer and layout (any
     /// revision) with these cells, scale and alpha.
     bool sameGrid(const ImageKey &key, const QRect &cells, double scale, int alpha) const;
-    void reduceRows(const Image &image, int first, int last, const BandRunner &run);
-    std::vector<std::pair<int, int>> rowsFromRuns(const Image &image, const std::vector<WriteStep::Run> &runs) const;
+    /// Reduces the cells of `rect` (level coordinates) again.
+    void reduceCells(const Image &image, const QRect &rect, const BandRunner &run);
+    /// The cells over the bytes `runs` name (rectangles in level coordinates,
+    /// ascending rows, not overlapping), narrowed to the blocks of those rows
+    /// that differ from their prints where the image can be printed.
+    std::vector<QRect> changedCells(const Image &image, const std::vector<WriteStep::Run> &runs);
+    /// The cells over source rows [first, last) and bytes [firstByte, lastByte) of each.
+    QRect cellsOver(const Image &image, int first, int last, std::size_t firstByte, std::size_t lastByte) const;
 
     ImageKey m_key;
     QRect m_cells;
@@ -99,8 +111,10 @@ private:
     Image m_level;
     std::uint64_t m_trackerId = 0; // 0: the level follows no tracker
     std::uint64_t m_epoch = 0;
+    BlockPrints m_prints; // of the source rows the level was last reduced from
     int m_rebuilds = 0;
     qint64 m_rowsUpdated = 0;
+    qint64 m_cellsUpdated = 0;
 };
 
 } // namespace livepix::gui

@@ -65,6 +65,13 @@ private:
 
 } // namespace
 
+std::uint64_t bytesHash(const void *data, std::size_t size)
+{
+    Hasher hasher;
+    hasher.update(static_cast<const std::uint8_t *>(data), size);
+    return hasher.finish();
+}
+
 class ContentHasher::State : public Hasher {};
 
 ContentHasher::ContentHasher(int width, int height, int channels, DType dtype)

@@ -135,6 +135,9 @@ private Q_SLOTS:
     void equalsTheAreaMean();
     void gridIsAnchoredAtTheImageOrigin();
     void trackedEditReducesOnlyItsRows();
+    void trackedEditReducesOnlyItsColumns_data();
+    void trackedEditReducesOnlyItsColumns();
+    void writeDuringUpdateIsNotTrustedLater();
     void untrackedBufferRebuildsWhole();
     void nanAndInfinityStayVisible();
     void constantImageStaysConstant();
@@ -315,6 +318,125 @@ void TestBoxReduction::trackedEditReducesOnlyItsRows()
     QCOMPARE(box.rebuilds(), 1);
     BoxReduction fresh2;
     QCOMPARE(largestDifference(box.level(), fresh2.update(image, scale, all(image), serial, ignored)), 0.0);
+}
+
+namespace {
+/// Sets channels 0-2 of the square of `size` pixels at (x, y) to `v`.
+void paintPatch(Image &image, int x0, int y0, int size, double v)
+{
+    for (int y = y0; y < y0 + size; ++y)
+        for (int x = x0; x < x0 + size; ++x)
+            for (int c = 0; c < 3; ++c)
+                setComponent(image, x, y, c, v);
+}
+
+/// Updates `box` as the viewer does after code ran: the chunks written so
+/// far are re-armed first (Document::markPixelsMayHaveChanged()).
+void updateAfterWrites(BoxReduction &box, Image &image, double scale, const BoxReduction::BandRunner &run)
+{
+    image.buffer()->writeTracker()->rearm();
+    image.markChanged();
+    std::vector<std::pair<int, int>> rewritten;
+    box.update(image, scale, all(image), run, rewritten);
+}
+
+double differenceFromFresh(const BoxReduction &box, const Image &image, double scale)
+{
+    BoxReduction fresh;
+    std::vector<std::pair<int, int>> ignored;
+    return largestDifference(box.level(), fresh.update(image, scale, all(image), serial, ignored));
+}
+} // namespace
+
+// 8 and 16 bit images: the rows of the chunks the tracker names are
+// compared with their prints (BlockPrints), so an edit the second time it
+// lands in rows already printed reduces the cells over its columns, not
+// whole rows. The level stays equal to a fresh reduction throughout, and an
+// edit writing the values already there reduces nothing.
+void TestBoxReduction::trackedEditReducesOnlyItsColumns_data()
+{
+    QTest::addColumn<DType>("type");
+    QTest::addColumn<double>("value");
+    QTest::newRow("uint8") << DType::UInt8 << 200.0;
+    QTest::newRow("uint16") << DType::UInt16 << 50000.0;
+}
+
+void TestBoxReduction::trackedEditReducesOnlyItsColumns()
+{
+    QFETCH(DType, type);
+    QFETCH(double, value);
+    const int width = type == DType::UInt8 ? 4096 : 2048; // 16 KiB rows: a chunk is 128 rows
+    Image image = noise(width, 1024, 4, type);
+    image.buffer()->enableWriteTracking();
+    const double scale = 0.25;
+    const int levelWidth = width / 4;
+    BoxReduction box;
+    std::vector<std::pair<int, int>> rewritten;
+    box.update(image, scale, all(image), banded, rewritten);
+
+    // First edit in rows never printed: whole cell rows, as before.
+    paintPatch(image, 1000, 300, 256, value);
+    updateAfterWrites(box, image, scale, banded);
+    QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
+    QCOMPARE(box.rebuilds(), 1);
+    const qint64 firstCells = box.cellsUpdated();
+    QCOMPARE(firstCells % levelWidth, 0);
+    QVERIFY2(firstCells >= qint64(256 / 4) * levelWidth, qPrintable(QString::number(firstCells)));
+
+    // The same patch again, another value: only the cells over its blocks
+    // (2 KiB of a row each) and its rows.
+    paintPatch(image, 1000, 300, 256, value / 2);
+    updateAfterWrites(box, image, scale, banded);
+    QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
+    const qint64 secondCells = box.cellsUpdated() - firstCells;
+    const int pixelBytes = int(image.xStride());
+    const int blockPixels = int(BlockPrints::BlockBytes) / pixelBytes;
+    const int columns = ((1000 + 256 + blockPixels - 1) / blockPixels - 1000 / blockPixels) * blockPixels / 4 + 2;
+    QVERIFY2(secondCells > 0 && secondCells <= qint64(256 / 4 + 2) * columns,
+             qPrintable(QStringLiteral("%1 cells, at most %2").arg(secondCells).arg(qint64(256 / 4 + 2) * columns)));
+
+    // A smaller edit inside it: fewer cells still, and exact.
+    paintPatch(image, 1100, 400, 8, value / 3);
+    updateAfterWrites(box, image, scale, banded);
+    QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
+    const qint64 thirdCells = box.cellsUpdated() - firstCells - secondCells;
+    QVERIFY2(thirdCells > 0 && thirdCells <= qint64(8 / 4 + 2) * columns, qPrintable(QString::number(thirdCells)));
+
+    // Rewriting the values already there: the chunk is named, nothing differs.
+    paintPatch(image, 1100, 400, 8, value / 3);
+    updateAfterWrites(box, image, scale, banded);
+    QCOMPARE(box.cellsUpdated(), firstCells + secondCells + thirdCells);
+    QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
+    QCOMPARE(box.rebuilds(), 1);
+}
+
+// A print taken while a writer changes its rows may not describe what the
+// reduction then read. Here the writer changes a pixel during the update
+// (between the prints and the reduction) and then puts back the value the
+// prints saw: the level must follow, so those rows are not trusted to
+// their prints any more.
+void TestBoxReduction::writeDuringUpdateIsNotTrustedLater()
+{
+    Image image = noise(4096, 512, 4, DType::UInt8);
+    image.buffer()->enableWriteTracking();
+    const double scale = 0.25;
+    BoxReduction box;
+    std::vector<std::pair<int, int>> rewritten;
+    box.update(image, scale, all(image), serial, rewritten);
+    paintPatch(image, 100, 100, 64, 10); // print the rows once
+    updateAfterWrites(box, image, scale, serial);
+
+    paintPatch(image, 100, 100, 64, 20);
+    const BoxReduction::BandRunner writing = [&image](int rows, std::int64_t, const std::function<void(int, int)> &work) {
+        paintPatch(image, 100, 100, 64, 30); // after the prints saw 20
+        work(0, rows);
+    };
+    updateAfterWrites(box, image, scale, writing);
+    QCOMPARE(differenceFromFresh(box, image, scale), 0.0); // shows 30
+
+    paintPatch(image, 100, 100, 64, 20); // what the prints saw
+    updateAfterWrites(box, image, scale, serial);
+    QCOMPARE(differenceFromFresh(box, image, scale), 0.0); // shows 20, not 30
 }
 
 // Without a tracker (or in shared memory) a new revision rebuilds whole.

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void oneChangedValueChangesTheHash();
     void paddingAndOtherChannelsDoNotCount();
     void layoutIsPartOfTheHash();
+    void bytesHashSeesEveryBit();
 };
 
 namespace {
@@ -96,6 +97,28 @@ void TestContentHash::layoutIsPartOfTheHash()
     const std::uint64_t c = contentHash(Image::create(4, 1, 1, DType::UInt16));
     QVERIFY(a != b && b != c && a != c);
     QCOMPARE(contentHash(Image()), std::uint64_t(0));
+}
+
+// bytesHash() fingerprints parts of rows (BlockPrints): equal bytes hash
+// alike wherever they sit, and flipping any one bit of a block, including
+// the bytes past its last whole 32-byte group, changes it.
+void TestContentHash::bytesHashSeesEveryBit()
+{
+    const Image image = noise(1000, 2, 1, DType::UInt8, 5);
+    std::vector<std::uint8_t> bytes(image.row(0), image.row(0) + 1000);
+    const std::size_t size = 1000; // 31 groups of 32 and 8 more
+    const std::uint64_t original = livepix::bytesHash(bytes.data(), size);
+    std::vector<std::uint8_t> shifted(size + 3);
+    std::copy(bytes.begin(), bytes.end(), shifted.begin() + 3);
+    QCOMPARE(livepix::bytesHash(shifted.data() + 3, size), original);
+    for (std::size_t i = 0; i < size; ++i)
+        for (int bit = 0; bit < 8; ++bit) {
+            bytes[i] ^= std::uint8_t(1 << bit);
+            if (livepix::bytesHash(bytes.data(), size) == original)
+                QFAIL(qPrintable(QStringLiteral("flipping bit %1 of byte %2 kept the hash").arg(bit).arg(i)));
+            bytes[i] ^= std::uint8_t(1 << bit);
+        }
+    QVERIFY(livepix::bytesHash(bytes.data(), size - 1) != original);
 }
 
 QTEST_MAIN(TestContentHash)

@@ -1,5 +1,6 @@
 #pragma once
 // contentHash(): a fingerprint of an image's pixel values.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -17,6 +18,11 @@ namespace livepix {
 /// meanwhile, the result describes some mix of old and new values, and a
 /// later call sees the final ones.
 LIVEPIX_API std::uint64_t contentHash(const Image &image);
+
+/// The same kind of fingerprint of `size` bytes at `data` (nothing else is
+/// hashed in: no size or type). For callers that fingerprint parts of a row,
+/// e.g. to tell which part of a region a writer changed.
+LIVEPIX_API std::uint64_t bytesHash(const void *data, std::size_t size);
 
 /// contentHash() of an image that is seen a band of rows at a time, top to
 /// bottom (e.g. while it is written out band by band): after add() of every
