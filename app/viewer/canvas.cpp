@@ -61,6 +61,7 @@ Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(view
 
 void Canvas::onPixelsChanged()
 {
+    m_owesFrame = true;
     const bool stream = m_lastPixelsChange.isValid() && m_lastPixelsChange.elapsed() < StreamGapMs;
     m_lastPixelsChange.restart();
     const bool wasDraft = m_draft;
@@ -259,6 +260,7 @@ void Canvas::resizeEvent(QResizeEvent *event)
 void Canvas::paintEvent(QPaintEvent *event)
 {
     m_paintRect = event->rect();
+    m_owesFrame = false;
     QPainter painter(this);
     const Image image = m_document ? m_document->image() : Image();
     if (image.isNull()) {

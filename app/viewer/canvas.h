@@ -94,6 +94,9 @@ public:
     /// Number of completed paint events (lets batch runs and tests wait for
     /// a real repaint).
     int paintCount() const { return m_paintCount; }
+    /// True when the viewer's pixels changed since the last paint and the
+    /// canvas is shown (a paint is on its way).
+    bool owesFrame() const { return m_owesFrame && isVisible(); }
     /// Size of the image shown, in image pixels; empty when none is.
     QSize imageSize() const;
     /// True while frames are drafts (see the class comment).
@@ -182,6 +185,7 @@ private:
     QPoint m_lastHover{-1, -1};
     int m_paintCount = 0;
     bool m_draft = false;
+    bool m_owesFrame = false; // pixelsChanged since the last paint
     bool m_grabbingFinal = false; // inside grabShown(): the frame must be smooth
     QRect m_paintRect;            // the bounds of the paint event being handled (drawLayer draws only there)
     std::unique_ptr<BoxReductionJob> m_boxJob; // a huge view's level, reduced off the GUI thread

@@ -27,12 +27,15 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <utility>
 
 #include <livepix/imageio.h>
 
 #include "display/displaycontrols.h"
 #include "viewer/canvas.h"
+#include "viewer/workunits.h"
 #include "viewer/namepatterns.h"
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
@@ -93,6 +96,20 @@ MainWindow::MainWindow(Viewer *viewer, QWidget *parent) : QMainWindow(parent), m
     auto *imageRow = new QHBoxLayout;
     imageRow->setSpacing(0);
     imageRow->addWidget(m_canvas, 1);
+    // A unit of work ending on another thread takes its changes after the
+    // canvas has drawn them (see WorkUnits::setFrameGate).
+    // The gate holds the canvas weakly: the viewer may outlive this window.
+    viewer->workUnits()->setFrameGate([canvas = QPointer<Canvas>(m_canvas)](const std::function<void()> &done) {
+        if (!canvas || !canvas->owesFrame()) {
+            done();
+            return;
+        }
+        auto painted = std::make_shared<QMetaObject::Connection>();
+        *painted = QObject::connect(canvas, &Canvas::painted, canvas, [painted, done] {
+            disconnect(*painted);
+            done();
+        });
+    });
     imageRow->addWidget(m_colorBar);
     layout->addWidget(m_tabs);
     layout->addLayout(imageRow, 1);

@@ -6,6 +6,9 @@
 #include <QThread>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 namespace livepix::gui {
 
@@ -51,6 +54,7 @@ void WorkUnits::end()
     if (m_depth.fetch_sub(1) == 1) {
         const QString label = m_label;
         lock.unlock();
+        waitForFrame();
         takeAll(label);
         Q_EMIT openChanged(false);
     }
@@ -59,6 +63,47 @@ void WorkUnits::end()
 void WorkUnits::cut()
 {
     takeAll(isOpen() ? label() : BackgroundLabel);
+}
+
+void WorkUnits::setFrameGate(FrameGate gate) { m_frameGate = std::move(gate); }
+
+bool WorkUnits::hasOpenWrites() const
+{
+    QMutexLocker lock(&m_mutex);
+    return std::any_of(m_tracked.begin(), m_tracked.end(), [](const Tracked &t) {
+        const WriteTracker *tracker = t.buffer->writeTracker();
+        return tracker && tracker->hasOpenWrites();
+    });
+}
+
+void WorkUnits::waitForFrame()
+{
+    if (QThread::currentThread() == thread() || !hasOpenWrites())
+        return;
+    struct Latch {
+        std::mutex mutex;
+        std::condition_variable opened;
+        bool open = false;
+    };
+    auto latch = std::make_shared<Latch>();
+    QMetaObject::invokeMethod(
+        this,
+        [this, latch] {
+            const auto open = [latch] {
+                {
+                    std::lock_guard<std::mutex> lock(latch->mutex);
+                    latch->open = true;
+                }
+                latch->opened.notify_all();
+            };
+            if (m_frameGate)
+                m_frameGate(open);
+            else
+                open();
+        },
+        Qt::QueuedConnection);
+    std::unique_lock<std::mutex> lock(latch->mutex);
+    latch->opened.wait_for(lock, std::chrono::milliseconds(FrameWaitMs), [&latch] { return latch->open; });
 }
 
 QString WorkUnits::label() const
