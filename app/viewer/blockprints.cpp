@@ -11,12 +11,26 @@ bool BlockPrints::supports(const Image &image)
     return !image.isNull() && image.isInterleaved() && image.yStride() > 0;
 }
 
+void BlockPrints::Change::add(const Change &other)
+{
+    if (other.isEmpty())
+        return;
+    if (isEmpty()) {
+        *this = other;
+        return;
+    }
+    firstRow = std::min(firstRow, other.firstRow);
+    lastRow = std::max(lastRow, other.lastRow);
+    firstByte = std::min(firstByte, other.firstByte);
+    lastByte = std::max(lastByte, other.lastByte);
+}
+
 void BlockPrints::reset(const Image &image)
 {
     m_rowBytes = std::size_t(image.width()) * std::size_t(image.xStride());
     m_blocksPerRow = (m_rowBytes + BlockBytes - 1) / BlockBytes;
     m_height = image.height();
-    m_known.assign(std::size_t(m_height), false);
+    m_known.assign(std::size_t(m_height), 0);
     m_prints.clear(); // allocated by the first update()
 }
 
@@ -25,15 +39,20 @@ void BlockPrints::forget(int first, int last)
     first = std::max(first, 0);
     last = std::min(last, m_height);
     for (int y = first; y < last; ++y)
-        m_known[std::size_t(y)] = false;
+        m_known[std::size_t(y)] = 0;
+}
+
+void BlockPrints::prepare()
+{
+    if (m_prints.empty())
+        m_prints.assign(std::size_t(m_height) * m_blocksPerRow, 0);
 }
 
 BlockPrints::Change BlockPrints::update(const Image &image, int first, int last)
 {
     first = std::max(first, 0);
     last = std::min(last, m_height);
-    if (m_prints.empty())
-        m_prints.assign(std::size_t(m_height) * m_blocksPerRow, 0);
+    prepare();
     Change change;
     std::size_t firstBlock = m_blocksPerRow;
     std::size_t lastBlock = 0;
@@ -52,7 +71,7 @@ BlockPrints::Change BlockPrints::update(const Image &image, int first, int last)
             lastBlock = std::max(lastBlock, b + 1);
             rowChanged = true;
         }
-        m_known[std::size_t(y)] = true;
+        m_known[std::size_t(y)] = 1;
         if (rowChanged) {
             if (change.isEmpty())
                 change.firstRow = y;

@@ -26,7 +26,8 @@ namespace livepix::gui {
 /// on first use.
 ///
 /// Threading: a plain value; one thread at a time (BoxReduction's, the GUI
-/// thread).
+/// thread), except update() of disjoint rows after prepare() (the bands of
+/// one update on the pipeline's helpers).
 class BlockPrints {
 public:
     static constexpr std::size_t BlockBytes = 2048;
@@ -40,6 +41,8 @@ public:
         std::size_t firstByte = 0;
         std::size_t lastByte = 0;
         bool isEmpty() const { return firstRow >= lastRow; }
+        /// Widens this change to cover `other` too.
+        void add(const Change &other);
     };
 
     /// True when `image` can be printed: pixels interleaved, rows running
@@ -51,9 +54,12 @@ public:
     /// Forgets the prints of rows [first, last): they count as wholly
     /// changed at the next update().
     void forget(int first, int last);
+    /// Makes room for the prints (done by update() otherwise).
+    void prepare();
     /// Prints rows [first, last) of `image` (as reset() was given) again and
     /// returns where they differ from their last prints; a row without a
-    /// print counts as changed from end to end.
+    /// print counts as changed from end to end. After prepare(), calls for
+    /// rows that do not overlap may run on several threads at once.
     Change update(const Image &image, int first, int last);
 
 private:
@@ -61,7 +67,7 @@ private:
     std::size_t m_blocksPerRow = 0;
     int m_height = 0;
     std::vector<std::uint64_t> m_prints; // m_blocksPerRow per row
-    std::vector<bool> m_known;           // one per row
+    std::vector<std::uint8_t> m_known;   // one per row (bytes: bands write their own rows)
 };
 
 } // namespace livepix::gui

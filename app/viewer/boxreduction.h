@@ -99,7 +99,11 @@ private:
     /// The cells over the bytes `runs` name (rectangles in level coordinates,
     /// ascending rows, not overlapping), narrowed to the blocks of those rows
     /// that differ from their prints where the image can be printed.
-    std::vector<QRect> changedCells(const Image &image, const std::vector<WriteStep::Run> &runs);
+    std::vector<QRect> changedCells(const Image &image, const std::vector<WriteStep::Run> &runs,
+                                    const BandRunner &run);
+    /// m_prints.update() of source rows [first, last), in bands.
+    BlockPrints::Change printRows(const Image &image, int first, int last, std::size_t rowBytes,
+                                  const BandRunner &run);
     /// The cells over source rows [first, last) and bytes [firstByte, lastByte) of each.
     QRect cellsOver(const Image &image, int first, int last, std::size_t firstByte, std::size_t lastByte) const;
 

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void forgottenRowsChangeWhole();
     void lastPartialBlockCounts();
     void supportsForwardInterleavedOnly();
+    void bandsAddUpToTheWholeUpdate();
 };
 
 void TestBlockPrints::unprintedRowsChangeWhole()
@@ -103,6 +104,32 @@ void TestBlockPrints::supportsForwardInterleavedOnly()
     QVERIFY(BlockPrints::supports(image));
     QVERIFY(!BlockPrints::supports(Image()));
     QVERIFY(!BlockPrints::supports(image.channelView(1, 1))); // one channel of four: not interleaved
+}
+
+// Bands of one update (as the pipeline's helpers print them) widen one
+// change to what a single update over all rows reports.
+void TestBlockPrints::bandsAddUpToTheWholeUpdate()
+{
+    Image image = rowsOf1500(12);
+    BlockPrints whole;
+    BlockPrints banded;
+    whole.reset(image);
+    banded.reset(image);
+    whole.update(image, 0, 12);
+    banded.update(image, 0, 12);
+    image.at<std::uint8_t>(10, 2, 0) ^= 1;   // row 2, first block
+    image.at<std::uint8_t>(1400, 9, 0) ^= 1; // row 9, last block
+    const BlockPrints::Change expected = whole.update(image, 0, 12);
+    banded.prepare();
+    BlockPrints::Change sum;
+    for (int first = 0; first < 12; first += 4)
+        sum.add(banded.update(image, first, first + 4)); // rows 4..7 add an empty change
+    QCOMPARE(sum.firstRow, expected.firstRow);
+    QCOMPARE(sum.lastRow, expected.lastRow);
+    QCOMPARE(sum.firstByte, std::size_t(0));
+    QCOMPARE(sum.lastByte, std::size_t(6000));
+    QCOMPARE(expected.firstRow, 2);
+    QCOMPARE(expected.lastRow, 10);
 }
 
 QTEST_GUILESS_MAIN(TestBlockPrints)
