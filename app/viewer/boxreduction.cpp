@@ -347,8 +347,9 @@ const Image &BoxReduction::update(const Image &image, double scale, const QRectF
         }
     }
     // Rows written while they were printed or reduced (or open for writing
-    // now): their prints may not describe what the level holds.
-    if (tracked.tracker && !rects.empty())
+    // now): their prints may not describe what the level holds (a block
+    // hashed half-written included, even when nothing was reduced).
+    if (tracked.tracker)
         for (const auto &[first, last] : rowsTouched(image, tracked.tracker->changedSince(tracked.epoch)))
             m_prints.forget(first, last);
     if (!rewritten.empty())
