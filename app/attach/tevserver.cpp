@@ -1,10 +1,13 @@
 #include "attach/tevserver.h"
 
 #include <QHostAddress>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostInfo>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -41,22 +44,18 @@ QHostAddress resolve(const QString &host)
     return info.addresses().isEmpty() ? QHostAddress() : info.addresses().constFirst();
 }
 
-/// A Unix socket bound at `path` with mode 0600 and listening, or -1 with
-/// *why set. The mode is set between bind() and listen(): until listen() a
-/// connect() is refused, so no client ever reaches the socket with any other
-/// mode (QLocalServer's UserAccessOption would publish it as 0700 first, and
-/// a chmod after its listen() races the first client). As the Python attach
-/// server does; the umask is process-wide and left alone.
-int listeningUnixSocket(const QString &path, QString *why)
+/// A Unix socket bound at `path`, mode 0600, listening; or -1 with *why set.
+int bindListening(const QByteArray &path, QString *why)
 {
-    const QByteArray encoded = QFile::encodeName(path);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    if (std::size_t(encoded.size()) >= sizeof(address.sun_path)) {
-        *why = QStringLiteral("socket path %1 is longer than %2 bytes").arg(path).arg(sizeof(address.sun_path) - 1);
+    if (std::size_t(path.size()) >= sizeof(address.sun_path)) {
+        *why = QStringLiteral("socket path %1 is longer than %2 bytes")
+                   .arg(QFile::decodeName(path))
+                   .arg(sizeof(address.sun_path) - 1);
         return -1;
     }
-    std::memcpy(address.sun_path, encoded.constData(), std::size_t(encoded.size()));
+    std::memcpy(address.sun_path, path.constData(), std::size_t(path.size()));
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         *why = QStringLiteral("cannot create a socket: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
@@ -65,17 +64,53 @@ int listeningUnixSocket(const QString &path, QString *why)
     const char *step = nullptr;
     if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
         step = "bind";
-    else if (::chmod(encoded.constData(), 0600) != 0)
+    else if (::chmod(path.constData(), 0600) != 0)
         step = "chmod";
     else if (::listen(fd, SOMAXCONN) != 0)
         step = "listen";
     if (!step)
         return fd;
-    *why = QStringLiteral("%1 %2: %3").arg(QLatin1String(step), path, QString::fromLocal8Bit(std::strerror(errno)));
+    *why = QStringLiteral("%1 %2: %3")
+               .arg(QLatin1String(step), QFile::decodeName(path), QString::fromLocal8Bit(std::strerror(errno)));
     if (std::strcmp(step, "bind") != 0)
-        ::unlink(encoded.constData());
+        ::unlink(path.constData());
     ::close(fd);
     return -1;
+}
+
+/// A Unix socket listening at `path` with mode 0600, or -1 with *why set.
+/// It is bound, chmod-ed and listening under a hidden name in the same
+/// folder first, then hard-linked to `path`: so `path` never names a socket
+/// with another mode or one that refuses connections (QLocalServer's
+/// UserAccessOption would publish it as 0700 first; between bind() and
+/// listen() a client that found the file was refused). link() fails if
+/// `path` was taken meanwhile, where a rename would replace another
+/// server's socket. As the Python attach server does; the umask is
+/// process-wide and left alone.
+int listeningUnixSocket(const QString &path, QString *why)
+{
+    const QByteArray published = QFile::encodeName(path);
+    const QByteArray hidden = QFile::encodeName(QFileInfo(path).dir().filePath(
+        QStringLiteral(".tev-%1-%2.binding").arg(::getpid()).arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'))));
+    const int fd = bindListening(hidden, why);
+    if (fd < 0)
+        return -1;
+    const bool linked = ::link(hidden.constData(), published.constData()) == 0;
+    const int linkError = errno;
+    ::unlink(hidden.constData());
+    if (linked)
+        return fd;
+    *why = linkError == EEXIST ? QStringLiteral("%1 is in use by another program").arg(path)
+                               : QStringLiteral("link %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(linkError)));
+    ::close(fd);
+    return -1;
+}
+
+/// The inode of the file at `path`, or 0.
+ino_t inodeOf(const QString &path)
+{
+    struct stat st {};
+    return ::lstat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_ino : 0;
 }
 
 } // namespace
@@ -86,6 +121,11 @@ TevServer::~TevServer()
 {
     for (const auto &connection : m_connections)
         connection->device->disconnect(this);
+    // QLocalServer removes only the name it was bound to (the hidden one,
+    // gone already); the published name goes here, unless another server
+    // has taken it since.
+    if (m_local && m_localInode != 0 && inodeOf(m_localPath) == m_localInode)
+        QFile::remove(m_localPath);
 }
 
 bool TevServer::listen(const TevAddress &address, QString *error)
@@ -112,7 +152,9 @@ bool TevServer::listen(const TevAddress &address, QString *error)
         if (fd < 0)
             return fail(why);
         m_local = new QLocalServer(this);
-        m_local->listen(fd); // takes the descriptor; close() removes the file
+        m_local->listen(fd); // takes the descriptor
+        m_localPath = path;
+        m_localInode = inodeOf(path);
         connect(m_local, &QLocalServer::newConnection, this, &TevServer::acceptLocal);
         return true;
     }
@@ -129,7 +171,7 @@ bool TevServer::listen(const TevAddress &address, QString *error)
 QString TevServer::listeningOn() const
 {
     if (m_local)
-        return m_local->fullServerName();
+        return m_localPath;
     if (m_tcp)
         return TevAddress{false, m_tcp->serverAddress().toString(), m_tcp->serverPort(), {}}.toString();
     return {};
@@ -152,7 +194,7 @@ void TevServer::acceptLocal()
     while (QLocalSocket *socket = m_local->nextPendingConnection()) {
         socket->setReadBufferSize(qint64(MaxReadBytes));
         connect(socket, &QLocalSocket::disconnected, this, [this, socket] { peerClosed(socket); });
-        addConnection(socket, QStringLiteral("%1 #%2").arg(m_local->fullServerName()).arg(++m_localCount));
+        addConnection(socket, QStringLiteral("%1 #%2").arg(m_localPath).arg(++m_localCount));
     }
 }
 

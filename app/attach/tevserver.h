@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QString>
 
+#include <sys/types.h>
+
 #include <memory>
 #include <vector>
 
@@ -75,6 +77,8 @@ private:
     TevDocuments *m_documents;
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
+    QString m_localPath;  // the published socket (QLocalServer knows the hidden name it was bound to)
+    ino_t m_localInode = 0; // of m_localPath, so that only our own socket is removed
     std::vector<std::unique_ptr<Connection>> m_connections;
     int m_localCount = 0; // names Unix-socket peers, which have no address
 };
