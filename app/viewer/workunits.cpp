@@ -3,12 +3,11 @@
 #include "viewer/document.h"
 
 #include <QMutexLocker>
+#include <QSemaphore>
 #include <QThread>
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 
 namespace livepix::gui {
 
@@ -80,30 +79,19 @@ void WorkUnits::waitForFrame()
 {
     if (QThread::currentThread() == thread() || !hasOpenWrites())
         return;
-    struct Latch {
-        std::mutex mutex;
-        std::condition_variable opened;
-        bool open = false;
-    };
-    auto latch = std::make_shared<Latch>();
+    // Shared: the gate may open it after this call gave up waiting.
+    auto opened = std::make_shared<QSemaphore>();
     QMetaObject::invokeMethod(
         this,
-        [this, latch] {
-            const auto open = [latch] {
-                {
-                    std::lock_guard<std::mutex> lock(latch->mutex);
-                    latch->open = true;
-                }
-                latch->opened.notify_all();
-            };
+        [this, opened] {
+            const auto open = [opened] { opened->release(); };
             if (m_frameGate)
                 m_frameGate(open);
             else
                 open();
         },
         Qt::QueuedConnection);
-    std::unique_lock<std::mutex> lock(latch->mutex);
-    latch->opened.wait_for(lock, std::chrono::milliseconds(FrameWaitMs), [&latch] { return latch->open; });
+    opened->tryAcquire(1, FrameWaitMs);
 }
 
 QString WorkUnits::label() const
