@@ -34,6 +34,7 @@ PACKAGES=(
   python3-hypothesis       # property-based tests (sizes, views, histogram, levels, metrics)
   python3-ipython          # the console on IPython, and livepix.connect() from IPython cells (brings python3-jedi)
   nlohmann-json3-dev
+  libxxhash-dev            # bytesHash(): the viewer's row fingerprints
   xvfb xauth
   python3-skimage          # real images made by others, used by the tests
   imagemagick              # writes an interlaced PNG for the format tests

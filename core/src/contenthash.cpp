@@ -3,6 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xxh_x86dispatch.h> // XXH3_64bits_dispatch: the vector unit chosen when it runs
+#else
+#include <xxhash.h>
+#define XXH3_64bits_dispatch XXH3_64bits
+#endif
+
 namespace livepix {
 
 namespace {
@@ -67,9 +74,7 @@ private:
 
 std::uint64_t bytesHash(const void *data, std::size_t size)
 {
-    Hasher hasher;
-    hasher.update(static_cast<const std::uint8_t *>(data), size);
-    return hasher.finish();
+    return XXH3_64bits_dispatch(data, size);
 }
 
 class ContentHasher::State : public Hasher {};

@@ -357,15 +357,19 @@ void TestBoxReduction::trackedEditReducesOnlyItsColumns_data()
 {
     QTest::addColumn<DType>("type");
     QTest::addColumn<double>("value");
-    QTest::newRow("uint8") << DType::UInt8 << 200.0;
-    QTest::newRow("uint16") << DType::UInt16 << 50000.0;
+    QTest::addColumn<int>("left"); // of the 256-pixel patch
+    QTest::newRow("uint8") << DType::UInt8 << 200.0 << 1000;
+    QTest::newRow("uint16") << DType::UInt16 << 50000.0 << 1000;
+    QTest::newRow("float16") << DType::Float16 << 0.75 << 1000;
+    QTest::newRow("float32") << DType::Float32 << 0.75 << 600;
 }
 
 void TestBoxReduction::trackedEditReducesOnlyItsColumns()
 {
     QFETCH(DType, type);
     QFETCH(double, value);
-    const int width = type == DType::UInt8 ? 4096 : 2048; // 16 KiB rows: a chunk is 128 rows
+    QFETCH(int, left);
+    const int width = 16384 / (4 * int(byteSize(type))); // 16 KiB rows: a chunk is 128 rows
     Image image = noise(width, 1024, 4, type);
     image.buffer()->enableWriteTracking();
     const double scale = 0.25;
@@ -375,7 +379,7 @@ void TestBoxReduction::trackedEditReducesOnlyItsColumns()
     box.update(image, scale, all(image), banded, rewritten);
 
     // First edit in rows never printed: whole cell rows, as before.
-    paintPatch(image, 1000, 300, 256, value);
+    paintPatch(image, left, 300, 256, value);
     updateAfterWrites(box, image, scale, banded);
     QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
     QCOMPARE(box.rebuilds(), 1);
@@ -385,25 +389,25 @@ void TestBoxReduction::trackedEditReducesOnlyItsColumns()
 
     // The same patch again, another value: only the cells over its blocks
     // (2 KiB of a row each) and its rows.
-    paintPatch(image, 1000, 300, 256, value / 2);
+    paintPatch(image, left, 300, 256, value / 2);
     updateAfterWrites(box, image, scale, banded);
     QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
     const qint64 secondCells = box.cellsUpdated() - firstCells;
     const int pixelBytes = int(image.xStride());
     const int blockPixels = int(BlockPrints::BlockBytes) / pixelBytes;
-    const int columns = ((1000 + 256 + blockPixels - 1) / blockPixels - 1000 / blockPixels) * blockPixels / 4 + 2;
+    const int columns = ((left + 256 + blockPixels - 1) / blockPixels - left / blockPixels) * blockPixels / 4 + 2;
     QVERIFY2(secondCells > 0 && secondCells <= qint64(256 / 4 + 2) * columns,
              qPrintable(QStringLiteral("%1 cells, at most %2").arg(secondCells).arg(qint64(256 / 4 + 2) * columns)));
 
     // A smaller edit inside it: fewer cells still, and exact.
-    paintPatch(image, 1100, 400, 8, value / 3);
+    paintPatch(image, left + 100, 400, 8, value / 3);
     updateAfterWrites(box, image, scale, banded);
     QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
     const qint64 thirdCells = box.cellsUpdated() - firstCells - secondCells;
     QVERIFY2(thirdCells > 0 && thirdCells <= qint64(8 / 4 + 2) * columns, qPrintable(QString::number(thirdCells)));
 
     // Rewriting the values already there: the chunk is named, nothing differs.
-    paintPatch(image, 1100, 400, 8, value / 3);
+    paintPatch(image, left + 100, 400, 8, value / 3);
     updateAfterWrites(box, image, scale, banded);
     QCOMPARE(box.cellsUpdated(), firstCells + secondCells + thirdCells);
     QCOMPARE(differenceFromFresh(box, image, scale), 0.0);
