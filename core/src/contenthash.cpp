@@ -3,12 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <xxh_x86dispatch.h> // XXH3_64bits_dispatch: the vector unit chosen when it runs
-#else
-#include <xxhash.h>
-#define XXH3_64bits_dispatch XXH3_64bits
-#endif
 
 namespace livepix {
 
@@ -71,11 +65,6 @@ private:
 };
 
 } // namespace
-
-std::uint64_t bytesHash(const void *data, std::size_t size)
-{
-    return XXH3_64bits_dispatch(data, size);
-}
 
 class ContentHasher::State : public Hasher {};
 

@@ -1,0 +1,16 @@
+// XXH3 compiled for AVX2 (this file alone has -mavx2, see core/CMakeLists.txt);
+// byteshash.cpp calls it only on a CPU that has AVX2.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace livepix::detail {
+
+std::uint64_t bytesHashAvx2(const void *data, std::size_t size)
+{
+    return XXH3_64bits(data, size);
+}
+
+} // namespace livepix::detail
