@@ -25,7 +25,7 @@ echo "check_package: $(basename "$deb") unpacked into $pkg"
 # Plugins are loaded into a process that has liblivepix_core already, so
 # they carry no RPATH and only that one may stay unresolved for ldd.
 # liblivepix_io is loaded by core with dlopen, so check it too.
-for binary in "$pkg/usr/bin/livepix" "$python_dir"/livepix/_livepix*.so "$pkg"/usr/lib/liblivepix_io.so.* \
+for binary in "$pkg/usr/bin/livepix" "$pkg/usr/bin/livepix-app" "$python_dir"/livepix/_livepix*.so "$pkg"/usr/lib/liblivepix_io.so.* \
               "$pkg"/usr/lib/livepix/plugins/*/*.so; do
   deps=$(ldd "$binary")
   missing=$(grep "not found" <<<"$deps" || true)
