@@ -17,8 +17,13 @@ std::uint64_t bytesHashAvx2(const void *data, std::size_t size);
 }
 
 namespace {
-const bool hasAvx2 = __builtin_cpu_supports("avx2");
-}
+// A static initialiser is a constructor: the CPU model must be read first
+// (GCC's documentation of __builtin_cpu_init).
+const bool hasAvx2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+}();
+} // namespace
 #endif
 
 std::uint64_t bytesHash(const void *data, std::size_t size)
