@@ -4,8 +4,8 @@
  *
  * Why: the app links Qt, Python and OpenColorIO (63 libraries); on this VM
  * mapping and relocating them took about 35 of --version's 40-58 ms, nearly
- * all of it page faults in the dynamic loader (libpython's 393 pages of
- * relocated data alone). This file links only libc. The help text is the
+ * all of it page faults in the dynamic loader (libpython alone has 393 pages
+ * of writable data and tables to relocate). This file links only libc. The help text is the
  * app's own, taken from `livepix-app --help` when it is built
  * (genhelp.cmake), so the two cannot differ; any other argument list,
  * `--help` together with other options included, goes to the app. */
