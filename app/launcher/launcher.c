@@ -5,17 +5,18 @@
  * Why: the app links Qt, Python and OpenColorIO (63 libraries); on this VM
  * mapping and relocating them took about 35 of --version's 40-58 ms, nearly
  * all of it page faults in the dynamic loader (libpython alone has 393 pages
- * of writable data and tables to relocate). This file links only libc. The help text is the
- * app's own, taken from `livepix-app --help` when it is built
- * (genhelp.cmake), so the two cannot differ; any other argument list,
- * `--help` together with other options included, goes to the app. */
+ * of writable data and tables to relocate). This file links only libc. Both
+ * texts are the app's own, taken from `livepix-app --version` and `--help`
+ * when it is built (genhelp.cmake), so they cannot differ; any other
+ * argument list, `--help` together with other options included, goes to the
+ * app. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "livepix_help.h" /* helpBefore, helpAfter, LIVEPIX_VERSION */
+#include "livepix_help.h" /* versionText, helpBefore, helpAfter */
 
 static int is(const char *argument, const char *shortName, const char *longName)
 {
@@ -25,7 +26,7 @@ static int is(const char *argument, const char *shortName, const char *longName)
 int main(int argc, char **argv)
 {
     if (argc == 2 && is(argv[1], "-v", "--version")) {
-        fputs("livepix " LIVEPIX_VERSION "\n", stdout);
+        fputs(versionText, stdout);
         return fflush(stdout) == 0 ? 0 : 1;
     }
     if (argc == 2 && is(argv[1], "-h", "--help")) {

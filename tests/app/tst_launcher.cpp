@@ -25,10 +25,9 @@ private:
 
 void TestLauncher::initTestCase()
 {
-    const QByteArray buildDir = qgetenv("LIVEPIX_BUILD_DIR");
-    QVERIFY2(!buildDir.isEmpty(), "LIVEPIX_BUILD_DIR is not set (run through ctest)");
-    m_launcher = QString::fromLocal8Bit(buildDir) + QStringLiteral("/bin/livepix");
-    m_app = QString::fromLocal8Bit(buildDir) + QStringLiteral("/bin/livepix-app");
+    m_launcher = builtProgram(QStringLiteral("livepix"));
+    m_app = builtProgram(QStringLiteral("livepix-app"));
+    QVERIFY2(!m_launcher.isEmpty(), "LIVEPIX_BUILD_DIR is not set (run through ctest)");
     QVERIFY2(QFileInfo(m_launcher).isExecutable(), qPrintable(m_launcher));
     QVERIFY2(QFileInfo(m_app).isExecutable(), qPrintable(m_app));
     QVERIFY(m_dir.isValid());
@@ -78,11 +77,7 @@ void TestLauncher::otherArgumentsReachTheApp()
 void TestLauncher::theAppRunsInTheLaunchersProcess()
 {
     QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
-    process.setProcessEnvironment(env);
+    process.setProcessEnvironment(livepixEnvironment(m_dir.path()));
     const QString out = m_dir.filePath(QStringLiteral("shot.png"));
     process.start(m_launcher,
                   {QStringLiteral("--exec"),

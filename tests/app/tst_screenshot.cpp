@@ -32,9 +32,8 @@ private:
 
 void TestScreenshot::initTestCase()
 {
-    const QByteArray buildDir = qgetenv("LIVEPIX_BUILD_DIR");
-    QVERIFY2(!buildDir.isEmpty(), "LIVEPIX_BUILD_DIR is not set (run through ctest)");
-    m_binary = QString::fromLocal8Bit(buildDir) + QStringLiteral("/bin/livepix");
+    m_binary = builtProgram(QStringLiteral("livepix"));
+    QVERIFY2(!m_binary.isEmpty(), "LIVEPIX_BUILD_DIR is not set (run through ctest)");
     QVERIFY2(QFileInfo(m_binary).isExecutable(), qPrintable(m_binary));
     QVERIFY(m_dir.isValid());
     // 64x48 opaque orange with a blue 8x8 square in the top-left corner.

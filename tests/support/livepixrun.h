@@ -18,15 +18,30 @@ struct LivepixRun {
 /// Runs `program arguments` offscreen, with its settings and data folders
 /// (QSettings, console history, startup.py) inside `sandbox`, never the
 /// user's own. A run still going after `timeoutMs` is killed.
-inline LivepixRun runLivepix(const QString &program, const QStringList &arguments, const QString &sandbox,
-                             int timeoutMs = 120000)
+/// The built program `name` (bin/ of LIVEPIX_BUILD_DIR, which ctest sets);
+/// empty when that is not set.
+inline QString builtProgram(const QString &name)
 {
-    QProcess process;
+    const QString buildDir = qEnvironmentVariable("LIVEPIX_BUILD_DIR");
+    return buildDir.isEmpty() ? QString() : buildDir + QStringLiteral("/bin/") + name;
+}
+
+/// The environment runLivepix() gives the program: offscreen, with its
+/// settings and data folders inside `sandbox`.
+inline QProcessEnvironment livepixEnvironment(const QString &sandbox)
+{
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), sandbox + QStringLiteral("/config"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), sandbox + QStringLiteral("/data"));
-    process.setProcessEnvironment(env);
+    return env;
+}
+
+inline LivepixRun runLivepix(const QString &program, const QStringList &arguments, const QString &sandbox,
+                             int timeoutMs = 120000)
+{
+    QProcess process;
+    process.setProcessEnvironment(livepixEnvironment(sandbox));
     process.start(program, arguments);
     LivepixRun run;
     if (!process.waitForFinished(timeoutMs)) {
