@@ -13,6 +13,7 @@
 #include "viewer/comparecontroller.h"
 #include "viewer/comparemode.h"
 #include "viewer/document.h"
+#include "viewer/prefetchcache.h"
 #include "viewer/viewer.h"
 
 namespace livepix::gui {
@@ -48,6 +49,10 @@ Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(view
                   "C / Shift+C: next / previous channel · L: auto levels (Shift+L: percentile)"));
     m_lastZoom = viewer->zoom();
     connect(viewer, &Viewer::currentChanged, this, &Canvas::onCurrentChanged);
+    PrefetchCache *prefetch = viewer->prefetchCache();
+    connect(prefetch, &PrefetchCache::loaded, this, [this, prefetch](const QString &path) {
+        prepareLevel(prefetch->peek(path));
+    });
     connect(viewer, &Viewer::viewSettingsChanged, this, &Canvas::onViewSettingsChanged);
     // update(), not repaint(): Qt merges any number of requests into one
     // paint per event-loop pass, so a script signalling at 1 kHz costs one
@@ -124,16 +129,31 @@ QSize Canvas::imageSize() const
     return {m_document->image().width(), m_document->image().height()};
 }
 
+double Canvas::fitScale(const QSize &size) const
+{
+    if (size.isEmpty())
+        return 1.0;
+    const double s = std::min(double(width()) / size.width(), double(height()) / size.height());
+    return std::clamp(s, MinScale, MaxScale);
+}
+
 double Canvas::scale() const
 {
     const QSize size = imageSize();
     if (size.isEmpty())
         return 1.0;
-    if (m_viewer->fitToWindow()) {
-        const double s = std::min(double(width()) / size.width(), double(height()) / size.height());
-        return std::clamp(s, MinScale, MaxScale);
-    }
-    return m_viewer->zoom();
+    return m_viewer->fitToWindow() ? fitScale(size) : m_viewer->zoom();
+}
+
+void Canvas::prepareLevel(const Image &image)
+{
+    // A document opens fitted (Viewer::finishLoadedJobs), with the display
+    // settings the viewer gives new documents: the level its first smooth
+    // frame will ask for, unless the window changes size before.
+    if (image.isNull() || !isVisible())
+        return;
+    const double scale = fitScale(QSize(image.width(), image.height())) * devicePixelRatioF();
+    m_prepared.prepare(image, scale, DisplayPipeline::boxAlpha(image, m_viewer->displaySettingsForNew(image)));
 }
 
 QPointF Canvas::origin() const
@@ -609,6 +629,12 @@ void Canvas::drawLayer(QPainter &painter, DisplayPipeline &pipeline, const Image
     // sample every step-th pixel (see DisplayPipeline::Reduction).
     const double dpr = devicePixelRatioF();
     const auto reduction = m_draft ? DisplayPipeline::Reduction::Draft : DisplayPipeline::Reduction::Box;
+    if (reduction == DisplayPipeline::Reduction::Box && s * dpr < 1.0) {
+        // A level made ahead (a prefetched neighbour) spares reducing it now.
+        const int alpha = DisplayPipeline::boxAlpha(image, settings);
+        if (!pipeline.boxReduction().hasGrid(image, s * dpr, visibleInImage, alpha))
+            m_prepared.adoptInto(pipeline, image, s * dpr, visibleInImage, alpha);
+    }
     const DisplayFrame frame = pipeline.frame(image, visibleInImage, s * dpr, settings, reduction);
     if (frame.isNull())
         return;

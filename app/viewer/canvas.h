@@ -12,6 +12,7 @@
 #include "viewer/comparedifference.h"
 #include "viewer/displaypipeline.h"
 #include "viewer/displaysettings.h"
+#include "viewer/preparedlevels.h"
 
 class QPainter;
 
@@ -77,6 +78,9 @@ public:
     Viewer *viewer() const { return m_viewer; }
     /// Display pixels per image pixel, as currently shown (also in fit mode).
     double scale() const;
+    /// The scale that fits an image of `size` in the canvas (what scale()
+    /// is when fitted).
+    double fitScale(const QSize &size) const;
     /// Widget position of the image's top-left corner.
     QPointF origin() const;
     QPointF imageToWidget(const QPointF &p) const;
@@ -109,6 +113,8 @@ public:
     /// afresh from the current pixels (screenshots).
     QImage grabShown();
     const DisplayPipeline &pipeline() const { return m_pipeline; }
+    /// Levels of the prefetched neighbours, made ahead (tests read it).
+    const PreparedLevels &preparedLevels() const { return m_prepared; }
     /// The sampled difference drawn in a difference compare mode (tests read it).
     const DifferenceCache &differenceCache() const { return m_differenceCache; }
     /// Widget x of the split-wipe divider.
@@ -156,6 +162,8 @@ private:
     /// Decides whether this paint of a huge view is a draft (see
     /// LargeReductionPixels) and starts the background reduction.
     void planHugeView(const Image &image, const QRectF &visible, double scale, const QPointF &origin);
+    /// Starts the level `image` will first be drawn with, should it be opened next (PreparedLevels).
+    void prepareLevel(const Image &image);
     void onBoxJobFinished();
 
     // Compare drawing and interaction (kept apart from the single-image path).
@@ -189,6 +197,7 @@ private:
     bool m_grabbingFinal = false; // inside grabShown(): the frame must be smooth
     QRect m_paintRect;            // the bounds of the paint event being handled (drawLayer draws only there)
     std::unique_ptr<BoxReductionJob> m_boxJob; // a huge view's level, reduced off the GUI thread
+    PreparedLevels m_prepared; // of the images the folder browser prefetched
     QElapsedTimer m_lastPixelsChange; // when Viewer::pixelsChanged last fired
     QTimer m_refineTimer;             // single shot: the smooth frame after a stream
     DisplayPipeline m_comparePipeline; // B (split, blink) or the difference image

@@ -98,6 +98,11 @@ bool PrefetchCache::isReady(const QString &path) const
            !(*it)->watcher.future().result().image.isNull();
 }
 
+Image PrefetchCache::peek(const QString &path) const
+{
+    return isReady(path) ? m_slots.value(path)->watcher.future().result().image : Image();
+}
+
 std::optional<PrefetchCache::Entry> PrefetchCache::take(const QString &path)
 {
     if (!isReady(path))

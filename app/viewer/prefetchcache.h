@@ -50,6 +50,8 @@ public:
     /// entry leaves the cache (the document owns the image from then on).
     std::optional<Entry> take(const QString &path);
     bool isReady(const QString &path) const;
+    /// The prefetched image of `path` when ready (it stays in the cache), else null.
+    Image peek(const QString &path) const;
     /// Bytes of the images held (loads in flight count once they finish).
     std::size_t bytes() const;
     /// Files held or loading, and how many take() calls found theirs ready.

@@ -354,14 +354,19 @@ void Viewer::autoLevels(const AutoLevelsOptions &options)
 
 AutoLevelsFollower *Viewer::autoLevelsFollower() const { return d->follower; }
 
-void Viewer::initDisplaySettings()
+DisplaySettings Viewer::displaySettingsForNew(const Image &image) const
 {
     DisplayDefaults defaults = displayDefaultsFromSettings();
     defaults.exposure = d->exposure;
     defaults.gamma = d->gamma;
+    return defaultDisplaySettings(image, defaults);
+}
+
+void Viewer::initDisplaySettings()
+{
     for (Document *document : std::as_const(d->documents))
         if (!document->hasDisplaySettings())
-            document->setDisplaySettings(defaultDisplaySettings(document->image(), defaults));
+            document->setDisplaySettings(displaySettingsForNew(document->image()));
 }
 
 bool Viewer::settleHistory(bool fromCode)

@@ -86,6 +86,9 @@ public:
     double zoom() const;
     void setZoom(double zoom);
     bool fitToWindow() const;
+    /// The display settings a document of `image` starts with (the
+    /// defaults of the settings dialog, with this viewer's exposure and gamma).
+    DisplaySettings displaySettingsForNew(const Image &image) const;
     /// Exposure in stops (multiplies values by 2^exposure) and display
     /// gamma of the current document (Document::displaySettings); both apply
     /// to how pixels are shown, never to the pixels. With no document they

@@ -6,6 +6,11 @@
 #include <livepix/image.h>
 #include <livepix/imageio.h>
 
+#include <cstring>
+#include <random>
+
+#include "viewer/boxreduction.h"
+#include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/folderbrowser.h"
 #include "viewer/loadjob.h"
@@ -28,6 +33,7 @@ private Q_SLOTS:
     void prefetchedStepOpensFromMemory();
     void changedFileIsReadAgain();
     void budgetLimitsWhatIsKept();
+    void prefetchedStepDrawsTheLevelMadeAhead();
 
 private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -80,6 +86,17 @@ void TestFolderBrowser::listsReadableImagesInNaturalOrder()
     QCOMPARE(FolderBrowser::imagesIn(m_dir.path()),
              QStringList({"IMG1.png", "img2.png", "img3.tif", "img007.png", "img10.png"}));
     QFile::remove(path("img007.png"));
+    // Extensions in any case; not hidden files, folders or other files.
+    QVERIFY(QFile::copy(path("img2.png"), path("img4.PNG")));
+    QVERIFY(QFile::copy(path("img2.png"), path(".img5.png")));
+    QVERIFY(QDir(m_dir.path()).mkdir(QStringLiteral("img6.png")));
+    QVERIFY(QFile::copy(path("img2.png"), path("img7.png.txt")));
+    QVERIFY(QFile::copy(path("img2.png"), path("png")));
+    QCOMPARE(FolderBrowser::imagesIn(m_dir.path()),
+             QStringList({"IMG1.png", "img2.png", "img3.tif", "img4.PNG", "img10.png"}));
+    for (const char *name : {"img4.PNG", ".img5.png", "img7.png.txt", "png"})
+        QVERIFY(QFile::remove(path(QString::fromLatin1(name))));
+    QVERIFY(QDir(m_dir.path()).rmdir(QStringLiteral("img6.png")));
 }
 
 void TestFolderBrowser::neighboursStopAtTheEnds()
@@ -206,6 +223,85 @@ void TestFolderBrowser::budgetLimitsWhatIsKept()
     QCOMPARE(second.prefetchCache()->paths(), QStringList({path("big3.png")}));
     for (const char *name : {"big1.png", "big2.png", "big3.png"})
         QFile::remove(path(QString::fromLatin1(name)));
+}
+
+namespace {
+/// Empty when the box level the canvas drew is the one a reduction of the
+/// shown image at the canvas's scale makes now, else how it differs.
+QString levelDifference(const Canvas &canvas, const Image &image)
+{
+    const double scale = canvas.scale() * canvas.devicePixelRatioF();
+    const int alpha = image.channels() - 1;
+    BoxReduction fresh;
+    std::vector<std::pair<int, int>> rewritten;
+    const BoxReduction::BandRunner serial = [](int rows, std::int64_t, const std::function<void(int, int)> &work) {
+        work(0, rows);
+    };
+    const Image &expected = fresh.update(image, scale, QRectF(0, 0, image.width(), image.height()), serial,
+                                         rewritten, alpha);
+    const BoxReduction &drawn = canvas.pipeline().boxReduction();
+    if (!drawn.hasGrid(image, scale, QRectF(0, 0, image.width(), image.height()), alpha))
+        return QStringLiteral("the canvas has no level of this image at scale %1").arg(scale);
+    const Image &level = drawn.level();
+    if (level.width() != expected.width() || level.height() != expected.height())
+        return QStringLiteral("level %1x%2, expected %3x%4")
+            .arg(level.width()).arg(level.height()).arg(expected.width()).arg(expected.height());
+    const auto rowBytes = std::size_t(level.width()) * std::size_t(level.channels());
+    for (int y = 0; y < level.height(); ++y)
+        if (std::memcmp(level.row(y), expected.row(y), rowBytes) != 0)
+            return QStringLiteral("level row %1 differs").arg(y);
+    return {};
+}
+} // namespace
+
+void TestFolderBrowser::prefetchedStepDrawsTheLevelMadeAhead()
+{
+    // Translucent noise larger than the canvas: each first smooth frame is an
+    // alpha-weighted box level of every pixel.
+    QTemporaryDir dir;
+    std::mt19937 random(3);
+    for (int i = 1; i <= 3; ++i) {
+        Image image = Image::create(640, 400, 4, DType::UInt8);
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width() * 4; ++x)
+                image.row(y)[x] = std::uint8_t(random());
+        saveImage(image, dir.filePath(QStringLiteral("big%1.png").arg(i)).toStdString());
+    }
+    const auto big = [&](int i) { return dir.filePath(QStringLiteral("big%1.png").arg(i)); };
+    Viewer viewer;
+    Canvas canvas(&viewer);
+    canvas.resize(200, 150);
+    canvas.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+    FolderBrowser browser(&viewer);
+    browser.setPrefetch(true);
+    QSignalSpy opened(viewer.openAsync(big(1)), &LoadJob::finished);
+    QVERIFY(opened.wait(10000));
+    const PreparedLevels &prepared = canvas.preparedLevels();
+    // big2 is prefetched, then its level made ahead (big1 has no previous).
+    QTRY_VERIFY(viewer.prefetchCache()->isReady(big(2)));
+    QTRY_COMPARE(prepared.levels(), 1);
+    QCOMPARE(prepared.running(), 0);
+
+    QVERIFY(browser.step(1));
+    QTRY_COMPARE(viewer.current()->filePath(), big(2));
+    canvas.repaint();
+    QCOMPARE(prepared.adopted(), 1);
+    QVERIFY(!canvas.isDraft());
+    QString difference = levelDifference(canvas, viewer.current()->image());
+    QVERIFY2(difference.isEmpty(), qPrintable(difference));
+
+    // A level made for another window size is not used: big3's was made at
+    // 200x150; the step after a resize reduces it afresh, and right.
+    QTRY_VERIFY(viewer.prefetchCache()->isReady(big(3)));
+    QTRY_VERIFY(prepared.levels() >= 1 && prepared.running() == 0);
+    canvas.resize(180, 140);
+    QVERIFY(browser.step(1));
+    QTRY_COMPARE(viewer.current()->filePath(), big(3));
+    canvas.repaint();
+    QCOMPARE(prepared.adopted(), 1);
+    difference = levelDifference(canvas, viewer.current()->image());
+    QVERIFY2(difference.isEmpty(), qPrintable(difference));
 }
 
 QTEST_MAIN(TestFolderBrowser)
