@@ -1,5 +1,6 @@
 // Invert: the minimal livepix C++ plugin (copy this file to start your own).
 #include <livepix/pluginapi.h>
+#include <livepix/tiles.h>
 
 #include <cstdint>
 #include <cstring>
@@ -44,8 +45,7 @@ void xorRow(std::uint8_t *row, int width, const std::uint8_t *maskBytes)
         words[x] ^= mask;
 }
 
-template <typename T>
-bool invertByXor(const livepix::Image &image, const bool *colour, livepix::FilterContext &context)
+template <typename T> bool invertByXor(const livepix::Image &image, const bool *colour)
 {
     const std::size_t pixelBytes = std::size_t(image.channels()) * sizeof(T);
     if (!std::is_integral_v<T> || !image.isInterleaved() || pixelBytes > 8 || (pixelBytes & (pixelBytes - 1)))
@@ -53,7 +53,7 @@ bool invertByXor(const livepix::Image &image, const bool *colour, livepix::Filte
     std::uint8_t mask[8] = {};
     for (int c = 0; c < image.channels(); ++c)
         std::memset(mask + c * sizeof(T), colour[c] ? 0xff : 0, sizeof(T));
-    for (int y = 0; y < image.height() && !context.isCancelled(); ++y) {
+    for (int y = 0; y < image.height(); ++y) {
         std::uint8_t *row = image.row(y);
         switch (pixelBytes) {
         case 1: xorRow<std::uint8_t>(row, image.width(), mask); break;
@@ -61,33 +61,36 @@ bool invertByXor(const livepix::Image &image, const bool *colour, livepix::Filte
         case 4: xorRow<std::uint32_t>(row, image.width(), mask); break;
         default: xorRow<std::uint64_t>(row, image.width(), mask); break;
         }
-        if (y % 64 == 63)
-            context.setProgress(float(y + 1) / image.height());
     }
     return true;
+}
+
+template <typename T> void invertRows(const livepix::Image &image, const bool *colour)
+{
+    const std::ptrdiff_t step = image.xStride() / std::ptrdiff_t(sizeof(T)); // elements from pixel to pixel
+    for (int y = 0; y < image.height(); ++y) {
+        T *row = reinterpret_cast<T *>(image.row(y));
+        switch (image.channels()) {
+        case 1: invertRow<T, 1>(row, image.width(), step, colour); break;
+        case 3: invertRow<T, 3>(row, image.width(), step, colour); break;
+        case 4: invertRow<T, 4>(row, image.width(), step, colour); break;
+        default: invertRow<T, 0>(row, image.width(), step, colour, image.channels());
+        }
+    }
 }
 
 template <typename T> void invert(const livepix::Image &image, livepix::FilterContext &context)
 {
     // Alpha (straight, not premultiplied) stays as it is.
-    const int channels = image.channels();
     bool colour[livepix::Image::maxChannels];
-    for (int c = 0; c < channels; ++c)
+    for (int c = 0; c < image.channels(); ++c)
         colour[c] = c != image.alphaChannel();
-    if (invertByXor<T>(image, colour, context))
-        return;
-    const std::ptrdiff_t step = image.xStride() / std::ptrdiff_t(sizeof(T)); // elements from pixel to pixel
-    for (int y = 0; y < image.height() && !context.isCancelled(); ++y) {
-        T *row = reinterpret_cast<T *>(image.row(y));
-        switch (channels) {
-        case 1: invertRow<T, 1>(row, image.width(), step, colour); break;
-        case 3: invertRow<T, 3>(row, image.width(), step, colour); break;
-        case 4: invertRow<T, 4>(row, image.width(), step, colour); break;
-        default: invertRow<T, 0>(row, image.width(), step, colour, channels);
-        }
-        if (y % 64 == 63)
-            context.setProgress(float(y + 1) / image.height());
-    }
+    // Tiles on every core, with progress and cancel (livepix/tiles.h); each
+    // tile is a view of the image, inverted in place.
+    livepix::forEachTile(image, context, [&](const livepix::Tile &tile) {
+        if (!invertByXor<T>(tile.view, colour))
+            invertRows<T>(tile.view, colour);
+    });
 }
 
 class InvertFilter : public livepix::Filter {

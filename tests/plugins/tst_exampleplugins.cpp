@@ -5,6 +5,7 @@
 #include <OpenImageIO/imagebuf.h>
 #include <OpenImageIO/imagebufalgo.h>
 
+#include <livepix/filtererror.h>
 #include <livepix/filterrun.h>
 #include <livepix/plugincatalog.h>
 
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void manifestsListTheFilters();
     void invert_data();
     void invert();
+    void invertInTilesAndCancel();
     void gaussianBlur_data();
     void gaussianBlur();
     void median_data();
@@ -92,6 +94,38 @@ void TestExamplePlugins::invert()
         runFilter(*m_registry.get("Invert"), image, {}, context);
         QVERIFY(testimages::samePixels(image, before));
     }
+}
+
+void TestExamplePlugins::invertInTilesAndCancel()
+{
+    // Larger than one tile (512x64) both ways, with partial tiles at the
+    // right and bottom: every pixel inverted once, on several threads.
+    for (const auto &[type, channels] : {std::pair{DType::UInt8, 4}, std::pair{DType::Float32, 3}}) {
+        const Image image = testimages::pattern(1100, 150, channels, type);
+        const Image before = image.copy();
+        FilterContext context;
+        runFilter(*m_registry.get("Invert"), image, {}, context);
+        QCOMPARE(context.progress(), 1.0f);
+        const float white = testimages::white(type);
+        const int alpha = image.alphaChannel();
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                for (int c = 0; c < channels; ++c) {
+                    const float expected = c == alpha ? before.valueAt(x, y, c) : white - before.valueAt(x, y, c);
+                    if (image.valueAt(x, y, c) != expected)
+                        QFAIL(qPrintable(QString("%1 x%2, pixel (%3, %4) channel %5: %6, expected %7")
+                                             .arg(dtypeName(type)).arg(channels).arg(x).arg(y).arg(c)
+                                             .arg(image.valueAt(x, y, c)).arg(expected)));
+                }
+    }
+    // Cancelled before it starts: no tile runs and the pixels stay.
+    const Image image = testimages::pattern(1100, 150, 4, DType::UInt8);
+    const Image before = image.copy();
+    FilterContext context;
+    context.cancel();
+    QVERIFY_THROWS_EXCEPTION(FilterCancelled, runFilter(*m_registry.get("Invert"), image, {}, context));
+    QVERIFY(testimages::samePixels(image, before));
+    QCOMPARE(context.progress(), 0.0f);
 }
 
 void TestExamplePlugins::gaussianBlur_data()
