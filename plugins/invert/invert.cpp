@@ -85,8 +85,8 @@ template <typename T> void invert(const livepix::Image &image, livepix::FilterCo
     bool colour[livepix::Image::maxChannels];
     for (int c = 0; c < image.channels(); ++c)
         colour[c] = c != image.alphaChannel();
-    // Tiles on every core, with progress and cancel (livepix/tiles.h); each
-    // tile is a view of the image, inverted in place.
+    // Tiles (bands of whole rows) on every core, with progress and cancel
+    // (livepix/tiles.h); each tile is a view of the image, inverted in place.
     livepix::forEachTile(image, context, [&](const livepix::Tile &tile) {
         if (!invertByXor<T>(tile.view, colour))
             invertRows<T>(tile.view, colour);

