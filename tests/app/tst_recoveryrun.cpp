@@ -42,7 +42,7 @@ private:
 
 void TestRecoveryRun::initTestCase()
 {
-    m_program = qEnvironmentVariable("LIVEPIX_BUILD_DIR") + QStringLiteral("/bin/livepix");
+    m_program = builtProgram(QStringLiteral("livepix"));
     QVERIFY2(QFile::exists(m_program), qPrintable(m_program));
     QVERIFY(m_dir.isValid());
     // Every livepix started here inherits these (runLivepix passes the

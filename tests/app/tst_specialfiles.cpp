@@ -120,7 +120,7 @@ void TestSpecialFiles::commandLineRefuses()
 {
     QFETCH(QString, path);
     QFETCH(QString, kind);
-    const QString program = qEnvironmentVariable("LIVEPIX_BUILD_DIR") + QStringLiteral("/bin/livepix");
+    const QString program = builtProgram(QStringLiteral("livepix"));
     QVERIFY2(QFileInfo(program).isExecutable(), qPrintable(program));
     const QString out = m_dir.filePath(QStringLiteral("out.png"));
     // The program starts Python and a window: allow for a slow (ASan) start,

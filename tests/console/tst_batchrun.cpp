@@ -34,7 +34,7 @@ private:
 
 void TestBatchRun::initTestCase()
 {
-    m_program = qEnvironmentVariable("LIVEPIX_BUILD_DIR") + QStringLiteral("/bin/livepix");
+    m_program = builtProgram(QStringLiteral("livepix"));
     QVERIFY2(QFile::exists(m_program), qPrintable(m_program));
     // A white 200x100 image.
     m_image = m_dir.filePath(QStringLiteral("white.png"));

@@ -26,7 +26,7 @@ private:
 
 void TestCompareBatch::initTestCase()
 {
-    m_program = qEnvironmentVariable("LIVEPIX_BUILD_DIR") + QStringLiteral("/bin/livepix");
+    m_program = builtProgram(QStringLiteral("livepix"));
     QVERIFY2(QFile::exists(m_program), qPrintable(m_program));
 }
 

@@ -15,9 +15,6 @@ struct LivepixRun {
     QString err;
 };
 
-/// Runs `program arguments` offscreen, with its settings and data folders
-/// (QSettings, console history, startup.py) inside `sandbox`, never the
-/// user's own. A run still going after `timeoutMs` is killed.
 /// The built program `name` (bin/ of LIVEPIX_BUILD_DIR, which ctest sets);
 /// empty when that is not set.
 inline QString builtProgram(const QString &name)
@@ -37,6 +34,9 @@ inline QProcessEnvironment livepixEnvironment(const QString &sandbox)
     return env;
 }
 
+/// Runs `program arguments` offscreen, with its settings and data folders
+/// (QSettings, console history, startup.py) inside `sandbox`, never the
+/// user's own. A run still going after `timeoutMs` is killed.
 inline LivepixRun runLivepix(const QString &program, const QStringList &arguments, const QString &sandbox,
                              int timeoutMs = 120000)
 {
