@@ -14,18 +14,13 @@
 
 #include <cmath>
 
-#include "pluginhost/filterjob.h"
+#include "pluginhost/filterpreview.h"
 #include "viewer/viewer.h"
 
 namespace livepix::gui {
 
 namespace {
 constexpr int SliderSteps = 1000;
-
-bool sameValues(const ParamValues &a, const ParamValues &b)
-{
-    return a.values() == b.values();
-}
 } // namespace
 
 FilterDialog::FilterDialog(std::shared_ptr<const Filter> filter, Image image, Image before, Viewer *viewer,
@@ -123,7 +118,7 @@ FilterDialog::FilterDialog(std::shared_ptr<const Filter> filter, Image image, Im
         if (on)
             schedulePreview();
         else
-            stopPreview(true);
+            stopPreview();
     });
     layout->addWidget(m_preview);
     m_status = new QLabel;
@@ -136,23 +131,22 @@ FilterDialog::FilterDialog(std::shared_ptr<const Filter> filter, Image image, Im
     connect(buttons, &QDialogButtonBox::rejected, this, &FilterDialog::reject);
     layout->addWidget(buttons);
 
-    m_debounce = new QTimer(this);
-    m_debounce->setSingleShot(true);
-    m_debounce->setInterval(150);
-    connect(m_debounce, &QTimer::timeout, this, &FilterDialog::startPreview);
+    m_previewer = new FilterPreview(m_filter, m_image, m_before, m_viewer, this);
+    connect(m_previewer, &FilterPreview::regionShown, this,
+            [this] { m_status->setText(tr("Previewing the rest of the image…")); });
+    connect(m_previewer, &FilterPreview::finished, this, &FilterDialog::onPreviewFinished);
+    // No delay: a newer value cancels the older run (FilterPreview), so
+    // only changes made in the same event-loop turn are merged.
+    m_coalesce = new QTimer(this);
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(0);
+    connect(m_coalesce, &QTimer::timeout, this, &FilterDialog::startPreview);
     schedulePreview(); // show the defaults' effect right away
 }
 
-FilterDialog::~FilterDialog()
-{
-    // Only stop the worker here: the window (and the viewer's views) may be
-    // half destroyed already, so no repaint request.
-    if (m_job) {
-        m_job->cancel();
-        m_job->wait();
-    }
-    m_previewEdit.drop();
-}
+// m_previewer (a child) stops its workers without a repaint request: the
+// window and the viewer's views may be half destroyed already.
+FilterDialog::~FilterDialog() = default;
 
 ParamValues FilterDialog::values() const
 {
@@ -204,87 +198,54 @@ void FilterDialog::setPreviewEnabled(bool on)
 
 bool FilterDialog::previewIsCurrent() const
 {
-    return m_previewShown && !m_job && sameValues(m_previewValues, values());
+    return previewEnabled() && m_previewer->isCurrent(values());
 }
 
 bool FilterDialog::previewRunning() const
 {
-    return m_job != nullptr;
+    return m_previewer->isRunning();
 }
 
 void FilterDialog::schedulePreview()
 {
     if (previewEnabled())
-        m_debounce->start();
+        m_coalesce->start();
 }
 
 void FilterDialog::startPreview()
 {
     if (!previewEnabled())
         return;
-    if (m_job) {
-        // One run at a time: cancel the current one and start again when it ended.
-        m_restartAfterJob = true;
-        m_job->cancel();
-        return;
-    }
-    m_restartAfterJob = false;
-    m_previewShown = false;
     m_status->setText(tr("Previewing…"));
-    m_job = std::make_unique<FilterJob>(m_filter, m_image, values(), m_before, /*restoreFirst=*/true);
-    connect(m_job.get(), &FilterJob::finished, this, &FilterDialog::onPreviewFinished);
-    m_previewEdit = LiveEdit(m_viewer);
-    m_job->start();
+    m_previewer->show(values());
 }
 
-void FilterDialog::onPreviewFinished(bool ok, bool cancelled, const QString &error)
+void FilterDialog::onPreviewFinished(bool ok, const QString &error)
 {
-    const ParamValues ran = m_job->values();
-    m_job.reset();
-    m_previewEdit.release(); // repaints the finished (or restored) pixels
-    if (m_restartAfterJob && previewEnabled()) {
-        startPreview();
-        return;
-    }
-    if (ok) {
-        m_previewShown = true;
-        m_previewValues = ran;
+    if (ok)
         m_status->clear();
-    } else if (!cancelled) {
+    else
         m_status->setText(QStringLiteral("<span style='color:#c33'>%1</span>").arg(error.toHtmlEscaped()));
-    }
     Q_EMIT previewFinished(ok);
 }
 
-void FilterDialog::stopPreview(bool restore)
+void FilterDialog::stopPreview()
 {
-    m_debounce->stop();
-    m_restartAfterJob = false;
-    if (m_job) {
-        m_job->cancel();
-        m_job->wait(); // a cancelled run restores `before` itself
-        m_job.reset();
-    }
-    {
-        // Putting the original back is a write like any other.
-        LiveEdit restoring(m_viewer);
-        m_previewEdit.release();
-        if (restore && m_previewShown)
-            m_image.copyPixelsFrom(m_before);
-    }
-    m_previewShown = false;
+    m_coalesce->stop();
+    m_previewer->stop(/*restore=*/true);
+    m_status->clear();
 }
 
 void FilterDialog::accept()
 {
     if (!previewIsCurrent())
-        stopPreview(true); // the caller runs the filter for real, from the original pixels
+        stopPreview(); // the caller runs the filter for real, from the original pixels
     QDialog::accept();
 }
 
 void FilterDialog::reject()
 {
-    stopPreview(true);
+    stopPreview();
     QDialog::reject();
 }
 

@@ -8,30 +8,28 @@
 
 #include <memory>
 
-#include "viewer/liveedit.h"
-
 class QCheckBox;
 class QLabel;
 class QTimer;
 
 namespace livepix::gui {
 
-class FilterJob;
+class FilterPreview;
 class Viewer;
 
 /// One widget per declared parameter (float: spin box + slider; int: spin
 /// box; bool: check box; choice: combo box), labelled with the parameter's
 /// label and range, initialised with its default.
 ///
-/// Preview (on by default): shortly after a value changes, the filter runs
-/// on a worker thread into the image itself, starting from `before` (the
-/// pixels when the dialog opened), and the canvas repaints as it goes (the
-/// run holds a LiveEdit token on the viewer).
+/// Preview (on by default): as soon as a value changes, the filter runs on
+/// worker threads into the image itself, starting from `before` (the pixels
+/// when the dialog opened), the part on screen first (FilterPreview), and
+/// the canvas repaints as it goes.
 /// Cancel (or unticking Preview) puts `before` back. After OK,
 /// previewIsCurrent() says whether the image already holds the result for
 /// values(), in which case the caller need not run the filter again.
 ///
-/// Threading: GUI thread only (the preview runs in a FilterJob).
+/// Threading: GUI thread only (the preview runs in FilterJobs).
 class FilterDialog : public QDialog {
     Q_OBJECT
 public:
@@ -50,6 +48,8 @@ public:
     bool previewIsCurrent() const;
     /// True while a preview run is in progress.
     bool previewRunning() const;
+    /// The preview's runs (where they start, what they have done).
+    FilterPreview *preview() const { return m_previewer; }
 
 public Q_SLOTS:
     void accept() override;
@@ -62,8 +62,8 @@ Q_SIGNALS:
 private:
     void schedulePreview();
     void startPreview();
-    void stopPreview(bool restore);
-    void onPreviewFinished(bool ok, bool cancelled, const QString &error);
+    void stopPreview();
+    void onPreviewFinished(bool ok, const QString &error);
 
     std::shared_ptr<const Filter> m_filter;
     Image m_image;
@@ -72,12 +72,8 @@ private:
     QMap<QString, QWidget *> m_editors;
     QCheckBox *m_preview = nullptr;
     QLabel *m_status = nullptr;
-    QTimer *m_debounce = nullptr;
-    std::unique_ptr<FilterJob> m_job;
-    LiveEdit m_previewEdit; ///< held while a preview run writes into the image
-    bool m_restartAfterJob = false;
-    bool m_previewShown = false; ///< the image holds a finished preview...
-    ParamValues m_previewValues; ///< ...for these values
+    QTimer *m_coalesce = nullptr; ///< one preview per event-loop turn of changes
+    FilterPreview *m_previewer = nullptr;
 };
 
 } // namespace livepix::gui

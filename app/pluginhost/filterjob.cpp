@@ -20,9 +20,18 @@ struct FilterJob::State {
 };
 
 FilterJob::FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamValues values, Image before,
-                     bool restoreFirst, QObject *parent)
-    : QObject(parent), m_state(std::make_shared<State>()), m_filter(std::move(filter)), m_image(std::move(image)),
-      m_values(std::move(values)), m_before(std::move(before)), m_restoreFirst(restoreFirst)
+                     QObject *parent)
+    : FilterJob(filter, values,
+                [filter, image, values, before](FilterContext &context) {
+                    runFilter(*filter, image, values, context, before.isNull() ? nullptr : &before);
+                },
+                parent)
+{
+}
+
+FilterJob::FilterJob(std::shared_ptr<const Filter> filter, ParamValues values, Work work, QObject *parent)
+    : QObject(parent), m_state(std::make_shared<State>()), m_filter(std::move(filter)), m_values(std::move(values)),
+      m_work(std::move(work))
 {
 }
 
@@ -44,22 +53,16 @@ void FilterJob::start()
     m_state->running = true;
     m_registration = BackgroundJobs::instance().add(
         {QStringLiteral("filter '%1'").arg(filterName()), [this] { cancel(); }, [this](int ms) { return waitFor(ms); }});
-    // The worker holds its own references (state, filter, image, snapshot):
-    // nothing it touches can be freed under it.
+    // The worker holds its own references (state, and the work's captures:
+    // filter, images): nothing it touches can be freed under it.
     auto state = m_state;
-    auto filter = m_filter;
-    Image image = m_image;
-    Image before = m_before;
-    ParamValues values = m_values;
-    const bool restoreFirst = m_restoreFirst;
+    Work work = m_work;
     QPointer<FilterJob> self(this);
     QThreadPool::globalInstance()->start([=]() mutable {
         bool ok = false, cancelled = false;
         QString error;
         try {
-            if (restoreFirst && !before.isNull())
-                image.copyPixelsFrom(before);
-            runFilter(*filter, image, values, state->context, before.isNull() ? nullptr : &before);
+            work(state->context);
             ok = true;
         } catch (const FilterCancelled &) {
             cancelled = true;

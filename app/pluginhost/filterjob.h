@@ -5,16 +5,17 @@
 
 #include <livepix/filter.h>
 
+#include <functional>
 #include <memory>
 
 #include "viewer/backgroundjobs.h"
 
 namespace livepix::gui {
 
-/// Runs a Filter on an image on a QThreadPool thread, through runFilter()
-/// (so a failure or a cancel leaves the pixels as `before` has them).
-/// With `restoreFirst`, the worker first copies `before` into the image
-/// (the parameter dialog's preview starts each run from the original).
+/// Runs a Filter on a QThreadPool thread: on an image through runFilter()
+/// (so a failure or a cancel leaves the pixels as `before` has them), or
+/// any Work that runs it (the parameter dialog's preview passes, see
+/// FilterPreview).
 ///
 /// While it runs the job is registered in BackgroundJobs, so quitting
 /// cancels it and waits for it before Python is finalised.
@@ -28,8 +29,15 @@ namespace livepix::gui {
 class FilterJob : public QObject {
     Q_OBJECT
 public:
+    /// What the worker does; it throws as runFilter() does (FilterCancelled
+    /// for a cancel). It holds references to whatever it touches.
+    using Work = std::function<void(FilterContext &)>;
+
+    /// runFilter(filter, image, values, context, before) on the worker.
     FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamValues values, Image before,
-              bool restoreFirst = false, QObject *parent = nullptr);
+              QObject *parent = nullptr);
+    /// `work` on the worker; `values` are what it runs the filter with.
+    FilterJob(std::shared_ptr<const Filter> filter, ParamValues values, Work work, QObject *parent = nullptr);
     ~FilterJob() override;
 
     void start();
@@ -43,8 +51,6 @@ public:
     float progress() const;
 
     const ParamValues &values() const { return m_values; }
-    const Image &image() const { return m_image; }
-    const Image &before() const { return m_before; }
     QString filterName() const;
 
 Q_SIGNALS:
@@ -56,10 +62,8 @@ private:
     struct State;
     std::shared_ptr<State> m_state;
     std::shared_ptr<const Filter> m_filter;
-    Image m_image;
     ParamValues m_values;
-    Image m_before;
-    bool m_restoreFirst;
+    Work m_work;
     BackgroundJobs::Registration m_registration;
 };
 

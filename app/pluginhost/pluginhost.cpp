@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QMenu>
+#include <QPointer>
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QInputDialog>
@@ -19,8 +20,10 @@
 
 #include "pluginhost/filterdialog.h"
 #include "pluginhost/filterjob.h"
+#include "pluginhost/filterpreview.h"
 #include "pluginhost/pluginsdialog.h"
 #include "viewer/application.h"
+#include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/historycontroller.h"
 #include "viewer/mainwindow.h"
@@ -303,6 +306,12 @@ bool PluginHost::triggerFilter(const QString &name)
     m_dialogBefore = document->image().copy();
     m_dialogDocument = document;
     m_dialog = new FilterDialog(filter, document->image(), m_dialogBefore, m_viewer, m_window);
+    // The preview computes what is on screen first.
+    Canvas *canvas = m_window->canvas();
+    m_dialog->preview()->setVisibleRegion([canvas = QPointer<Canvas>(canvas)] {
+        return canvas ? canvas->visibleImageRect() : QRect();
+    });
+    connect(canvas, &Canvas::painted, m_dialog->preview(), &FilterPreview::viewChanged);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_dialog, &QDialog::finished, this, &PluginHost::onDialogFinished);
     updateActions();

@@ -181,6 +181,18 @@ QPointF Canvas::imageToWidget(const QPointF &p) const { return origin() + p * sc
 
 QPointF Canvas::widgetToImage(const QPointF &p) const { return (p - origin()) / scale(); }
 
+QRect Canvas::visibleImageRect() const
+{
+    const QSize size = imageSize();
+    if (size.isEmpty() || scale() <= 0.0)
+        return {};
+    const QPointF topLeft = widgetToImage(QPointF(0, 0));
+    const QPointF bottomRight = widgetToImage(QPointF(width(), height()));
+    const QPoint first(int(std::floor(topLeft.x())), int(std::floor(topLeft.y())));
+    const QPoint last(int(std::ceil(bottomRight.x())) - 1, int(std::ceil(bottomRight.y())) - 1);
+    return QRect(first, last).intersected(QRect(QPoint(0, 0), size));
+}
+
 void Canvas::zoomAround(double newScale, const QPointF &anchor)
 {
     if (imageSize().isEmpty())

@@ -85,6 +85,9 @@ public:
     QPointF origin() const;
     QPointF imageToWidget(const QPointF &p) const;
     QPointF widgetToImage(const QPointF &p) const;
+    /// The image pixels on screen (partly covered ones included), clipped to
+    /// the image; empty when no image is shown.
+    QRect visibleImageRect() const;
 
     /// Zooms to `scale` keeping the image point under `anchor` (widget
     /// coordinates) where it is.

@@ -1,5 +1,6 @@
 #include "livepix/filterrun.h"
 
+#include <optional>
 #include <string>
 
 #include "livepix/filtererror.h"
@@ -14,18 +15,6 @@ std::string supportedList(const Filter &filter)
     for (DType t : filter.dtypes())
         list += (list.empty() ? "" : ", ") + std::string(dtypeName(t));
     return list;
-}
-/// image.copy() into a buffer from the SnapshotPool (warm pages when the
-/// last run had the same size).
-Image pooledCopy(const Image &image)
-{
-    const int w = image.width(), h = image.height(), c = image.channels();
-    const DType type = image.dtype();
-    Image copy = Image::wrap(detail::SnapshotPool::instance().take(imageByteCount(w, h, c, type)), 0, w, h, c, type,
-                             std::ptrdiff_t(std::size_t(c) * byteSize(type)),
-                             std::ptrdiff_t(paddedRowBytes(w, c, type)));
-    copy.copyPixelsFrom(image);
-    return copy;
 }
 } // namespace
 
@@ -43,21 +32,12 @@ void runFilter(const Filter &filter, const Image &image, const ParamValues &valu
     const ParamValues resolved = resolveParams(filter.params(), values);
     context.throwIfCancelled(name.c_str());
 
-    Image ownSnapshot;
-    if (!before && restorable) {
-        ownSnapshot = pooledCopy(image);
-        before = &ownSnapshot;
-    }
     // The snapshot's buffer goes back to the pool however the run ends.
-    struct GiveBack {
-        Image &snapshot;
-        ~GiveBack()
-        {
-            PixelBufferPtr buffer = snapshot.buffer();
-            snapshot = Image();
-            detail::SnapshotPool::instance().give(std::move(buffer));
-        }
-    } giveBack{ownSnapshot};
+    std::optional<detail::PooledCopy> ownSnapshot;
+    if (!before && restorable) {
+        ownSnapshot.emplace(image);
+        before = &ownSnapshot->image();
+    }
     // Neighbourhood filters read the unmodified pixels from here instead of
     // copying the image again (FilterContext::original()).
     struct Original {

@@ -62,4 +62,20 @@ std::size_t SnapshotPool::idleBytes() const
     return sum;
 }
 
+PooledCopy::PooledCopy(const Image &image)
+{
+    const int w = image.width(), h = image.height(), c = image.channels();
+    const DType type = image.dtype();
+    m_image = Image::wrap(SnapshotPool::instance().take(imageByteCount(w, h, c, type)), 0, w, h, c, type,
+                          std::ptrdiff_t(std::size_t(c) * byteSize(type)), std::ptrdiff_t(paddedRowBytes(w, c, type)));
+    m_image.copyPixelsFrom(image);
+}
+
+PooledCopy::~PooledCopy()
+{
+    PixelBufferPtr buffer = m_image.buffer();
+    m_image = Image();
+    SnapshotPool::instance().give(std::move(buffer));
+}
+
 } // namespace livepix::detail

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "livepix/image.h"
 #include "livepix/pixelbuffer.h"
 
 namespace livepix::detail {
@@ -39,6 +40,23 @@ public:
 private:
     mutable std::mutex m_mutex;
     std::vector<std::shared_ptr<PixelBuffer>> m_idle; // oldest first
+};
+
+/// A deep copy of an image (interleaved, padded rows) in a buffer from the
+/// SnapshotPool (warm pages when the last copy had the same size), given
+/// back to the pool when this goes away and no other handle holds it.
+/// Threading: one thread uses a PooledCopy; the pool is thread-safe.
+class PooledCopy {
+public:
+    explicit PooledCopy(const Image &image);
+    ~PooledCopy();
+    PooledCopy(const PooledCopy &) = delete;
+    PooledCopy &operator=(const PooledCopy &) = delete;
+
+    const Image &image() const { return m_image; }
+
+private:
+    Image m_image;
 };
 
 } // namespace livepix::detail

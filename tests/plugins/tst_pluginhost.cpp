@@ -19,14 +19,18 @@
 #include <QTreeWidget>
 
 #include <livepix/filterregistry.h>
+#include <livepix/filterrun.h>
 #include <livepix/plugincatalog.h>
 
 #include <future>
 
+#include "boxfilter.h"
 #include "pluginhost/filterdialog.h"
+#include "pluginhost/filterpreview.h"
 #include "pluginhost/pluginhost.h"
 #include "pluginhost/pluginsdialog.h"
 #include "testimages.h"
+#include "viewer/canvas.h"
 #include "viewer/document.h"
 #include "viewer/historycontroller.h"
 #include "viewer/mainwindow.h"
@@ -49,6 +53,7 @@ private Q_SLOTS:
     void dialogIsBuiltFromParams();
     void dialogPreviewAndCancel();
     void dialogOkKeepsThePreviewAsOneUndoStep();
+    void dialogPreviewStartsWithThePartOnScreen();
     void pluginsDialogShowsSkippedPlugins();
     void reloadPicksUpChangedPythonPlugins();
     void loadingRunsOffTheGuiThread();
@@ -340,6 +345,59 @@ void TestPluginHost::dialogOkKeepsThePreviewAsOneUndoStep()
     QVERIFY(waitForRun(spy));
     QCOMPARE(int(image.at<std::uint8_t>(1, 1, 3)), 12);
     QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, original));
+}
+
+void TestPluginHost::dialogPreviewStartsWithThePartOnScreen()
+{
+    auto gate = std::make_shared<testfilters::Gate>();
+    m_registry->add(std::make_shared<testfilters::BoxFilter>(gate));
+    Document *document = showPattern(2400, 1600);
+    const Image image = document->image();
+    const Image original = image.copy();
+    m_window->resize(700, 500);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    Canvas *canvas = m_window->canvas();
+
+    // At 1:1 the canvas shows a canvas-sized part of the image.
+    canvas->zoomActualSize();
+    const QRect visible = canvas->visibleImageRect();
+    QCOMPARE(visible.size(), canvas->size());
+    QCOMPARE(QPointF(visible.topLeft()), canvas->widgetToImage(QPointF(0, 0)));
+    QVERIFY(QRect(0, 0, 2400, 1600).contains(visible));
+
+    gate->close(2400, /*heedCancel=*/true); // hold the whole image back
+    QVERIFY(m_host->triggerFilter("Test Box"));
+    FilterDialog *dialog = m_host->activeDialog();
+    QSignalSpy shown(dialog->preview(), &FilterPreview::regionShown);
+    dialog->setValue("radius", std::int64_t(2));
+    QTRY_COMPARE(shown.count(), 1);
+    ParamValues two;
+    two.set("radius", std::int64_t(2));
+    const Image want = image.copy();
+    want.copyPixelsFrom(original);
+    FilterContext context;
+    livepix::runFilter(testfilters::BoxFilter(), want, two, context);
+    // What is on screen is done; the rest is still the original.
+    const Image expectedNow = original.copy();
+    expectedNow.view(visible.x(), visible.y(), visible.width(), visible.height())
+        .copyPixelsFrom(want.view(visible.x(), visible.y(), visible.width(), visible.height()));
+    QVERIFY(testimages::samePixels(image, expectedNow));
+    QVERIFY(!dialog->previewIsCurrent());
+    gate->open();
+    QTRY_VERIFY(dialog->previewIsCurrent());
+    QVERIFY(testimages::samePixels(image, want));
+    QCOMPARE(dialog->preview()->regionPasses(), 1);
+
+    // At fit the whole image is on screen: one pass over all of it.
+    canvas->zoomToFit();
+    QCOMPARE(canvas->visibleImageRect(), QRect(0, 0, 2400, 1600));
+    dialog->setValue("radius", std::int64_t(1));
+    QTRY_VERIFY(dialog->previewIsCurrent());
+    QCOMPARE(dialog->preview()->regionPasses(), 1);
+    QCOMPARE(dialog->preview()->wholePasses(), 2);
+    dialog->reject();
     QVERIFY(testimages::samePixels(image, original));
 }
 

@@ -1,0 +1,202 @@
+#include "pluginhost/filterpreview.h"
+
+#include <livepix/filterregion.h>
+#include <livepix/filterrun.h>
+
+#include "pluginhost/filterjob.h"
+
+namespace livepix::gui {
+
+namespace {
+bool sameValues(const ParamValues &a, const ParamValues &b)
+{
+    return a.values() == b.values();
+}
+
+PixelRect toPixelRect(const QRect &r)
+{
+    return {r.x(), r.y(), r.width(), r.height()};
+}
+} // namespace
+
+FilterPreview::FilterPreview(std::shared_ptr<const Filter> filter, Image image, Image before, Viewer *viewer,
+                             QObject *parent)
+    : QObject(parent), m_filter(std::move(filter)), m_image(std::move(image)), m_before(std::move(before)),
+      m_viewer(viewer)
+{
+}
+
+FilterPreview::~FilterPreview()
+{
+    cancelAll();
+    m_regionJob.reset(); // each waits for its worker
+    m_wholeJob.reset();
+    m_regionEdit.drop();
+    m_wholeEdit.drop();
+}
+
+bool FilterPreview::isCurrent(const ParamValues &values) const
+{
+    return m_wanted && m_done == m_generation && sameValues(*m_wanted, values);
+}
+
+void FilterPreview::show(const ParamValues &values)
+{
+    if (m_wanted && sameValues(*m_wanted, values) && m_failed != m_generation)
+        return;
+    m_wanted = values;
+    ++m_generation;
+    cancelAll();
+    pump();
+}
+
+void FilterPreview::cancelAll()
+{
+    if (m_regionJob)
+        m_regionJob->cancel();
+    if (m_wholeJob)
+        m_wholeJob->cancel();
+}
+
+QRect FilterPreview::regionFirst() const
+{
+    if (!m_visibleRegion)
+        return {};
+    const QRect visible = m_visibleRegion();
+    const PixelRect region = toPixelRect(visible);
+    const PixelRect outer = region.grownWithin(DefaultRegionMargin, m_image.width(), m_image.height());
+    // A first pass over half the image or more would delay the whole result
+    // by as much as it saves.
+    const long long whole = static_cast<long long>(m_image.width()) * m_image.height();
+    if (outer.isEmpty() || 2 * outer.area() >= whole)
+        return {};
+    return visible;
+}
+
+// Starts what the newest values need next, within the rules of the class
+// comment; called again whenever a pass ends or the view moves.
+void FilterPreview::pump()
+{
+    if (!m_wanted || m_done == m_generation || m_failed == m_generation)
+        return;
+    if (m_regionJob || (m_wholeJob && m_wholeInPlace))
+        return;
+    const QRect region = regionFirst();
+    const bool regionShown = m_regionShown == m_generation;
+    if (!region.isEmpty() && !(regionShown && m_shownRect.contains(region))) {
+        // New values, or the view moved to pixels the whole-image pass has
+        // not reached yet.
+        start(Pass::Region, region);
+        return;
+    }
+    if (m_wholeJob)
+        return; // this generation's, or an older one that must end first
+    start(regionShown ? Pass::WholeInScratch : Pass::WholeInPlace, {});
+}
+
+void FilterPreview::start(Pass pass, const QRect &region)
+{
+    auto filter = m_filter;
+    const Image image = m_image;
+    const Image before = m_before;
+    const ParamValues values = *m_wanted;
+    FilterJob::Work work;
+    switch (pass) {
+    case Pass::Region:
+    case Pass::WholeInScratch: {
+        const PixelRect target = pass == Pass::Region ? toPixelRect(region)
+                                                      : PixelRect{0, 0, image.width(), image.height()};
+        work = [filter, image, before, values, target, commit = m_commit](FilterContext &context) {
+            runFilterOnRegion(*filter, before, image, target, values, context, DefaultRegionMargin, commit.get());
+        };
+        break;
+    }
+    case Pass::WholeInPlace:
+        // Starts from the original; a cancel or failure puts it back.
+        work = [filter, image, before, values](FilterContext &context) {
+            image.copyPixelsFrom(before);
+            runFilter(*filter, image, values, context, &before);
+        };
+        m_touched = true;
+        break;
+    }
+    auto job = std::make_unique<FilterJob>(m_filter, values, std::move(work));
+    const int generation = m_generation;
+    connect(job.get(), &FilterJob::finished, this,
+            [this, pass, generation, region](bool ok, bool cancelled, const QString &error) {
+                onFinished(pass, generation, region, ok, cancelled, error);
+            });
+    if (pass == Pass::Region) {
+        ++m_regionPasses;
+        m_regionJob = std::move(job);
+        m_regionEdit = LiveEdit(m_viewer);
+        m_regionJob->start();
+    } else {
+        ++m_wholePasses;
+        m_wholeInPlace = pass == Pass::WholeInPlace;
+        m_wholeJob = std::move(job);
+        m_wholeEdit = LiveEdit(m_viewer);
+        m_wholeJob->start();
+    }
+}
+
+void FilterPreview::onFinished(Pass pass, int generation, const QRect &region, bool ok, bool cancelled,
+                               const QString &error)
+{
+    if (pass == Pass::Region) {
+        m_regionJob.reset();
+        m_regionEdit.release(); // repaints what it wrote
+    } else {
+        m_wholeJob.reset();
+        m_wholeEdit.release();
+    }
+    // ok means the pass wrote its result (a cancel before the commit throws).
+    if (ok)
+        m_touched = true;
+    const bool newest = m_wanted && generation == m_generation;
+    if (newest && ok && pass == Pass::Region) {
+        m_regionShown = generation;
+        m_shownRect = region;
+        Q_EMIT regionShown();
+    } else if (newest && ok) {
+        m_done = generation;
+        Q_EMIT finished(true, {});
+    } else if (newest && !cancelled) {
+        // Show the original rather than an older preview the values on
+        // screen did not make (older passes were cancelled: they cannot
+        // write after this).
+        m_failed = generation;
+        if (m_touched) {
+            LiveEdit restoring(m_viewer);
+            m_image.copyPixelsFrom(m_before);
+            m_image.markChanged();
+            m_touched = false;
+        }
+        Q_EMIT finished(false, error);
+    }
+    pump();
+}
+
+void FilterPreview::stop(bool restore)
+{
+    m_wanted.reset();
+    cancelAll();
+    // A cancelled in-place pass restores `before` itself; a region or
+    // scratch pass cancelled before its commit wrote nothing.
+    m_regionJob.reset();
+    m_wholeJob.reset();
+    {
+        // Putting the original back is a write like any other.
+        LiveEdit restoring(m_viewer);
+        m_regionEdit.release();
+        m_wholeEdit.release();
+        if (restore && m_touched) {
+            m_image.copyPixelsFrom(m_before);
+            m_image.markChanged();
+            m_touched = false;
+        }
+    }
+    m_regionShown = m_done = m_failed = -1;
+}
+
+} // namespace livepix::gui

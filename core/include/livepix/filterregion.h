@@ -1,0 +1,58 @@
+#pragma once
+// runFilterOnRegion: a filter's result for one rectangle of an image, first
+// (what the parameter dialog's preview shows before the whole image is done).
+#include <mutex>
+
+#include "livepix/filter.h"
+
+namespace livepix {
+
+/// A rectangle of image pixels.
+struct PixelRect {
+    int x = 0;
+    int y = 0;
+    int width = 0;
+    int height = 0;
+
+    bool isEmpty() const { return width <= 0 || height <= 0; }
+    long long area() const { return isEmpty() ? 0 : static_cast<long long>(width) * height; }
+    /// This rectangle grown by `margin` on every side, then clipped to a
+    /// width x height image.
+    PixelRect grownWithin(int margin, int imageWidth, int imageHeight) const;
+    bool operator==(const PixelRect &o) const
+    {
+        return x == o.x && y == o.y && width == o.width && height == o.height;
+    }
+};
+
+/// Pixels around the region that runFilterOnRegion() gives the filter by
+/// default. Gaussian Blur's kernel reaches 3 sigma, so sigma up to 42 (and a
+/// median window up to 257) gives, inside the region, exactly what the whole
+/// image run gives. Filters that look further, or at the whole image (auto
+/// levels), give something near it there.
+inline constexpr int DefaultRegionMargin = 128;
+
+/// Runs `filter` on the pixels of `source` inside `region` and `margin`
+/// pixels around it (clipped to the image), in a scratch image of that size,
+/// and copies the result inside `region` into the same place of `target`
+/// (same size, channels and dtype as `source`; it may be `source` itself).
+/// `region` is clipped to the image; an empty one does nothing.
+///
+/// The filter sees the scratch's edges as the image's edges, so where the
+/// region is closer to a cut than the filter reaches the result differs
+/// from a whole-image run; where the region meets the real image edge it
+/// does not.
+///
+/// `target` is written only after the filter succeeded, and then under
+/// `commit` (when given) after checking the context once more: a run
+/// cancelled meanwhile throws FilterCancelled and writes nothing. Callers
+/// that let an older whole-image run and a newer region run overlap (the
+/// preview) share one mutex so the older never overwrites the newer.
+/// Errors are runFilter()'s; `target` is then untouched.
+///
+/// Threading: call from any thread; see Filter for concurrency rules.
+LIVEPIX_API void runFilterOnRegion(const Filter &filter, const Image &source, const Image &target,
+                                   PixelRect region, const ParamValues &values, FilterContext &context,
+                                   int margin = DefaultRegionMargin, std::mutex *commit = nullptr);
+
+} // namespace livepix

@@ -1,0 +1,269 @@
+// FilterPreview: the parameter dialog's preview computes the part on screen
+// first, then the whole image; newer values win over older runs, even a run
+// that ignores its cancel; stop puts the original back.
+#include <QSignalSpy>
+#include <QTest>
+
+#include <livepix/filterrun.h>
+
+#include <memory>
+#include <random>
+
+#include "boxfilter.h"
+#include "testimages.h"
+#include "pluginhost/filterpreview.h"
+#include "viewer/viewer.h"
+
+using namespace livepix;
+using namespace livepix::gui;
+using testimages::samePixels;
+
+namespace {
+constexpr int Width = 600;
+constexpr int Height = 400;
+const QRect OnScreen(200, 150, 100, 80); // with its margin, well under half the image
+
+Image noise()
+{
+    const Image image = Image::create(Width, Height, 4, DType::UInt8);
+    std::mt19937 random(5);
+    for (int y = 0; y < Height; ++y)
+        for (int x = 0; x < Width * 4; ++x)
+            image.row(y)[x] = std::uint8_t(random());
+    return image;
+}
+
+ParamValues radius(int r, bool fail = false)
+{
+    ParamValues values;
+    values.set("radius", std::int64_t(r));
+    values.set("fail", fail);
+    return values;
+}
+
+Image part(const Image &image, const QRect &r)
+{
+    return image.view(r.x(), r.y(), r.width(), r.height());
+}
+
+/// `image` with the pixels of `region` taken from `from`.
+Image patched(const Image &image, const Image &from, const QRect &region)
+{
+    const Image result = image.copy();
+    part(result, region).copyPixelsFrom(part(from, region));
+    return result;
+}
+} // namespace
+
+class TestFilterPreview : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void theRegionOnScreenFirstThenTheWholeImage();
+    void newerValuesWinOverAnOlderPassThatIgnoresCancel();
+    void withoutARegionOnePassInPlace();
+    void panningDuringTheWholePassComputesTheNewPartFirst();
+    void stopPutsTheOriginalBack();
+    void aFailureIsReportedAndTheOriginalShown();
+
+private:
+    /// Shows `values` with the whole-image pass held at the gate; returns
+    /// when the region is on screen and the whole pass waits.
+    void showWithTheWholePassHeld(const ParamValues &values, QSignalSpy &shown, bool heedCancel = true)
+    {
+        m_gate->close(Width, heedCancel);
+        const int before = shown.count();
+        m_preview->show(values);
+        QTRY_COMPARE(shown.count(), before + 1);
+        QTRY_COMPARE(m_gate->waiting(), 1);
+    }
+
+    Image expected(int r) const
+    {
+        const Image result = m_before.copy();
+        FilterContext context;
+        runFilter(testfilters::BoxFilter(), result, radius(r), context); // no gate
+
+        return result;
+    }
+
+    std::unique_ptr<Viewer> m_viewer;
+    std::shared_ptr<testfilters::Gate> m_gate;
+    std::shared_ptr<testfilters::BoxFilter> m_filter;
+    Image m_image;
+    Image m_before;
+    std::unique_ptr<FilterPreview> m_preview;
+};
+
+void TestFilterPreview::init()
+{
+    m_viewer = std::make_unique<Viewer>();
+    m_gate = std::make_shared<testfilters::Gate>();
+    m_filter = std::make_shared<testfilters::BoxFilter>(m_gate);
+    m_image = noise();
+    m_before = m_image.copy();
+    m_preview = std::make_unique<FilterPreview>(m_filter, m_image, m_before, m_viewer.get());
+    m_preview->setVisibleRegion([] { return OnScreen; });
+}
+
+void TestFilterPreview::cleanup()
+{
+    m_gate->open();
+    m_preview.reset();
+    m_viewer.reset();
+}
+
+void TestFilterPreview::theRegionOnScreenFirstThenTheWholeImage()
+{
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_gate->close(Width, /*heedCancel=*/true); // hold the whole-image pass back
+    m_preview->show(radius(3));
+    QTRY_COMPARE(shown.count(), 1);
+    // On screen: the whole run's result already. Elsewhere: the original.
+    const Image want = expected(3);
+    QVERIFY(samePixels(m_image, patched(m_before, want, OnScreen)));
+    QVERIFY(!m_preview->isCurrent(radius(3)));
+    QTRY_COMPARE(m_gate->waiting(), 1); // the whole image waits at the gate
+    QCOMPARE(finished.count(), 0);
+
+    m_gate->open();
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    QVERIFY(samePixels(m_image, want));
+    QVERIFY(m_preview->isCurrent(radius(3)));
+    QVERIFY(!m_preview->isRunning());
+    QCOMPARE(m_preview->regionPasses(), 1);
+    QCOMPARE(m_preview->wholePasses(), 1);
+
+    // The same values again: nothing runs.
+    m_preview->show(radius(3));
+    QVERIFY(!m_preview->isRunning());
+    QCOMPARE(m_preview->regionPasses() + m_preview->wholePasses(), 2);
+}
+
+void TestFilterPreview::newerValuesWinOverAnOlderPassThatIgnoresCancel()
+{
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    showWithTheWholePassHeld(radius(1), shown, /*heedCancel=*/false); // like one long OpenCV call
+
+    // New values while radius 1's whole pass is stuck: their region pass
+    // runs beside it and reaches the screen.
+    m_preview->show(radius(4));
+    QTRY_COMPARE(shown.count(), 2);
+    const Image want = expected(4);
+    QVERIFY(samePixels(part(m_image, OnScreen), part(want, OnScreen)));
+    QCOMPARE(m_gate->waiting(), 1); // radius 4's whole pass waits for the stuck one
+
+    // Released, radius 1 finishes its filter but must not write; radius 4's
+    // whole pass follows.
+    m_gate->open();
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    QVERIFY(samePixels(m_image, want));
+    QVERIFY(m_preview->isCurrent(radius(4)));
+    QVERIFY(!m_preview->isCurrent(radius(1)));
+    QCOMPARE(m_preview->regionPasses(), 2);
+    QCOMPARE(m_preview->wholePasses(), 2);
+}
+
+void TestFilterPreview::withoutARegionOnePassInPlace()
+{
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    // Most of the image on screen (as at fit): a first pass would save nothing.
+    m_preview->setVisibleRegion([] { return QRect(20, 10, 560, 380); });
+    m_preview->show(radius(2));
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(samePixels(m_image, expected(2)));
+    QCOMPARE(shown.count(), 0);
+    QCOMPARE(m_preview->regionPasses(), 0);
+    QCOMPARE(m_preview->wholePasses(), 1);
+    // No region known (no canvas): the same.
+    m_preview->setVisibleRegion({});
+    m_preview->show(radius(1));
+    QTRY_COMPARE(finished.count(), 2);
+    QVERIFY(samePixels(m_image, expected(1)));
+    QCOMPARE(m_preview->regionPasses(), 0);
+    QCOMPARE(m_preview->wholePasses(), 2);
+}
+
+void TestFilterPreview::panningDuringTheWholePassComputesTheNewPartFirst()
+{
+    QRect onScreen = OnScreen;
+    m_preview->setVisibleRegion([&onScreen] { return onScreen; });
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    showWithTheWholePassHeld(radius(2), shown);
+    // A paint with the view where it was starts nothing.
+    m_preview->viewChanged();
+    QCOMPARE(m_preview->regionPasses(), 1);
+    // Panned to pixels the whole pass has not written: they come first.
+    const QRect panned(420, 260, 100, 80);
+    onScreen = panned;
+    m_preview->viewChanged();
+    QTRY_COMPARE(shown.count(), 2);
+    const Image want = expected(2);
+    QVERIFY(samePixels(part(m_image, panned), part(want, panned)));
+    QVERIFY(samePixels(part(m_image, OnScreen), part(want, OnScreen)));
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(m_gate->waiting(), 1); // the whole pass was not cancelled or restarted
+    m_gate->open();
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(samePixels(m_image, want));
+    QCOMPARE(m_preview->regionPasses(), 2);
+    QCOMPARE(m_preview->wholePasses(), 1);
+    // Once the whole image is done, moving the view runs nothing.
+    onScreen = QRect(10, 10, 50, 50);
+    m_preview->viewChanged();
+    QVERIFY(!m_preview->isRunning());
+    m_preview->setVisibleRegion({}); // it refers to a local
+}
+
+void TestFilterPreview::stopPutsTheOriginalBack()
+{
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    // Stopped with only the region shown and the rest still running.
+    showWithTheWholePassHeld(radius(2), shown);
+    QVERIFY(!samePixels(m_image, m_before));
+    m_preview->stop(/*restore=*/true);
+    QVERIFY(!m_preview->isRunning());
+    QVERIFY(samePixels(m_image, m_before));
+    QTest::qWait(50);
+    QCOMPARE(finished.count(), 0); // a stopped run does not report
+    // Stopped after a finished preview.
+    m_gate->open();
+    m_preview->show(radius(2));
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(samePixels(m_image, expected(2)));
+    m_preview->stop(true);
+    QVERIFY(samePixels(m_image, m_before));
+    QVERIFY(!m_preview->isCurrent(radius(2)));
+}
+
+void TestFilterPreview::aFailureIsReportedAndTheOriginalShown()
+{
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_preview->show(radius(2));
+    QTRY_COMPARE(finished.count(), 1);
+    m_preview->show(radius(2, /*fail=*/true));
+    QTRY_COMPARE(finished.count(), 2);
+    QCOMPARE(finished.at(1).at(0).toBool(), false);
+    QCOMPARE(finished.at(1).at(1).toString(), QStringLiteral("Test Box was asked to fail"));
+    // The older preview is gone: what is shown is the original.
+    QVERIFY(samePixels(m_image, m_before));
+    QVERIFY(!m_preview->isCurrent(radius(2, true)));
+    // The same failing values again are tried again; new values work.
+    m_preview->show(radius(2, true));
+    QTRY_COMPARE(finished.count(), 3);
+    m_preview->show(radius(1));
+    QTRY_COMPARE(finished.count(), 4);
+    QVERIFY(finished.at(3).at(0).toBool());
+    QVERIFY(samePixels(m_image, expected(1)));
+}
+
+QTEST_MAIN(TestFilterPreview)
+#include "tst_filterpreview.moc"
