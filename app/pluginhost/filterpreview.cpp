@@ -31,7 +31,6 @@ FilterPreview::~FilterPreview()
     cancelAll();
     m_regionJob.reset(); // each waits for its worker
     m_wholeJob.reset();
-    m_regionEdit.drop();
     m_wholeEdit.drop();
 }
 
@@ -129,13 +128,16 @@ void FilterPreview::start(Pass pass, const QRect &region)
     if (pass == Pass::Region) {
         ++m_regionPasses;
         m_regionJob = std::move(job);
-        m_regionEdit = LiveEdit(m_viewer);
         m_regionJob->start();
     } else {
         ++m_wholePasses;
         m_wholeInPlace = pass == Pass::WholeInPlace;
         m_wholeJob = std::move(job);
-        m_wholeEdit = LiveEdit(m_viewer);
+        // Only an in-place pass shows its progress; a scratch pass writes
+        // the image once, at the end (repainted in onFinished). Live
+        // repaints meanwhile would find nothing and cost the filter time.
+        if (m_wholeInPlace)
+            m_wholeEdit = LiveEdit(m_viewer);
         m_wholeJob->start();
     }
 }
@@ -143,13 +145,14 @@ void FilterPreview::start(Pass pass, const QRect &region)
 void FilterPreview::onFinished(Pass pass, int generation, const QRect &region, bool ok, bool cancelled,
                                const QString &error)
 {
-    if (pass == Pass::Region) {
+    if (pass == Pass::Region)
         m_regionJob.reset();
-        m_regionEdit.release(); // repaints what it wrote
-    } else {
+    else
         m_wholeJob.reset();
-        m_wholeEdit.release();
-    }
+    if (pass == Pass::WholeInPlace)
+        m_wholeEdit.release(); // repaints the finished (or restored) pixels
+    else if (ok)
+        LiveEdit(m_viewer).release(); // shows the one write, the commit
     // ok means the pass wrote its result (a cancel before the commit throws).
     if (ok)
         m_touched = true;
@@ -188,7 +191,6 @@ void FilterPreview::stop(bool restore)
     {
         // Putting the original back is a write like any other.
         LiveEdit restoring(m_viewer);
-        m_regionEdit.release();
         m_wholeEdit.release();
         if (restore && m_touched) {
             m_image.copyPixelsFrom(m_before);

@@ -110,8 +110,7 @@ private:
     std::unique_ptr<FilterJob> m_regionJob;
     std::unique_ptr<FilterJob> m_wholeJob;
     bool m_wholeInPlace = false;
-    LiveEdit m_regionEdit; ///< held while the region pass runs
-    LiveEdit m_wholeEdit;  ///< held while the whole-image pass runs
+    LiveEdit m_wholeEdit; ///< held while an in-place pass runs (live repaint)
     int m_regionPasses = 0;
     int m_wholePasses = 0;
 };

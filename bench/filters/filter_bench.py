@@ -5,7 +5,8 @@
 
 Each row: the median of RUNS calls of livepix.filters.apply(name, image) on a
 livepix.Image (so the run's restore copy and its bookkeeping are included), next
-to the peer the issue names, timed the same way in the same process:
+to the peer the issue names, timed the same way in the same process, the two
+calls taking turns run by run:
   Gaussian sigma 2   cv2.GaussianBlur(a, (13, 13), 2)      (python3-opencv)
   Median 3x3         cv2.medianBlur(a, 3)
   Invert             a memcpy of the image (np.copyto)
@@ -28,14 +29,25 @@ except ImportError:
     cv2 = None
 
 
-def median_ms(fn, runs):
-    fn()  # warm up: plugin load, first-touch of scratch memory
-    times = []
+def _time_ms(fn):
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000.0
+
+
+def medians_side_by_side(ours, peer, runs):
+    """(our median, the peer's median or None), the two timed in turn, run
+    by run, so a drift of the machine (another process, the memory bus)
+    reaches both alike."""
+    ours()  # warm up: plugin load, first-touch of scratch memory
+    if peer:
+        peer()
+    mine, theirs = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(times)
+        mine.append(_time_ms(ours))
+        if peer:
+            theirs.append(_time_ms(peer))
+    return statistics.median(mine), (statistics.median(theirs) if peer else None)
 
 
 def main():
@@ -86,8 +98,7 @@ def main():
     print(f"{'filter':34s} {'livepix':>9s}  {'peer':18s} {'peer ms':>8s} {'ratio':>7s}  target")
     figures = {}
     for name, ours, peer_name, peer, target in rows:
-        mine = median_ms(ours, args.runs)
-        theirs = median_ms(peer, args.runs) if peer else None
+        mine, theirs = medians_side_by_side(ours, peer, args.runs)
         ratio = mine / theirs if theirs else None
         verdict = ""
         if target and ratio is not None:

@@ -1,7 +1,7 @@
 // preview_bench: a parameter change in a filter's dialog, to the screen, on a
 // 4K image.
 //
-//   QT_QPA_PLATFORM=offscreen build/bin/preview_bench [RUNS] [--json]    (RUNS: 6)
+//   QT_QPA_PLATFORM=offscreen build/bin/preview_bench [RUNS] [--json] [--only NAME]...   (RUNS: 6)
 //
 // A 3840x2160 RGBA8 noise image in a 1280x800 window, with the bundled C++
 // plugins. For each filter, RUNS value changes in its dialog, each timed
@@ -22,7 +22,9 @@
 #include <livepix/image.h>
 #include <livepix/plugincatalog.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,7 +113,16 @@ Image noise()
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    const bench::BenchArgs args = bench::parseBenchArgs(argc, argv, 6);
+    // --only NAME (repeatable) keeps the rows whose filter contains NAME.
+    std::vector<char *> rest;
+    std::vector<std::string> only;
+    for (int i = 0; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only.emplace_back(argv[++i]);
+        else
+            rest.push_back(argv[i]);
+    }
+    const bench::BenchArgs args = bench::parseBenchArgs(int(rest.size()), rest.data(), 6);
 
     FilterRegistry registry;
     PluginCatalog catalog(registry);
@@ -142,6 +153,10 @@ int main(int argc, char **argv)
                 "vs first", "on screen", "whole");
     std::string json = "{";
     for (const Case &c : cases) {
+        if (!only.empty() && std::none_of(only.begin(), only.end(), [&c](const std::string &name) {
+                return std::string(c.filter).find(name) != std::string::npos;
+            }))
+            continue;
         if (!registry.find(c.filter)) {
             std::printf("%-24s skipped: not built (plugin missing)\n", c.filter);
             continue;
