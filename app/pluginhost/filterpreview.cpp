@@ -169,12 +169,7 @@ void FilterPreview::onFinished(Pass pass, int generation, const QRect &region, b
         // screen did not make (older passes were cancelled: they cannot
         // write after this).
         m_failed = generation;
-        if (m_touched) {
-            LiveEdit restoring(m_viewer);
-            m_image.copyPixelsFrom(m_before);
-            m_image.markChanged();
-            m_touched = false;
-        }
+        restoreOriginal();
         Q_EMIT finished(false, error);
     }
     pump();
@@ -188,17 +183,21 @@ void FilterPreview::stop(bool restore)
     // scratch pass cancelled before its commit wrote nothing.
     m_regionJob.reset();
     m_wholeJob.reset();
-    {
-        // Putting the original back is a write like any other.
-        LiveEdit restoring(m_viewer);
-        m_wholeEdit.release();
-        if (restore && m_touched) {
-            m_image.copyPixelsFrom(m_before);
-            m_image.markChanged();
-            m_touched = false;
-        }
-    }
+    m_wholeEdit.release();
+    if (restore)
+        restoreOriginal();
     m_regionShown = m_done = m_failed = -1;
+}
+
+void FilterPreview::restoreOriginal()
+{
+    if (!m_touched)
+        return;
+    // Putting the original back is a write like any other.
+    LiveEdit restoring(m_viewer);
+    m_image.copyPixelsFrom(m_before);
+    m_image.markChanged();
+    m_touched = false;
 }
 
 } // namespace livepix::gui

@@ -89,6 +89,8 @@ private:
     void start(Pass pass, const QRect &region);
     void onFinished(Pass pass, int generation, const QRect &region, bool ok, bool cancelled, const QString &error);
     void cancelAll();
+    /// Copies `before` back into the image if a preview wrote into it.
+    void restoreOriginal();
 
     std::shared_ptr<const Filter> m_filter;
     Image m_image;
