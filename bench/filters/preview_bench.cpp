@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -73,11 +74,11 @@ Times timeChange(FilterDialog &dialog, Canvas &canvas, const Case &c, const Para
 {
     FilterPreview *preview = dialog.preview();
     QElapsedTimer clock;
-    double shownMs = -1, doneMs = -1;
-    int paintsWhenShown = -1;
+    double doneMs = -1;
+    int paintsWhenShown = -1; // paints done when the pixels on screen were ready
     auto c1 = QObject::connect(preview, &FilterPreview::regionShown, [&] {
-        shownMs = clock.nsecsElapsed() / 1e6;
-        paintsWhenShown = canvas.paintCount();
+        if (paintsWhenShown < 0)
+            paintsWhenShown = canvas.paintCount();
     });
     auto c2 = QObject::connect(preview, &FilterPreview::finished, [&](bool ok, const QString &error) {
         if (!ok)
@@ -88,12 +89,16 @@ Times timeChange(FilterDialog &dialog, Canvas &canvas, const Case &c, const Para
     });
     clock.start();
     dialog.setValue(QString::fromLatin1(c.param), value);
-    double onScreenMs = -1;
-    waitUntil([&] { return paintsWhenShown >= 0 && canvas.paintCount() > paintsWhenShown; });
-    onScreenMs = clock.nsecsElapsed() / 1e6;
-    waitUntil([&] { return doneMs >= 0; });
+    const bool shown = waitUntil([&] { return paintsWhenShown >= 0 && canvas.paintCount() > paintsWhenShown; });
+    const double onScreenMs = clock.nsecsElapsed() / 1e6;
+    const bool done = waitUntil([&] { return doneMs >= 0; });
     QObject::disconnect(c1);
     QObject::disconnect(c2);
+    if (!shown || !done) {
+        std::fprintf(stderr, "preview_bench: %s did not %s within 60 s\n", c.filter,
+                     shown ? "finish" : "reach the screen");
+        std::exit(1);
+    }
     return {onScreenMs, doneMs};
 }
 
