@@ -21,7 +21,7 @@ struct FilterJob::State {
 
 FilterJob::FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamValues values, Image before,
                      QObject *parent)
-    : FilterJob(filter, values,
+    : FilterJob(filter,
                 [filter, image, values, before](FilterContext &context) {
                     runFilter(*filter, image, values, context, before.isNull() ? nullptr : &before);
                 },
@@ -29,9 +29,8 @@ FilterJob::FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamVal
 {
 }
 
-FilterJob::FilterJob(std::shared_ptr<const Filter> filter, ParamValues values, Work work, QObject *parent)
-    : QObject(parent), m_state(std::make_shared<State>()), m_filter(std::move(filter)), m_values(std::move(values)),
-      m_work(std::move(work))
+FilterJob::FilterJob(std::shared_ptr<const Filter> filter, Work work, QObject *parent)
+    : QObject(parent), m_state(std::make_shared<State>()), m_filter(std::move(filter)), m_work(std::move(work))
 {
 }
 

@@ -36,8 +36,8 @@ public:
     /// runFilter(filter, image, values, context, before) on the worker.
     FilterJob(std::shared_ptr<const Filter> filter, Image image, ParamValues values, Image before,
               QObject *parent = nullptr);
-    /// `work` on the worker; `values` are what it runs the filter with.
-    FilterJob(std::shared_ptr<const Filter> filter, ParamValues values, Work work, QObject *parent = nullptr);
+    /// `work` on the worker (it runs `filter`).
+    FilterJob(std::shared_ptr<const Filter> filter, Work work, QObject *parent = nullptr);
     ~FilterJob() override;
 
     void start();
@@ -50,7 +50,6 @@ public:
     bool isRunning() const;
     float progress() const;
 
-    const ParamValues &values() const { return m_values; }
     QString filterName() const;
 
 Q_SIGNALS:
@@ -62,7 +61,6 @@ private:
     struct State;
     std::shared_ptr<State> m_state;
     std::shared_ptr<const Filter> m_filter;
-    ParamValues m_values;
     Work m_work;
     BackgroundJobs::Registration m_registration;
 };

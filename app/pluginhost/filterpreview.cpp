@@ -119,7 +119,7 @@ void FilterPreview::start(Pass pass, const QRect &region)
         m_touched = true;
         break;
     }
-    auto job = std::make_unique<FilterJob>(m_filter, values, std::move(work));
+    auto job = std::make_unique<FilterJob>(m_filter, std::move(work));
     const int generation = m_generation;
     connect(job.get(), &FilterJob::finished, this,
             [this, pass, generation, region](bool ok, bool cancelled, const QString &error) {

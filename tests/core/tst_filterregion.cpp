@@ -7,22 +7,18 @@
 #include <livepix/filterrun.h>
 
 #include <future>
-#include <random>
 #include <thread>
 
 #include "boxfilter.h"
+#include "testsupport.h"
 
 using namespace livepix;
 
 namespace {
+/// RGBA8 pixels of every value (testsupport's deterministic noise).
 Image noise(int width, int height, unsigned seed = 1)
 {
-    const Image image = Image::create(width, height, 4, DType::UInt8);
-    std::mt19937 random(seed);
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width * 4; ++x)
-            image.row(y)[x] = std::uint8_t(random());
-    return image;
+    return testsupport::makeTestImage(width, height, 4, DType::UInt8, seed);
 }
 
 ParamValues radius(int r)
@@ -43,13 +39,7 @@ Image filtered(const Filter &filter, const Image &source, const ParamValues &val
 
 bool samePixels(const Image &a, const Image &b)
 {
-    if (a.width() != b.width() || a.height() != b.height())
-        return false;
-    const std::size_t rowBytes = std::size_t(a.width()) * a.channels() * a.componentSize();
-    for (int y = 0; y < a.height(); ++y)
-        if (std::memcmp(a.row(y), b.row(y), rowBytes) != 0)
-            return false;
-    return true;
+    return testsupport::pixelDifference(a, b).isEmpty();
 }
 
 Image part(const Image &image, const PixelRect &r)

@@ -7,7 +7,6 @@
 #include <livepix/filterrun.h>
 
 #include <memory>
-#include <random>
 
 #include "boxfilter.h"
 #include "testimages.h"
@@ -22,16 +21,6 @@ namespace {
 constexpr int Width = 600;
 constexpr int Height = 400;
 const QRect OnScreen(200, 150, 100, 80); // with its margin, well under half the image
-
-Image noise()
-{
-    const Image image = Image::create(Width, Height, 4, DType::UInt8);
-    std::mt19937 random(5);
-    for (int y = 0; y < Height; ++y)
-        for (int x = 0; x < Width * 4; ++x)
-            image.row(y)[x] = std::uint8_t(random());
-    return image;
-}
 
 ParamValues radius(int r, bool fail = false)
 {
@@ -101,7 +90,7 @@ void TestFilterPreview::init()
     m_viewer = std::make_unique<Viewer>();
     m_gate = std::make_shared<testfilters::Gate>();
     m_filter = std::make_shared<testfilters::BoxFilter>(m_gate);
-    m_image = noise();
+    m_image = testimages::pattern(Width, Height, 4, DType::UInt8);
     m_before = m_image.copy();
     m_preview = std::make_unique<FilterPreview>(m_filter, m_image, m_before, m_viewer.get());
     m_preview->setVisibleRegion([] { return OnScreen; });
