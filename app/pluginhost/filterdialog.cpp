@@ -124,6 +124,10 @@ FilterDialog::FilterDialog(std::shared_ptr<const Filter> filter, Image image, Im
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
+    // Room for two lines from the start: the status comes and goes with
+    // each change, and a narrow dialog would otherwise squeeze the
+    // parameters above it when it wraps.
+    m_status->setMinimumHeight(2 * m_status->fontMetrics().lineSpacing());
     layout->addWidget(m_status);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);

@@ -5,6 +5,8 @@
 
 #include "pluginhost/filterjob.h"
 
+#include <cmath>
+
 namespace livepix::gui {
 
 namespace {
@@ -57,19 +59,31 @@ void FilterPreview::cancelAll()
         m_wholeJob->cancel();
 }
 
-QRect FilterPreview::regionFirst() const
+int FilterPreview::margin() const
+{
+    return m_traits.pointwise ? 0 : DefaultRegionMargin;
+}
+
+FilterPreview::Part FilterPreview::regionFirst() const
 {
     if (!m_visibleRegion)
         return {};
-    const QRect visible = m_visibleRegion();
-    const PixelRect region = toPixelRect(visible);
-    const PixelRect outer = region.grownWithin(DefaultRegionMargin, m_image.width(), m_image.height());
+    const ScreenView view = m_visibleRegion();
+    const PixelRect region = toPixelRect(view.pixels);
+    if (region.isEmpty())
+        return {};
+    // Zoomed out, a pointwise filter's draft is 1/step² of the work, always
+    // worth doing first. (The small epsilon keeps 3.0 from flooring to 2.)
+    const int step = int(std::floor(view.imagePixelsPerScreenPixel + 1e-6));
+    if (m_traits.pointwise && step > 1)
+        return {view.pixels, step};
+    const PixelRect outer = region.grownWithin(margin(), m_image.width(), m_image.height());
     // A first pass over half the image or more would delay the whole result
     // by as much as it saves.
     const long long whole = static_cast<long long>(m_image.width()) * m_image.height();
     if (outer.isEmpty() || 2 * outer.area() >= whole)
         return {};
-    return visible;
+    return {view.pixels, 1};
 }
 
 // Starts what the newest values need next, within the rules of the class
@@ -80,12 +94,13 @@ void FilterPreview::pump()
         return;
     if (m_regionJob || (m_wholeJob && m_wholeInPlace))
         return;
-    const QRect region = regionFirst();
+    const Part part = regionFirst();
     const bool regionShown = m_regionShown == m_generation;
-    if (!region.isEmpty() && !(regionShown && m_shownRect.contains(region))) {
-        // New values, or the view moved to pixels the whole-image pass has
-        // not reached yet.
-        start(Pass::Region, region);
+    const bool covered = regionShown && m_shown.region.contains(part.region) && m_shown.step <= part.step;
+    if (!part.region.isEmpty() && !covered) {
+        // New values, or the view moved to pixels (or zoomed in to a detail)
+        // the whole-image pass has not reached yet.
+        start(Pass::Region, part);
         return;
     }
     if (m_wholeJob)
@@ -93,7 +108,7 @@ void FilterPreview::pump()
     start(regionShown ? Pass::WholeInScratch : Pass::WholeInPlace, {});
 }
 
-void FilterPreview::start(Pass pass, const QRect &region)
+void FilterPreview::start(Pass pass, const Part &part)
 {
     auto filter = m_filter;
     const Image image = m_image;
@@ -102,11 +117,19 @@ void FilterPreview::start(Pass pass, const QRect &region)
     FilterJob::Work work;
     switch (pass) {
     case Pass::Region:
+        if (part.step > 1) {
+            work = [filter, image, before, values, target = toPixelRect(part.region), step = part.step,
+                    commit = m_commit](FilterContext &context) {
+                runFilterDraft(*filter, before, image, target, step, values, context, commit.get());
+            };
+            break;
+        }
+        [[fallthrough]];
     case Pass::WholeInScratch: {
-        const PixelRect target = pass == Pass::Region ? toPixelRect(region)
+        const PixelRect target = pass == Pass::Region ? toPixelRect(part.region)
                                                       : PixelRect{0, 0, image.width(), image.height()};
-        work = [filter, image, before, values, target, commit = m_commit](FilterContext &context) {
-            runFilterOnRegion(*filter, before, image, target, values, context, DefaultRegionMargin, commit.get());
+        work = [filter, image, before, values, target, margin = margin(), commit = m_commit](FilterContext &context) {
+            runFilterOnRegion(*filter, before, image, target, values, context, margin, commit.get());
         };
         break;
     }
@@ -122,11 +145,13 @@ void FilterPreview::start(Pass pass, const QRect &region)
     auto job = std::make_unique<FilterJob>(m_filter, std::move(work));
     const int generation = m_generation;
     connect(job.get(), &FilterJob::finished, this,
-            [this, pass, generation, region](bool ok, bool cancelled, const QString &error) {
-                onFinished(pass, generation, region, ok, cancelled, error);
+            [this, pass, generation, part](bool ok, bool cancelled, const QString &error) {
+                onFinished(pass, generation, part, ok, cancelled, error);
             });
     if (pass == Pass::Region) {
         ++m_regionPasses;
+        if (part.step > 1)
+            ++m_draftPasses;
         m_regionJob = std::move(job);
         m_regionJob->start();
     } else {
@@ -142,7 +167,7 @@ void FilterPreview::start(Pass pass, const QRect &region)
     }
 }
 
-void FilterPreview::onFinished(Pass pass, int generation, const QRect &region, bool ok, bool cancelled,
+void FilterPreview::onFinished(Pass pass, int generation, const Part &part, bool ok, bool cancelled,
                                const QString &error)
 {
     if (pass == Pass::Region)
@@ -159,7 +184,7 @@ void FilterPreview::onFinished(Pass pass, int generation, const QRect &region, b
     const bool newest = m_wanted && generation == m_generation;
     if (newest && ok && pass == Pass::Region) {
         m_regionShown = generation;
-        m_shownRect = region;
+        m_shown = part;
         Q_EMIT regionShown();
     } else if (newest && ok) {
         m_done = generation;

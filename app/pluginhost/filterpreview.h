@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <livepix/filter.h>
+#include <livepix/filtertraits.h>
 
 #include <functional>
 #include <memory>
@@ -32,6 +33,12 @@ class Viewer;
 /// repaint shows it going. Panning or zooming to other pixels while the
 /// whole-image pass runs computes them first too (viewChanged()).
 ///
+/// A pointwise filter (FilterTraits) needs no margin, and zoomed out, where
+/// one screen pixel spans step x step image pixels, its first pass is a
+/// draft: one pixel per screen pixel, each filling its block
+/// (runFilterDraft), 1/step² of the work. At fit on a 4K image that is
+/// what a 1:1 view costs. The whole image follows in a scratch copy.
+///
 /// The newest values win: show() cancels the runs for older ones. A filter
 /// that does not notice a cancel (one OpenImageIO or OpenCV call) may keep
 /// its worker busy; a newer region pass then runs beside an older
@@ -44,8 +51,18 @@ class Viewer;
 class FilterPreview : public QObject {
     Q_OBJECT
 public:
-    /// The image pixels on screen (Canvas::visibleImageRect()).
-    using VisibleRegion = std::function<QRect()>;
+    /// What the canvas shows: which image pixels (Canvas::visibleImageRect())
+    /// and how many image pixels one screen pixel spans (above 1 zoomed
+    /// out). A QRect alone means 1:1.
+    struct ScreenView {
+        ScreenView(QRect shown = {}, double imagePixelsPerScreenPixel = 1.0)
+            : pixels(shown), imagePixelsPerScreenPixel(imagePixelsPerScreenPixel)
+        {
+        }
+        QRect pixels;
+        double imagePixelsPerScreenPixel;
+    };
+    using VisibleRegion = std::function<ScreenView()>;
 
     FilterPreview(std::shared_ptr<const Filter> filter, Image image, Image before, Viewer *viewer,
                   QObject *parent = nullptr);
@@ -55,6 +72,9 @@ public:
 
     /// Where previews start. Unset, or an empty region: the whole image, in place.
     void setVisibleRegion(VisibleRegion region) { m_visibleRegion = std::move(region); }
+    /// What the filter declared (FilterRegistry::findEntry()); pointwise
+    /// allows drafts and no margin.
+    void setTraits(FilterTraits traits) { m_traits = traits; }
 
     /// Shows the result for `values`, cancelling the runs for older values.
     /// The same values again (not failed) change nothing.
@@ -69,13 +89,15 @@ public:
     bool isRunning() const { return m_regionJob || m_wholeJob; }
     /// The whole image holds the finished result for `values`.
     bool isCurrent(const ParamValues &values) const;
-    /// Passes started so far (tests and the benchmark tell the paths apart).
+    /// Passes started so far (tests and the benchmark tell the paths apart);
+    /// a draft counts as a region pass, and draftPasses() counts it too.
     int regionPasses() const { return m_regionPasses; }
+    int draftPasses() const { return m_draftPasses; }
     int wholePasses() const { return m_wholePasses; }
 
 Q_SIGNALS:
-    /// The region on screen shows the result for the newest values; the
-    /// whole image follows.
+    /// The region on screen shows the result for the newest values (a
+    /// pointwise filter's draft, zoomed out); the whole image follows.
     void regionShown();
     /// The newest values' run ended: ok, the whole image holds the result;
     /// otherwise `error` says why (a failed run's pixels are restored).
@@ -84,10 +106,18 @@ Q_SIGNALS:
 
 private:
     enum class Pass { Region, WholeInScratch, WholeInPlace };
-    QRect regionFirst() const;
+    /// What a region pass covers: `region` at one pixel in `step` x `step`
+    /// (a draft when step > 1). An empty region: no region pass.
+    struct Part {
+        QRect region;
+        int step = 1;
+    };
+    Part regionFirst() const;
+    /// Pixels around a region its pass gives the filter.
+    int margin() const;
     void pump();
-    void start(Pass pass, const QRect &region);
-    void onFinished(Pass pass, int generation, const QRect &region, bool ok, bool cancelled, const QString &error);
+    void start(Pass pass, const Part &part);
+    void onFinished(Pass pass, int generation, const Part &part, bool ok, bool cancelled, const QString &error);
     void cancelAll();
     /// Copies `before` back into the image if a preview wrote into it.
     void restoreOriginal();
@@ -97,6 +127,7 @@ private:
     Image m_before;
     Viewer *m_viewer;
     VisibleRegion m_visibleRegion;
+    FilterTraits m_traits;
     /// Held while a region pass or a scratch pass copies its result into
     /// the image (see the class comment). Shared with the workers.
     std::shared_ptr<std::mutex> m_commit = std::make_shared<std::mutex>();
@@ -104,7 +135,7 @@ private:
     std::optional<ParamValues> m_wanted; ///< the newest values (none after stop())
     int m_generation = 0;                ///< counts show() calls that changed m_wanted
     int m_regionShown = -1;              ///< generation whose region is on screen...
-    QRect m_shownRect;                   ///< ...and that region (the last one)
+    Part m_shown;                        ///< ...and that region (the last one)
     int m_done = -1;                     ///< generation whose whole result is in the image
     int m_failed = -1;                   ///< generation whose run failed
     bool m_touched = false;              ///< a preview wrote into the image since `before`
@@ -114,6 +145,7 @@ private:
     bool m_wholeInPlace = false;
     LiveEdit m_wholeEdit; ///< held while an in-place pass runs (live repaint)
     int m_regionPasses = 0;
+    int m_draftPasses = 0;
     int m_wholePasses = 0;
 };
 

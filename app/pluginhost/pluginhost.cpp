@@ -306,11 +306,14 @@ bool PluginHost::triggerFilter(const QString &name)
     m_dialogBefore = document->image().copy();
     m_dialogDocument = document;
     m_dialog = new FilterDialog(filter, document->image(), m_dialogBefore, m_viewer, m_window);
-    // The preview computes what is on screen first.
+    // The preview computes what is on screen first, at screen resolution.
     Canvas *canvas = m_window->canvas();
-    m_dialog->preview()->setVisibleRegion([canvas = QPointer<Canvas>(canvas)] {
-        return canvas ? canvas->visibleImageRect() : QRect();
+    m_dialog->preview()->setVisibleRegion([canvas = QPointer<Canvas>(canvas)]() -> FilterPreview::ScreenView {
+        if (!canvas || canvas->scale() <= 0.0)
+            return {};
+        return {canvas->visibleImageRect(), 1.0 / (canvas->scale() * canvas->devicePixelRatioF())};
     });
+    m_dialog->preview()->setTraits(m_registry.findEntry(name.toStdString()).traits);
     connect(canvas, &Canvas::painted, m_dialog->preview(), &FilterPreview::viewChanged);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_dialog, &QDialog::finished, this, &PluginHost::onDialogFinished);

@@ -349,7 +349,7 @@ void bindFilters(py::module_ &m)
     m.def(
         "_register_filter",
         [](const std::string &name, py::function function, const py::list &params, const py::list &dtypes,
-           const std::string &description) {
+           const std::string &description, bool pointwise) {
             std::vector<FilterParam> declared;
             for (auto p : params)
                 declared.push_back(paramFromDict(py::reinterpret_borrow<py::dict>(p)));
@@ -363,19 +363,21 @@ void bindFilters(py::module_ &m)
             }
             auto filter = std::make_shared<PyFilter>(name, std::move(function), std::move(declared),
                                                      std::move(types), description);
+            FilterTraits traits;
+            traits.pointwise = pointwise;
             if (t_loadingRegistrar) {
-                t_loadingRegistrar->addFilter(filter);
+                t_loadingRegistrar->addFilter(filter, traits);
                 return;
             }
             py::gil_scoped_release release;
             try {
-                FilterRegistry::instance().add(filter);
+                FilterRegistry::instance().add(filter, {}, traits);
             } catch (const std::invalid_argument &e) {
                 py::gil_scoped_acquire gil;
                 throw py::value_error(e.what());
             }
         },
-        "name"_a, "function"_a, "params"_a, "dtypes"_a, "description"_a = "",
+        "name"_a, "function"_a, "params"_a, "dtypes"_a, "description"_a = "", "pointwise"_a = false,
         "Registers a Python filter (use the @livepix.filter decorator).");
 
     m.def("_unregister_filter", [](const std::string &name) {
@@ -437,6 +439,7 @@ void bindFilters(py::module_ &m)
         d["params"] = params;
         d["dtypes"] = dtypes;
         d["kind"] = dynamic_cast<const PyFilter *>(entry.filter.get()) ? "python" : "cpp";
+        d["pointwise"] = entry.traits.pointwise;
         return d;
     });
 

@@ -1,10 +1,14 @@
 #include "livepix/filterregion.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
+#include <type_traits>
 #include <stdexcept>
 
 #include "livepix/filtererror.h"
 #include "livepix/filterrun.h"
+#include "pixelwalk.h"
 #include "snapshotpool.h"
 
 namespace livepix {
@@ -22,14 +26,104 @@ PixelRect PixelRect::grownWithin(int margin, int imageWidth, int imageHeight) co
     return {int(left), int(top), int(right - left), int(bottom - top)};
 }
 
-void runFilterOnRegion(const Filter &filter, const Image &source, const Image &target, PixelRect region,
-                       const ParamValues &values, FilterContext &context, int margin, std::mutex *commit)
+namespace {
+
+void checkPair(const char *function, const Filter &filter, const Image &source, const Image &target)
 {
     if (source.isNull() || target.isNull())
         throw FilterError(filter.name() + ": no image to run on");
     if (source.width() != target.width() || source.height() != target.height() ||
         source.channels() != target.channels() || source.dtype() != target.dtype())
-        throw std::invalid_argument("runFilterOnRegion: source and target differ in size, channels or dtype");
+        throw std::invalid_argument(std::string(function) +
+                                    ": source and target differ in size, channels or dtype");
+}
+
+// Holds `commit` (when given) and throws when the run was cancelled meanwhile:
+// the last check before a result is written.
+std::unique_lock<std::mutex> lockForCommit(const Filter &filter, FilterContext &context, std::mutex *commit)
+{
+    std::unique_lock<std::mutex> lock;
+    if (commit)
+        lock = std::unique_lock<std::mutex>(*commit);
+    if (context.isCancelled())
+        throw FilterCancelled(filter.name());
+    return lock;
+}
+
+// Fills each step x step block of `region` in `target` with its pixel of
+// `small` (one pixel per block). One block row at a time: its first target
+// row is written pixel by pixel, the others are copies of that row.
+template <std::size_t PixelBytes>
+void fillBlockRow(const Image &small, const Image &target, PixelRect region, int step, int j, std::size_t pixelBytes)
+{
+    const std::size_t size = PixelBytes ? PixelBytes : pixelBytes;
+    const int top = region.y + j * step;
+    const int rows = std::min(step, region.y + region.height - top);
+    std::uint8_t *first = target.pixel(region.x, top);
+    const std::uint8_t *from = small.row(j);
+    std::uint8_t *to = first;
+    for (int i = 0; i < small.width(); ++i, from += small.xStride()) {
+        const int cols = std::min(step, region.width - i * step);
+        for (int k = 0; k < cols; ++k, to += target.xStride())
+            std::memcpy(to, from, size);
+    }
+    const std::size_t span = std::size_t(region.width) * size;
+    for (int r = 1; r < rows; ++r) {
+        std::uint8_t *row = target.pixel(region.x, top + r);
+        if (target.isInterleaved()) {
+            std::memcpy(row, first, span);
+            continue;
+        }
+        const std::uint8_t *src = first;
+        for (int x = 0; x < region.width; ++x, row += target.xStride(), src += target.xStride())
+            std::memcpy(row, src, size);
+    }
+}
+
+void fillBlocks(const Image &small, const Image &target, PixelRect region, int step)
+{
+    const std::size_t pixelBytes = std::size_t(target.channels()) * target.componentSize();
+    auto fill = [&](auto fixed, int j) {
+        fillBlockRow<decltype(fixed)::value>(small, target, region, step, j, pixelBytes);
+    };
+    const detail::RowBands bands(small.height(), std::size_t(region.width) * std::size_t(step) * target.channels());
+    bands.run([&](int, int begin, int end) {
+        for (int j = begin; j < end; ++j) {
+            // Fixed sizes let the compiler turn the pixel copy into one move.
+            switch (pixelBytes) {
+            case 1: fill(std::integral_constant<std::size_t, 1>(), j); break;
+            case 2: fill(std::integral_constant<std::size_t, 2>(), j); break;
+            case 3: fill(std::integral_constant<std::size_t, 3>(), j); break;
+            case 4: fill(std::integral_constant<std::size_t, 4>(), j); break;
+            case 8: fill(std::integral_constant<std::size_t, 8>(), j); break;
+            case 16: fill(std::integral_constant<std::size_t, 16>(), j); break;
+            default: fill(std::integral_constant<std::size_t, 0>(), j); break;
+            }
+        }
+    });
+}
+
+// The pixels of `source` a draft samples: one per step x step block of
+// `region`, at the block's centre. The offset is the same for every block,
+// so the samples are one strided view; where the image ends inside the last
+// block, it is moved in so that block's sample stays in the image.
+Image blockSamples(const Image &source, PixelRect region, int step)
+{
+    const int cols = (region.width + step - 1) / step;
+    const int rows = (region.height + step - 1) / step;
+    const int dx = std::min(step / 2, source.width() - 1 - (region.x + (cols - 1) * step));
+    const int dy = std::min(step / 2, source.height() - 1 - (region.y + (rows - 1) * step));
+    const std::uint8_t *first = source.pixel(region.x + dx, region.y + dy);
+    return Image::wrap(source.buffer(), std::size_t(first - source.buffer()->data()), cols, rows, source.channels(),
+                       source.dtype(), source.xStride() * step, source.yStride() * step);
+}
+
+} // namespace
+
+void runFilterOnRegion(const Filter &filter, const Image &source, const Image &target, PixelRect region,
+                       const ParamValues &values, FilterContext &context, int margin, std::mutex *commit)
+{
+    checkPair("runFilterOnRegion", filter, source, target);
     if (margin < 0)
         throw std::invalid_argument("runFilterOnRegion: margin " + std::to_string(margin) + " is negative");
     region = region.grownWithin(0, source.width(), source.height()); // clip
@@ -45,12 +139,30 @@ void runFilterOnRegion(const Filter &filter, const Image &source, const Image &t
     const Image &scratch = pooled.image();
     runFilter(filter, scratch, values, context, nullptr, /*restorable=*/false);
     const Image result = scratch.view(region.x - outer.x, region.y - outer.y, region.width, region.height);
-    std::unique_lock<std::mutex> lock;
-    if (commit)
-        lock = std::unique_lock<std::mutex>(*commit);
-    if (context.isCancelled())
-        throw FilterCancelled(filter.name());
+    const auto lock = lockForCommit(filter, context, commit);
     target.view(region.x, region.y, region.width, region.height).copyPixelsFrom(result);
+    target.markChanged();
+}
+
+void runFilterDraft(const Filter &filter, const Image &source, const Image &target, PixelRect region, int step,
+                    const ParamValues &values, FilterContext &context, std::mutex *commit)
+{
+    checkPair("runFilterDraft", filter, source, target);
+    if (step < 1)
+        throw std::invalid_argument("runFilterDraft: step " + std::to_string(step) + " is below 1");
+    if (step == 1) {
+        runFilterOnRegion(filter, source, target, region, values, context, 0, commit);
+        return;
+    }
+    region = region.grownWithin(0, source.width(), source.height()); // clip
+    if (region.isEmpty())
+        return;
+    // The samples are copied out first: the filter works in place, and
+    // `target` may be `source`.
+    const detail::PooledCopy small(blockSamples(source, region, step));
+    runFilter(filter, small.image(), values, context, nullptr, /*restorable=*/false);
+    const auto lock = lockForCommit(filter, context, commit);
+    fillBlocks(small.image(), target, region, step);
     target.markChanged();
 }
 

@@ -19,6 +19,11 @@ FilterRegistry &FilterRegistry::instance()
 
 void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string &plugin)
 {
+    add(std::move(filter), plugin, FilterTraits());
+}
+
+void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string &plugin, FilterTraits traits)
+{
     if (!filter)
         throw std::invalid_argument("FilterRegistry::add: null filter");
     const std::string name = filter->name();
@@ -35,10 +40,11 @@ void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string
             throw std::invalid_argument("filter '" + name + "' is already registered by " +
                                         (entry.plugin.empty() ? std::string("a script") : "plugin '" + entry.plugin + "'"));
         replaced = std::exchange(entry.filter, std::move(filter));
+        entry.traits = traits;
         ++m_revision;
         return;
     }
-    m_entries.push_back({std::move(filter), plugin});
+    m_entries.push_back({std::move(filter), plugin, traits});
     ++m_revision;
 }
 
@@ -74,11 +80,16 @@ int FilterRegistry::removePlugin(const std::string &plugin)
 
 std::shared_ptr<const Filter> FilterRegistry::find(const std::string &name) const
 {
+    return findEntry(name).filter;
+}
+
+FilterRegistry::Entry FilterRegistry::findEntry(const std::string &name) const
+{
     std::lock_guard lock(m_mutex);
     for (const auto &entry : m_entries)
         if (entry.filter->name() == name)
-            return entry.filter;
-    return nullptr;
+            return entry;
+    return {};
 }
 
 std::shared_ptr<const Filter> FilterRegistry::get(const std::string &name) const

@@ -231,8 +231,9 @@ void PluginCatalog::loadOne(PluginRecord &record)
         return;
     }
     try {
-        for (const auto &filter : registrar.filters()) {
-            m_registry.add(filter, m.name);
+        for (std::size_t i = 0; i < registrar.filters().size(); ++i) {
+            const auto &filter = registrar.filters()[i];
+            m_registry.add(filter, m.name, registrar.traits()[i]);
             record.filters.push_back(filter->name());
         }
     } catch (const std::exception &e) {
@@ -251,8 +252,17 @@ void PluginCatalog::loadOne(PluginRecord &record)
     std::vector<std::string> registered = record.filters;
     std::sort(declared.begin(), declared.end());
     std::sort(registered.begin(), registered.end());
-    if (!declared.empty() && declared != registered)
+    if (!declared.empty() && declared != registered) {
         record.reason = "note: the manifest's filter list differs from what the plugin registered";
+        return;
+    }
+    for (std::size_t i = 0; i < registrar.filters().size(); ++i)
+        for (const auto &f : m.filters)
+            if (f.name == registrar.filters()[i]->name() && f.pointwise != registrar.traits()[i].pointwise) {
+                record.reason = "note: the manifest says filter \"" + f.name + "\" is " +
+                                (f.pointwise ? "" : "not ") + "pointwise, the code says otherwise (the code wins)";
+                return;
+            }
 }
 
 void PluginCatalog::loadLocked(bool reloadPython)

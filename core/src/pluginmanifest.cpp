@@ -132,6 +132,11 @@ PluginManifest PluginManifest::parse(const std::string &jsonText, const std::str
                 if (f.contains("params"))
                     for (const auto &p : f["params"])
                         fm.params.push_back(parseParam(p, "a parameter of filter \"" + fm.name + "\" ", path));
+                if (f.contains("pointwise")) {
+                    if (!f["pointwise"].is_boolean())
+                        fail(path, "filter \"" + fm.name + "\" has a \"pointwise\" that is not true or false");
+                    fm.pointwise = f["pointwise"].get<bool>();
+                }
                 m.filters.push_back(std::move(fm));
             }
         }
@@ -175,6 +180,8 @@ std::string PluginManifest::toJson() const
         jf["dtypes"] = nlohmann::ordered_json::array();
         for (DType t : f.dtypes)
             jf["dtypes"].push_back(dtypeName(t));
+        if (f.pointwise)
+            jf["pointwise"] = true;
         jf["params"] = nlohmann::ordered_json::array();
         for (const auto &p : f.params) {
             nlohmann::ordered_json jp;

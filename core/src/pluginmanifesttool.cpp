@@ -66,9 +66,11 @@ int main(int argc, char **argv)
     try {
         livepix::PluginRegistrar registrar;
         registerFunction(&registrar);
-        for (const auto &filter : registrar.filters()) {
+        for (std::size_t i = 0; i < registrar.filters().size(); ++i) {
+            const auto &filter = registrar.filters()[i];
             livepix::FilterManifest f;
             f.name = filter->name();
+            f.pointwise = registrar.traits()[i].pointwise;
             f.description = filter->description();
             f.dtypes = filter->dtypes();
             f.params = filter->params();

@@ -11,9 +11,15 @@ int pluginApiVersion()
 
 void PluginRegistrar::addFilter(std::shared_ptr<const Filter> filter)
 {
+    addFilter(std::move(filter), FilterTraits());
+}
+
+void PluginRegistrar::addFilter(std::shared_ptr<const Filter> filter, FilterTraits traits)
+{
     if (!filter)
         throw std::invalid_argument("PluginRegistrar::addFilter: null filter");
     m_filters.push_back(std::move(filter));
+    m_traits.push_back(traits);
 }
 
 } // namespace livepix

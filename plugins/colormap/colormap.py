@@ -19,7 +19,7 @@ MAPS = {
 @livepix.filter("False Colour", params=[
     {"name": "map", "type": "choice", "choices": list(MAPS), "default": "viridis", "label": "Colour map"},
     {"name": "invert", "type": "bool", "default": False, "label": "Reverse the map"},
-])
+], pointwise=True)
 def false_colour(array, map, invert):
     if array.ndim != 3 or array.shape[2] < 3:
         raise ValueError("False Colour needs an RGB or RGBA image")

@@ -95,6 +95,12 @@ template <typename T> void invert(const livepix::Image &image, livepix::FilterCo
 
 class InvertFilter : public livepix::Filter {
 public:
+    // Each pixel's result depends on that pixel alone: the parameter
+    // dialog's preview may then compute one pixel per screen pixel first
+    // (livepix::FilterTraits). Leave it out when a pixel's neighbours or the
+    // whole image matter.
+    static constexpr bool pointwise = true;
+
     std::string name() const override { return "Invert"; }
     std::string description() const override { return "Inverts the colour channels (not alpha)."; }
     std::vector<livepix::DType> dtypes() const override

@@ -1,15 +1,19 @@
 // runFilterOnRegion: a filter's result for one rectangle first, exact inside
 // it when the margin covers the filter's reach; what it writes and when.
+// runFilterDraft: a pointwise filter's result at one pixel per block.
 #include <QtTest>
 
 #include <livepix/filtererror.h>
 #include <livepix/filterregion.h>
 #include <livepix/filterrun.h>
 
+#include <cstring>
+#include <functional>
 #include <future>
 #include <thread>
 
 #include "boxfilter.h"
+#include "pointfilter.h"
 #include "testsupport.h"
 
 using namespace livepix;
@@ -46,6 +50,54 @@ Image part(const Image &image, const PixelRect &r)
 {
     return image.view(r.x, r.y, r.width, r.height);
 }
+
+ParamValues amount(int a)
+{
+    ParamValues values;
+    values.set("amount", std::int64_t(a));
+    return values;
+}
+
+bool samePixel(const Image &a, int ax, int ay, const Image &b, int bx, int by)
+{
+    const std::size_t bytes = std::size_t(a.channels()) * a.componentSize();
+    return std::memcmp(a.pixel(ax, ay), b.pixel(bx, by), bytes) == 0;
+}
+
+/// Where a draft's block (i, j) of `region` at `step` differs from
+/// `expected` at the pixel (sampleX, sampleY) of the block: every pixel of
+/// the block, cut to the region, must hold that one value. Returns a
+/// message, empty when the block is right.
+QString blockMismatch(const Image &draft, const Image &expected, PixelRect region, int step, int i, int j,
+                      int sampleX, int sampleY)
+{
+    const int left = region.x + i * step, top = region.y + j * step;
+    const int right = std::min(left + step, region.x + region.width);
+    const int bottom = std::min(top + step, region.y + region.height);
+    for (int y = top; y < bottom; ++y)
+        for (int x = left; x < right; ++x)
+            if (!samePixel(draft, x, y, expected, sampleX, sampleY))
+                return QStringLiteral("block (%1, %2): pixel (%3, %4) is not the result at (%5, %6)")
+                    .arg(i).arg(j).arg(x).arg(y).arg(sampleX).arg(sampleY);
+    return {};
+}
+/// Starts `run` on another thread with the commit lock held (as by a newer
+/// run), cancels it once it waits there, and checks that it then throws
+/// FilterCancelled.
+void cancelWhileWaitingForTheCommit(const std::function<void(FilterContext &, std::mutex *)> &run)
+{
+    std::mutex commit;
+    std::unique_lock<std::mutex> held(commit);
+    FilterContext context;
+    auto running = std::async(std::launch::async, [&] { run(context, &commit); });
+    // Still running after 200 ms: it waits for the lock. (Checked after the
+    // unlock, so a failure cannot leave the run waiting forever.)
+    const bool waited = running.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout;
+    context.cancel();
+    held.unlock();
+    QVERIFY_THROWS_EXCEPTION(FilterCancelled, running.get());
+    QVERIFY2(waited, "the run did not wait for the commit lock");
+}
 } // namespace
 
 class TestFilterRegion : public QObject {
@@ -58,6 +110,12 @@ private Q_SLOTS:
     void aCancelAtTheCommitWritesNothing();
     void aFailingFilterWritesNothing();
     void badArgumentsAreRefused();
+    void aDraftFillsEachBlockWithItsCentresResult();
+    void aDraftAtTheImageEdgeSamplesInsideIt();
+    void aDraftOfStepOneIsTheRegionWithNoMargin();
+    void aDraftWritesIntoAChannelView();
+    void aCancelledDraftWritesNothing();
+    void badDraftStepsAreRefused();
 };
 
 void TestFilterRegion::grownWithinClipsToTheImage()
@@ -136,19 +194,15 @@ void TestFilterRegion::aCancelAtTheCommitWritesNothing()
     const testfilters::BoxFilter box;
     const Image source = noise(200, 100);
     const Image target = source.copy();
-    std::mutex commit;
-    std::unique_lock<std::mutex> held(commit);
-    FilterContext context;
-    auto run = std::async(std::launch::async, [&] {
-        runFilterOnRegion(box, source, target, {0, 0, 200, 100}, radius(2), context, 0, &commit);
+    cancelWhileWaitingForTheCommit([&](FilterContext &context, std::mutex *commit) {
+        runFilterOnRegion(box, source, target, {0, 0, 200, 100}, radius(2), context, 0, commit);
     });
-    QVERIFY(run.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout); // waits for the lock
-    context.cancel();
-    held.unlock();
-    QVERIFY_THROWS_EXCEPTION(FilterCancelled, run.get());
+    if (QTest::currentTestFailed())
+        return;
     QVERIFY(samePixels(target, source));
 
     // Without the cancel the same run writes.
+    std::mutex commit;
     FilterContext second;
     runFilterOnRegion(box, source, target, {0, 0, 200, 100}, radius(2), second, 0, &commit);
     QVERIFY(samePixels(target, filtered(box, source, radius(2))));
@@ -195,6 +249,135 @@ void TestFilterRegion::badArgumentsAreRefused()
     } catch (const FilterError &e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains("Test Box does not support float32"), e.what());
     }
+}
+
+void TestFilterRegion::aDraftFillsEachBlockWithItsCentresResult()
+{
+    const testfilters::AddFilter add;
+    const Image source = noise(100, 70);
+    const Image original = source.copy();
+    const Image expected = filtered(testfilters::AddFilter(), source, amount(7)); // not counted in add.sizes()
+    // 50 x 40 is 16 2/3 x 13 1/3 blocks of 3: the last column and row are cut.
+    const PixelRect region{10, 5, 50, 40};
+    const Image target = noise(100, 70, 9);
+    const Image targetBefore = target.copy();
+    const std::uint64_t revision = target.revision();
+    FilterContext context;
+    runFilterDraft(add, source, target, region, 3, amount(7), context);
+    // The filter saw one pixel per block: 1/9 of the work.
+    QCOMPARE(add.sizes().size(), std::size_t(1));
+    QCOMPARE(add.sizes()[0], std::make_pair(17, 14));
+    for (int j = 0; j < 14; ++j)
+        for (int i = 0; i < 17; ++i) {
+            const QString wrong = blockMismatch(target, expected, region, 3, i, j, region.x + 3 * i + 1,
+                                                region.y + 3 * j + 1);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+        }
+    QVERIFY(target.revision() > revision);
+    QVERIFY(samePixels(source, original));
+    const Image rest = target.copy();
+    part(rest, region).copyPixelsFrom(part(targetBefore, region));
+    QVERIFY(samePixels(rest, targetBefore)); // nothing outside the region moved
+}
+
+void TestFilterRegion::aDraftAtTheImageEdgeSamplesInsideIt()
+{
+    // The whole image, 100 x 70 at step 3: the last row of blocks holds one
+    // image row, so every sample moves up to its block's first row (and the
+    // columns, 34 blocks with one pixel in the last, to their first column).
+    const testfilters::AddFilter add;
+    const Image source = noise(100, 70);
+    const Image expected = filtered(testfilters::AddFilter(), source, amount(200)); // not counted in add.sizes()
+    const PixelRect whole{0, 0, 100, 70};
+    const Image target = source.copy();
+    FilterContext context;
+    runFilterDraft(add, source, target, whole, 3, amount(200), context);
+    QCOMPARE(add.sizes()[0], std::make_pair(34, 24));
+    for (int j = 0; j < 24; ++j)
+        for (int i = 0; i < 34; ++i) {
+            const QString wrong = blockMismatch(target, expected, whole, 3, i, j, 3 * i, 3 * j);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+        }
+    // In place (target is source) at step 4, 100 = 25 x 4: samples at
+    // the centres across, the first row down (70 = 17 x 4 + 2, and
+    // 68 + 2 is past the last row).
+    const Image inPlace = source.copy();
+    runFilterDraft(add, inPlace, inPlace, whole, 4, amount(200), context);
+    for (int j = 0; j < 18; ++j)
+        for (int i = 0; i < 25; ++i) {
+            const QString wrong = blockMismatch(inPlace, expected, whole, 4, i, j, 4 * i + 2, 4 * j + 1);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+        }
+}
+
+void TestFilterRegion::aDraftOfStepOneIsTheRegionWithNoMargin()
+{
+    const testfilters::AddFilter add;
+    const Image source = noise(80, 60);
+    const PixelRect region{20, 10, 30, 25};
+    const Image viaDraft = source.copy();
+    const Image viaRegion = source.copy();
+    FilterContext context;
+    runFilterDraft(add, source, viaDraft, region, 1, amount(5), context);
+    runFilterOnRegion(add, source, viaRegion, region, amount(5), context, 0);
+    QVERIFY(samePixels(viaDraft, viaRegion));
+    QVERIFY(!samePixels(viaDraft, source));
+    QCOMPARE(add.sizes()[0], std::make_pair(30, 25)); // no margin around it
+}
+
+void TestFilterRegion::aDraftWritesIntoAChannelView()
+{
+    // RGB views of RGBA images: pixels 3 bytes, 4 apart. Alpha is not the
+    // view's and stays as it was.
+    const testfilters::AddFilter add;
+    const Image sourceRgba = noise(40, 30);
+    const Image targetRgba = noise(40, 30, 5);
+    const Image targetBefore = targetRgba.copy();
+    const Image source = sourceRgba.channelView(0, 3);
+    const Image target = targetRgba.channelView(0, 3);
+    const Image expected = filtered(testfilters::AddFilter(), source, amount(3)); // not counted in add.sizes()
+    const PixelRect region{4, 2, 20, 20};
+    FilterContext context;
+    runFilterDraft(add, source, target, region, 2, amount(3), context);
+    for (int j = 0; j < 10; ++j)
+        for (int i = 0; i < 10; ++i) {
+            const QString wrong = blockMismatch(target, expected, region, 2, i, j, 4 + 2 * i + 1, 2 + 2 * j + 1);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+        }
+    QVERIFY(samePixels(targetRgba.channelView(3, 1), targetBefore.channelView(3, 1)));
+}
+
+void TestFilterRegion::aCancelledDraftWritesNothing()
+{
+    const testfilters::AddFilter add;
+    const Image source = noise(90, 60);
+    const Image target = source.copy();
+    cancelWhileWaitingForTheCommit([&](FilterContext &context, std::mutex *commit) {
+        runFilterDraft(add, source, target, {0, 0, 90, 60}, 3, amount(1), context, commit);
+    });
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(samePixels(target, source));
+}
+
+void TestFilterRegion::badDraftStepsAreRefused()
+{
+    const testfilters::AddFilter add;
+    const Image source = noise(30, 20);
+    FilterContext context;
+    try {
+        runFilterDraft(add, source, source, {0, 0, 10, 10}, 0, amount(1), context);
+        QFAIL("step 0 was not refused");
+    } catch (const std::invalid_argument &e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains("step 0 is below 1"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             runFilterDraft(add, source, noise(20, 30), {0, 0, 10, 10}, 2, amount(1), context));
+    // Outside the image: nothing to do, no error.
+    const Image before = source.copy();
+    runFilterDraft(add, source, source, {40, 0, 10, 10}, 2, amount(1), context);
+    QVERIFY(samePixels(source, before));
+    QVERIFY(add.sizes().empty());
 }
 
 QTEST_APPLESS_MAIN(TestFilterRegion)

@@ -52,6 +52,16 @@ void TestExamplePlugins::manifestsListTheFilters()
     QCOMPARE(m.filters.size(), std::size_t(2));
     QCOMPARE(m.filters[0].params.at(0).name, std::string("sigma"));
     QCOMPARE(m.filters[1].params.at(0).type, ParamType::Int);
+    // Only Invert declares itself pointwise (a static member the build
+    // reads, like its filters); the blur and the median are not.
+    QVERIFY(!m.filters[0].pointwise && !m.filters[1].pointwise);
+    const PluginManifest invert =
+        PluginManifest::read(std::string(LIVEPIX_EXAMPLE_PLUGIN_DIR) + "/invert/plugin.json");
+    QVERIFY(invert.filters.at(0).pointwise);
+    // Loading keeps the declaration with the filter.
+    QVERIFY(m_registry.findEntry("Invert").traits.pointwise);
+    QVERIFY(!m_registry.findEntry("Gaussian Blur (OIIO)").traits.pointwise);
+    QVERIFY(!m_registry.findEntry("No Such Filter").filter);
 }
 
 void TestExamplePlugins::addDtypeRows()

@@ -98,12 +98,19 @@ void TestFilterParams::manifestRoundTrip()
     f.params = {FilterParam::makeInt("size", "Size", 1, 9, 3), FilterParam::makeChoice("map", "", {"x", "y"}, "y"),
                 FilterParam::makeBool("on", "On", true), FilterParam::makeFloat("a", "A", -1, 1, 0.25)};
     m.filters.push_back(f);
+    FilterManifest pointwise;
+    pointwise.name = "Per Pixel";
+    pointwise.pointwise = true;
+    m.filters.push_back(pointwise);
     const PluginManifest back = PluginManifest::parse(m.toJson(), "/somewhere/demo/plugin.json");
     QCOMPARE(back.name, m.name);
     QCOMPARE(back.version, m.version);
     QCOMPARE(back.kind, PluginKind::Python);
     QCOMPARE(back.entryPath(), std::string("/somewhere/demo/demo.py"));
-    QCOMPARE(back.filters.size(), std::size_t(1));
+    QCOMPARE(back.filters.size(), std::size_t(2));
+    QVERIFY(!back.filters[0].pointwise);
+    QVERIFY(back.filters[1].pointwise);
+    QVERIFY(m.toJson().find("\"pointwise\": true") != std::string::npos);
     QCOMPARE(back.filters[0].dtypes, f.dtypes);
     QCOMPARE(back.filters[0].params.size(), std::size_t(4));
     QCOMPARE(back.filters[0].params[0].type, ParamType::Int);
@@ -126,6 +133,10 @@ void TestFilterParams::manifestErrors_data()
         << R"({"name": "x", "version": "1", "api_version": 1, "kind": "cpp", "entry": "x",
               "filters": [{"name": "F", "params": [{"name": "p", "type": "int", "min": 0, "max": 3, "default": 5}]}]})"
         << "parameter 'p' = 5 is outside [0, 3]";
+    QTest::newRow("pointwise not a bool")
+        << R"({"name": "x", "version": "1", "api_version": 1, "kind": "cpp", "entry": "x",
+              "filters": [{"name": "F", "pointwise": "yes"}]})"
+        << "filter \"F\" has a \"pointwise\" that is not true or false";
 }
 
 void TestFilterParams::manifestErrors()

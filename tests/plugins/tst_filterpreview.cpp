@@ -1,14 +1,17 @@
 // FilterPreview: the parameter dialog's preview computes the part on screen
 // first, then the whole image; newer values win over older runs, even a run
-// that ignores its cancel; stop puts the original back.
+// that ignores its cancel; stop puts the original back. A pointwise filter
+// is drafted at screen resolution when zoomed out.
 #include <QSignalSpy>
 #include <QTest>
 
 #include <livepix/filterrun.h>
 
+#include <cstring>
 #include <memory>
 
 #include "boxfilter.h"
+#include "pointfilter.h"
 #include "testimages.h"
 #include "pluginhost/filterpreview.h"
 #include "viewer/viewer.h"
@@ -35,6 +38,13 @@ Image part(const Image &image, const QRect &r)
     return image.view(r.x(), r.y(), r.width(), r.height());
 }
 
+ParamValues amount(int a)
+{
+    ParamValues values;
+    values.set("amount", std::int64_t(a));
+    return values;
+}
+
 /// `image` with the pixels of `region` taken from `from`.
 Image patched(const Image &image, const Image &from, const QRect &region)
 {
@@ -55,8 +65,21 @@ private Q_SLOTS:
     void panningDuringTheWholePassComputesTheNewPartFirst();
     void stopPutsTheOriginalBack();
     void aFailureIsReportedAndTheOriginalShown();
+    void aPointwiseFilterIsDraftedAtScreenResolutionZoomedOut();
+    void withoutThePointwiseTraitZoomedOutIsOnePass();
 
 private:
+    /// The preview of a "Test Add" filter (pointwise) sharing the gate.
+    std::shared_ptr<testfilters::AddFilter> previewAdd(bool declarePointwise)
+    {
+        auto add = std::make_shared<testfilters::AddFilter>(m_gate);
+        m_preview = std::make_unique<FilterPreview>(add, m_image, m_before, m_viewer.get());
+        FilterTraits traits;
+        traits.pointwise = declarePointwise;
+        m_preview->setTraits(traits);
+        return add;
+    }
+
     /// Shows `values` with the whole-image pass held at the gate; returns
     /// when the region is on screen and the whole pass waits.
     void showWithTheWholePassHeld(const ParamValues &values, QSignalSpy &shown, bool heedCancel = true)
@@ -252,6 +275,67 @@ void TestFilterPreview::aFailureIsReportedAndTheOriginalShown()
     QTRY_COMPARE(finished.count(), 4);
     QVERIFY(finished.at(3).at(0).toBool());
     QVERIFY(samePixels(m_image, expected(1)));
+}
+
+void TestFilterPreview::aPointwiseFilterIsDraftedAtScreenResolutionZoomedOut()
+{
+    const auto add = previewAdd(/*declarePointwise=*/true);
+    // At fit: the whole image on screen, 3 image pixels to a screen pixel.
+    FilterPreview::ScreenView view(QRect(0, 0, Width, Height), 3.0);
+    m_preview->setVisibleRegion([&view] { return view; });
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_gate->close(Width, /*heedCancel=*/true); // hold the whole-image pass back
+    m_preview->show(amount(9));
+    QTRY_COMPARE(shown.count(), 1);
+    QCOMPARE(m_preview->draftPasses(), 1);
+    QCOMPARE(add->sizes().at(0), std::make_pair(200, 134)); // one pixel per screen pixel
+    // Each 3x3 block holds its sample's result: the centre across (600 is
+    // 200 blocks), the first row down (400 leaves one row in the last block).
+    Image want = m_before.copy();
+    FilterContext context;
+    runFilter(testfilters::AddFilter(), want, amount(9), context);
+    int wrong = 0;
+    for (int y = 0; y < Height; ++y)
+        for (int x = 0; x < Width; ++x)
+            wrong += std::memcmp(m_image.pixel(x, y), want.pixel(x / 3 * 3 + 1, y / 3 * 3), 4) != 0;
+    QCOMPARE(wrong, 0);
+    QVERIFY(!samePixels(m_image, want)); // a draft, not the result
+    QTRY_COMPARE(m_gate->waiting(), 1);
+    QCOMPARE(finished.count(), 0);
+
+    // Zoomed in to 1:1 while the whole pass waits: the part now on screen
+    // is computed exactly, with no margin (the filter is pointwise).
+    view = FilterPreview::ScreenView(OnScreen, 1.0);
+    m_preview->viewChanged();
+    QTRY_COMPARE(shown.count(), 2);
+    QVERIFY(samePixels(part(m_image, OnScreen), part(want, OnScreen)));
+    QCOMPARE(add->sizes().back(), std::make_pair(OnScreen.width(), OnScreen.height()));
+
+    m_gate->open();
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(finished.at(0).at(0).toBool());
+    QVERIFY(samePixels(m_image, want));
+    QCOMPARE(m_preview->regionPasses(), 2);
+    QCOMPARE(m_preview->draftPasses(), 1);
+    QCOMPARE(m_preview->wholePasses(), 1);
+    m_preview->setVisibleRegion({}); // it refers to a local
+}
+
+void TestFilterPreview::withoutThePointwiseTraitZoomedOutIsOnePass()
+{
+    // The same filter, not declared pointwise: nothing may stand in for the
+    // pixels on screen at fit, so one pass in place, as before.
+    const auto add = previewAdd(/*declarePointwise=*/false);
+    m_preview->setVisibleRegion([] { return FilterPreview::ScreenView(QRect(0, 0, Width, Height), 3.0); });
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_preview->show(amount(9));
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(m_preview->regionPasses(), 0);
+    QCOMPARE(m_preview->draftPasses(), 0);
+    QCOMPARE(m_preview->wholePasses(), 1);
+    QCOMPARE(add->sizes().size(), std::size_t(1));
+    QCOMPARE(add->sizes().at(0), std::make_pair(Width, Height));
 }
 
 QTEST_MAIN(TestFilterPreview)

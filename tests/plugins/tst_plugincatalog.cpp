@@ -54,6 +54,7 @@ private Q_SLOTS:
     void goodPluginFiltersRun();
     void pythonPluginsWaitForALoader();
     void loaderErrorsSkipThePlugin();
+    void traitsComeFromTheCodeAndDisagreementIsNoted();
     void reloadReloadsPythonOnly();
     void firstOfTwoSameNamesWins();
     void searchPathsFollowTheEnvironment();
@@ -163,6 +164,39 @@ void TestPluginCatalog::loaderErrorsSkipThePlugin()
     QCOMPARE(record->state, PluginRecord::State::Skipped);
     QCOMPARE(record->reason, std::string("p.py, line 3: SyntaxError: invalid syntax"));
     QVERIFY(registry.find("Test Fill")); // the others still load
+}
+
+void TestPluginCatalog::traitsComeFromTheCodeAndDisagreementIsNoted()
+{
+    QTemporaryDir dir;
+    // The manifest promises a pointwise filter; the code does not declare it.
+    writeFile(dir.filePath("pp/plugin.json"),
+              R"({"name": "pp", "version": "1", "api_version": 1, "kind": "python", "entry": "pp.py",
+                  "filters": [{"name": "Per Pixel", "pointwise": true}, {"name": "Other"}]})");
+    FilterRegistry registry;
+    PluginCatalog catalog(registry);
+    catalog.setSearchPaths({dir.path().toStdString()});
+    bool declare = false;
+    catalog.setLoader(PluginKind::Python, [&](const PluginManifest &, PluginRegistrar &r) {
+        FilterTraits traits;
+        traits.pointwise = declare;
+        r.addFilter(std::make_shared<ConstantFilter>("Per Pixel", 1), traits);
+        r.addFilter(std::make_shared<ConstantFilter>("Other", 2));
+    });
+    catalog.load();
+    QVERIFY(!registry.findEntry("Per Pixel").traits.pointwise); // the code wins
+    QVERIFY(registry.findEntry("Per Pixel").filter);
+    auto record = *findRecord(catalog.records(), "pp");
+    QCOMPARE(record.state, PluginRecord::State::Loaded);
+    QCOMPARE(record.reason, std::string("note: the manifest says filter \"Per Pixel\" is pointwise, the code "
+                                        "says otherwise (the code wins)"));
+    // Declared in the code as in the manifest: pointwise, and no note.
+    declare = true;
+    catalog.reload();
+    QVERIFY(registry.findEntry("Per Pixel").traits.pointwise);
+    QVERIFY(!registry.findEntry("Other").traits.pointwise);
+    record = *findRecord(catalog.records(), "pp");
+    QCOMPARE(record.reason, std::string());
 }
 
 void TestPluginCatalog::reloadReloadsPythonOnly()

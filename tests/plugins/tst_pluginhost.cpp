@@ -22,9 +22,11 @@
 #include <livepix/filterrun.h>
 #include <livepix/plugincatalog.h>
 
+#include <cmath>
 #include <future>
 
 #include "boxfilter.h"
+#include "pointfilter.h"
 #include "pluginhost/filterdialog.h"
 #include "pluginhost/filterpreview.h"
 #include "pluginhost/pluginhost.h"
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void dialogPreviewAndCancel();
     void dialogOkKeepsThePreviewAsOneUndoStep();
     void dialogPreviewStartsWithThePartOnScreen();
+    void dialogDraftsAPointwiseFilterAtFit();
     void pluginsDialogShowsSkippedPlugins();
     void reloadPicksUpChangedPythonPlugins();
     void loadingRunsOffTheGuiThread();
@@ -61,6 +64,9 @@ private Q_SLOTS:
 
 private:
     Document *showPattern(int width = 40, int height = 30, int channels = 4);
+    /// showPattern() in a 700x500 window on screen; its image (null if the
+    /// window was never exposed).
+    Image showPatternInWindow(int width, int height);
     bool waitForRun(QSignalSpy &spy);
     /// What opening the Filters menu does; waits for the load it may start.
     void openFiltersMenu();
@@ -123,6 +129,16 @@ void TestPluginHost::undoMemoryLimitIsASetting()
 Document *TestPluginHost::showPattern(int width, int height, int channels)
 {
     return m_viewer->show(testimages::pattern(width, height, channels, DType::UInt8), QStringLiteral("pattern"));
+}
+
+Image TestPluginHost::showPatternInWindow(int width, int height)
+{
+    Document *document = showPattern(width, height);
+    m_window->resize(700, 500);
+    m_window->show();
+    if (!QTest::qWaitForWindowExposed(m_window.get()))
+        return Image();
+    return document->image();
 }
 
 bool TestPluginHost::waitForRun(QSignalSpy &spy)
@@ -355,12 +371,9 @@ void TestPluginHost::dialogPreviewStartsWithThePartOnScreen()
     constexpr int WholePassMs = 60000;
     auto gate = std::make_shared<testfilters::Gate>();
     m_registry->add(std::make_shared<testfilters::BoxFilter>(gate));
-    Document *document = showPattern(1600, 1000);
-    const Image image = document->image();
+    const Image image = showPatternInWindow(1600, 1000);
+    QVERIFY(!image.isNull());
     const Image original = image.copy();
-    m_window->resize(700, 500);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     Canvas *canvas = m_window->canvas();
 
     // At 1:1 the canvas shows a canvas-sized part of the image.
@@ -414,6 +427,51 @@ void TestPluginHost::dialogPreviewStartsWithThePartOnScreen()
     three.set("radius", std::int64_t(3));
     want.copyPixelsFrom(original);
     livepix::runFilter(testfilters::BoxFilter(), want, three, context);
+    dialog->accept();
+    QVERIFY(waitForRun(ran));
+    QVERIFY(testimages::samePixels(image, want));
+    QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, original));
+}
+
+void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
+{
+    auto gate = std::make_shared<testfilters::Gate>();
+    auto add = std::make_shared<testfilters::AddFilter>(gate);
+    m_registry->add(add, {}, traitsOf<testfilters::AddFilter>());
+    QVERIFY(m_registry->findEntry("Test Add").traits.pointwise);
+    const Image image = showPatternInWindow(1600, 1000);
+    QVERIFY(!image.isNull());
+    const Image original = image.copy();
+    Canvas *canvas = m_window->canvas();
+    canvas->zoomToFit();
+    // The draft's step: image pixels per device pixel at this zoom.
+    const int step = int(std::floor(1.0 / (canvas->scale() * canvas->devicePixelRatioF()) + 1e-6));
+    QVERIFY2(step >= 2, qPrintable(QString::number(canvas->scale())));
+
+    gate->close(1600, /*heedCancel=*/true); // hold the whole image back
+    QVERIFY(m_host->triggerFilter("Test Add"));
+    FilterDialog *dialog = m_host->activeDialog();
+    QSignalSpy shown(dialog->preview(), &FilterPreview::regionShown);
+    dialog->setValue("amount", std::int64_t(40));
+    QTRY_VERIFY(shown.count() >= 1);
+    QVERIFY(dialog->preview()->draftPasses() >= 1);
+    // The dialog's first pass (for the default amount, as it opened) was a
+    // draft on one pixel per screen pixel.
+    QCOMPARE(add->sizes().front(), std::make_pair((1600 + step - 1) / step, (1000 + step - 1) / step));
+    QVERIFY(!testimages::samePixels(image, original));
+    QVERIFY(!dialog->previewIsCurrent());
+    gate->open();
+    QTRY_VERIFY(dialog->previewIsCurrent());
+    ParamValues forty;
+    forty.set("amount", std::int64_t(40));
+    const Image want = original.copy();
+    FilterContext context;
+    livepix::runFilter(testfilters::AddFilter(), want, forty, context);
+    QVERIFY(testimages::samePixels(image, want));
+
+    // OK keeps the whole result, not the draft; one undo step takes it back.
+    QSignalSpy ran(m_host.get(), &PluginHost::runFinished);
     dialog->accept();
     QVERIFY(waitForRun(ran));
     QVERIFY(testimages::samePixels(image, want));

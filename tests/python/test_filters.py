@@ -43,6 +43,14 @@ def test_info_describes_parameters():
     assert info["params"] == [{"name": "level", "type": "float", "label": "Level", "min": 0.0, "max": 1.0,
                                "default": 0.5}]
     assert info["dtypes"] == DTYPES
+    # Threshold and False Colour promise pointwise results (plugin.json and
+    # the decorator agree); the blurs do not.
+    assert info["pointwise"] is True
+    assert livepix.filters.info("False Colour")["pointwise"] is True
+    assert livepix.filters.info("Invert")["pointwise"] is True
+    assert livepix.filters.info("Gaussian Blur (OIIO)")["pointwise"] is False
+    reasons = {p["name"]: p["reason"] for p in livepix.filters.plugins()}
+    assert "pointwise" not in reasons["threshold"] + reasons["colormap"]
 
 
 @pytest.mark.parametrize("channels", [1, 3, 4])
@@ -157,6 +165,14 @@ def test_decorator_registers_a_script_filter():
     livepix.filters.apply("Test Add", image)
     assert (np.asarray(image) == 1).all()
     assert livepix.filters.names().count("Test Add") == 1
+    assert livepix.filters.info("Test Add")["pointwise"] is False
+
+    # pointwise=True is kept with the filter (the dialog's preview drafts it).
+    @livepix.filter("Test Add", dtypes=["uint8"], pointwise=True)
+    def add_pointwise(array):
+        array += 1
+
+    assert livepix.filters.info("Test Add")["pointwise"] is True
 
 
 def test_exception_in_filter_leaves_the_image_as_it_was(dtype):

@@ -55,4 +55,29 @@ LIVEPIX_API void runFilterOnRegion(const Filter &filter, const Image &source, co
                                    PixelRect region, const ParamValues &values, FilterContext &context,
                                    int margin = DefaultRegionMargin, std::mutex *commit = nullptr);
 
+/// A draft of a filter's result over `region` at one pixel in step x step:
+/// the filter runs on a scratch image holding one sample of `source` per
+/// step x step block of the region (the block's centre; nearer the block's
+/// start where the image ends before it), and each result fills the block
+/// in `target`, cut to the region. That is 1/step² of the filter's work, and
+/// with step the image pixels per screen pixel (zoomed out) what the
+/// screen shows looks like the real result at screen resolution.
+///
+/// Exact at the sampled pixels only for a pointwise filter
+/// (FilterTraits::pointwise); another filter would see the samples as a
+/// smaller image, so callers keep drafts to pointwise filters. step 1 is
+/// runFilterOnRegion() with no margin. The whole-image run that follows
+/// replaces the draft.
+///
+/// `region` is clipped to the image; an empty one does nothing. `target`
+/// is written (block rows on a few threads) only after the filter
+/// succeeded, under `commit` after a last cancel check, as in
+/// runFilterOnRegion(). Throws std::invalid_argument for a step below 1 or
+/// a `target` unlike `source`.
+///
+/// Threading: call from any thread; see Filter for concurrency rules.
+LIVEPIX_API void runFilterDraft(const Filter &filter, const Image &source, const Image &target, PixelRect region,
+                                int step, const ParamValues &values, FilterContext &context,
+                                std::mutex *commit = nullptr);
+
 } // namespace livepix

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "livepix/filter.h"
+#include "livepix/filtertraits.h"
 
 namespace livepix {
 
@@ -26,6 +27,7 @@ public:
     struct Entry {
         std::shared_ptr<const Filter> filter;
         std::string plugin; ///< plugin name, or empty for filters added by scripts
+        FilterTraits traits; ///< what the filter declared when it was added
     };
 
     FilterRegistry() = default;
@@ -38,12 +40,18 @@ public:
     /// replaced (so re-running a script that defines a filter works); one from
     /// another plugin makes this throw std::invalid_argument naming both.
     void add(std::shared_ptr<const Filter> filter, const std::string &plugin = {});
+    /// The same, with what the filter declares about itself; a replaced
+    /// filter's traits are replaced too.
+    void add(std::shared_ptr<const Filter> filter, const std::string &plugin, FilterTraits traits);
     /// Removes a filter by name; returns false if there was none.
     bool remove(const std::string &name);
     /// Removes every filter of a plugin; returns how many.
     int removePlugin(const std::string &plugin);
 
     std::shared_ptr<const Filter> find(const std::string &name) const;
+    /// A filter with the traits it was added with; a null filter when there
+    /// is none by that name.
+    Entry findEntry(const std::string &name) const;
     /// Like find() but throws FilterError listing the known names.
     std::shared_ptr<const Filter> get(const std::string &name) const;
     std::vector<std::string> names() const;

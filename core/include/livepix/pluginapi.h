@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "livepix/filter.h"
+#include "livepix/filtertraits.h"
 
 /// Bumped whenever Filter, Image or these entry points change incompatibly.
 #define LIVEPIX_PLUGIN_API_VERSION 1
@@ -29,16 +30,21 @@ LIVEPIX_API int pluginApiVersion();
 class LIVEPIX_API PluginRegistrar {
 public:
     void addFilter(std::shared_ptr<const Filter> filter);
+    /// With what the filter promises (LIVEPIX_PLUGIN passes traitsOf<F>()).
+    void addFilter(std::shared_ptr<const Filter> filter, FilterTraits traits);
     const std::vector<std::shared_ptr<const Filter>> &filters() const { return m_filters; }
+    /// One per filters() entry, in the same order.
+    const std::vector<FilterTraits> &traits() const { return m_traits; }
 
 private:
     std::vector<std::shared_ptr<const Filter>> m_filters;
+    std::vector<FilterTraits> m_traits;
 };
 
 namespace detail {
 template <typename... Filters> void registerFilters(PluginRegistrar &registrar)
 {
-    (registrar.addFilter(std::make_shared<Filters>()), ...);
+    (registrar.addFilter(std::make_shared<Filters>(), traitsOf<Filters>()), ...);
 }
 } // namespace detail
 
@@ -46,7 +52,8 @@ template <typename... Filters> void registerFilters(PluginRegistrar &registrar)
 
 /// Declares the plugin's entry points: LIVEPIX_PLUGIN(InvertFilter) or
 /// LIVEPIX_PLUGIN(BlurFilter, MedianFilter). Each class needs a default
-/// constructor. Use once per plugin.
+/// constructor; its static members declare its FilterTraits (traitsOf()).
+/// Use once per plugin.
 #define LIVEPIX_PLUGIN(...)                                                                                \
     extern "C" __attribute__((visibility("default"))) int livepix_plugin_api_version()                       \
     {                                                                                                      \

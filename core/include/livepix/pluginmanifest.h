@@ -18,13 +18,14 @@ struct LIVEPIX_API FilterManifest {
     std::string description;
     std::vector<DType> dtypes;
     std::vector<FilterParam> params;
+    bool pointwise = false; ///< "pointwise": true (FilterTraits::pointwise)
 };
 
 /// Contents of a plugin manifest: `plugin.json` in the plugin's folder. It is
 /// read without running any plugin code. Format (docs/PLUGINS.md):
 ///   {"name": "invert", "version": "1.0.0", "api_version": 1, "kind": "cpp",
 ///    "entry": "invert.so", "description": "...",
-///    "filters": [{"name": "Invert", "dtypes": ["uint8", ...],
+///    "filters": [{"name": "Invert", "dtypes": ["uint8", ...], "pointwise": true,
 ///                 "params": [{"name": "amount", "type": "float", "label": "Amount",
 ///                             "min": 0, "max": 1, "default": 1}]}]}
 /// A plain value type.

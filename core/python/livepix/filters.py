@@ -41,7 +41,7 @@ def _normalise_params(params):
     return [dict(p) for p in params]
 
 
-def filter(name, params=None, dtypes=ALL_DTYPES, description=""):
+def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False):
     """Decorator: registers ``f(array, **params)`` as the filter ``name``.
 
     ``params`` declares the parameters, each a dict with ``name``, ``type``
@@ -49,6 +49,12 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description=""):
     ``max``, ``label``, ``choices`` (for "choice") and ``description``. The
     app builds the parameter dialog from them. ``dtypes`` lists the image
     types the function handles (default: all four).
+
+    ``pointwise=True`` promises that each output pixel depends only on the
+    same input pixel and the parameters (no neighbours, no whole-image
+    statistics): the parameter dialog's preview then shows a draft computed
+    at screen resolution first when zoomed out. A plugin's ``plugin.json``
+    should say ``"pointwise": true`` for the filter too.
 
     The function gets ``np.asarray(image)`` (a writable view of the pixels,
     shape (H, W) or (H, W, C)) and edits it in place; its return value is
@@ -62,7 +68,7 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description=""):
 
     def register(function):
         doc = description or (function.__doc__ or "").strip().split("\n")[0]
-        _livepix._register_filter(name, function, spec, types_, doc)
+        _livepix._register_filter(name, function, spec, types_, doc, bool(pointwise))
         return function
 
     return register
@@ -76,7 +82,8 @@ def names():
 
 
 def info(name):
-    """A dict describing a filter: name, description, kind, plugin, dtypes, params."""
+    """A dict describing a filter: name, description, kind, plugin, dtypes, params,
+    pointwise (see filter())."""
     return _livepix._filter_info(name)
 
 
