@@ -66,7 +66,6 @@ Canvas::Canvas(Viewer *viewer, QWidget *parent) : QWidget(parent), m_viewer(view
 
 void Canvas::onPixelsChanged()
 {
-    m_owesFrame = true;
     const bool stream = m_lastPixelsChange.isValid() && m_lastPixelsChange.elapsed() < StreamGapMs;
     m_lastPixelsChange.restart();
     const bool wasDraft = m_draft;
@@ -74,10 +73,20 @@ void Canvas::onPixelsChanged()
         m_draft = true;
         m_refineTimer.start(); // restarts: the smooth frame waits for the stream to pause
     }
-    if (m_draft != wasDraft)
+    if (m_draft != wasDraft) {
+        m_owesFrame = true;
         update(); // smooth to draft: every pixel of the view changes
-    else
-        update(changedRegion());
+        return;
+    }
+    // Rows that changed off screen need no frame, and none comes (Qt
+    // drops an empty update): owing one would keep a unit of work's frame
+    // gate, and anyone waiting for the frame, waiting for the next
+    // unrelated paint.
+    const QRegion changed = changedRegion();
+    if (changed.isEmpty())
+        return;
+    m_owesFrame = true;
+    update(changed);
 }
 
 QRegion Canvas::changedRegion() const

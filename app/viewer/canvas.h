@@ -101,8 +101,9 @@ public:
     /// Number of completed paint events (lets batch runs and tests wait for
     /// a real repaint).
     int paintCount() const { return m_paintCount; }
-    /// True when the viewer's pixels changed since the last paint and the
-    /// canvas is shown (a paint is on its way).
+    /// True when the viewer's pixels changed on screen since the last paint
+    /// and the canvas is shown (a paint is on its way). Changes to rows off
+    /// screen owe no frame.
     bool owesFrame() const { return m_owesFrame && isVisible(); }
     /// Size of the image shown, in image pixels; empty when none is.
     QSize imageSize() const;

@@ -52,6 +52,7 @@ class TestWorkUnits : public QObject {
 private Q_SLOTS:
     void changesAreTakenAfterTheCanvasDrewThem();
     void canvasOwesAFrameFromAChangeToItsPaint();
+    void aChangeOffScreenOwesNoFrame();
     void aGateThatNeverOpensOnlyDelaysTheUnit();
     void aUnitThatWroteNothingDoesNotAskTheGate();
 };
@@ -120,6 +121,46 @@ void TestWorkUnits::canvasOwesAFrameFromAChangeToItsPaint()
     image.at<std::uint8_t>(3, 3, 0) = 2;
     viewer.pixelsMayHaveChanged();
     QVERIFY(!canvas->owesFrame()); // hidden: no paint is coming
+}
+
+// Rows changed off screen (zoomed in) owe no frame: none would come, and the
+// gate would hold the unit until an unrelated paint.
+void TestWorkUnits::aChangeOffScreenOwesNoFrame()
+{
+    Viewer viewer;
+    MainWindow window(&viewer);
+    window.resize(500, 400);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Rows of 8 KiB: a tracked 2 MiB chunk is 256 rows.
+    Image image = gradient(2048, 4000);
+    viewer.show(image, QStringLiteral("tall"));
+    auto *canvas = window.findChild<Canvas *>();
+    canvas->zoomActualSize();
+    QTRY_VERIFY(canvas->paintCount() > 0 && !canvas->owesFrame());
+    const QRect visible = canvas->visibleImageRect();
+    QVERIFY2(visible.bottom() < 3500, qPrintable(QString::number(visible.bottom())));
+    // Rows are known once the buffer's writes are tracked (as for every
+    // document with undo) and the canvas has seen one change since.
+    image.buffer()->enableWriteTracking();
+    QTest::qWait(Canvas::StreamGapMs + 20);
+    image.at<std::uint8_t>(3, visible.center().y(), 0) ^= 0xff;
+    viewer.pixelsMayHaveChanged();
+    QTRY_VERIFY(!canvas->owesFrame());
+    const int paints = canvas->paintCount();
+    QTest::qWait(Canvas::StreamGapMs + 20); // a single change, not a stream (drafts owe whole frames)
+    image.at<std::uint8_t>(3, 3990, 0) ^= 0xff; // below the view
+    viewer.pixelsMayHaveChanged();
+    QVERIFY(!canvas->owesFrame());
+    QTest::qWait(100);
+    QCOMPARE(canvas->paintCount(), paints); // and indeed none came
+    // A row on screen owes one, and it comes.
+    QTest::qWait(Canvas::StreamGapMs + 20);
+    image.at<std::uint8_t>(3, visible.center().y(), 0) ^= 0xff;
+    viewer.pixelsMayHaveChanged();
+    QVERIFY(canvas->owesFrame());
+    QTRY_VERIFY(!canvas->owesFrame());
+    QVERIFY(canvas->paintCount() > paints);
 }
 
 void TestWorkUnits::aGateThatNeverOpensOnlyDelaysTheUnit()
