@@ -309,9 +309,9 @@ bool PluginHost::triggerFilter(const QString &name)
     // The preview computes what is on screen first, at screen resolution.
     Canvas *canvas = m_window->canvas();
     m_dialog->preview()->setVisibleRegion([canvas = QPointer<Canvas>(canvas)]() -> FilterPreview::ScreenView {
-        if (!canvas || canvas->scale() <= 0.0)
+        if (!canvas)
             return {};
-        return {canvas->visibleImageRect(), 1.0 / (canvas->scale() * canvas->devicePixelRatioF())};
+        return {canvas->visibleImageRect(), canvas->imagePixelsPerDevicePixel()};
     });
     m_dialog->preview()->setTraits(m_registry.findEntry(name.toStdString()).traits);
     connect(canvas, &Canvas::painted, m_dialog->preview(), &FilterPreview::viewChanged);

@@ -202,6 +202,12 @@ QRect Canvas::visibleImageRect() const
     return QRect(first, last).intersected(QRect(QPoint(0, 0), size));
 }
 
+double Canvas::imagePixelsPerDevicePixel() const
+{
+    const double s = scale() * devicePixelRatioF();
+    return imageSize().isEmpty() || s <= 0.0 ? 0.0 : 1.0 / s;
+}
+
 void Canvas::zoomAround(double newScale, const QPointF &anchor)
 {
     if (imageSize().isEmpty())

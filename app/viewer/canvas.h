@@ -88,6 +88,9 @@ public:
     /// The image pixels on screen (partly covered ones included), clipped to
     /// the image; empty when no image is shown.
     QRect visibleImageRect() const;
+    /// Image pixels one device pixel spans across (above 1 zoomed out);
+    /// 0 when no image is shown.
+    double imagePixelsPerDevicePixel() const;
 
     /// Zooms to `scale` keeping the image point under `anchor` (widget
     /// coordinates) where it is.

@@ -142,7 +142,7 @@ Row timeDialog(PluginHost &host, Canvas &canvas, const Case &c, int runs, bool a
     // screen resolution.
     FilterPreview *preview = dialog->preview();
     const auto onScreen = [&canvas]() -> FilterPreview::ScreenView {
-        return {canvas.visibleImageRect(), 1.0 / canvas.scale()};
+        return {canvas.visibleImageRect(), canvas.imagePixelsPerDevicePixel()};
     };
     dialog->setValue(QString::fromLatin1(c.param), c.second);
     waitUntil([&] { return dialog->previewIsCurrent(); });

@@ -446,7 +446,9 @@ void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
     Canvas *canvas = m_window->canvas();
     canvas->zoomToFit();
     // The draft's step: image pixels per device pixel at this zoom.
-    const int step = int(std::floor(1.0 / (canvas->scale() * canvas->devicePixelRatioF()) + 1e-6));
+    const double perDevicePixel = 1.0 / (canvas->scale() * canvas->devicePixelRatioF());
+    QCOMPARE(canvas->imagePixelsPerDevicePixel(), perDevicePixel);
+    const int step = int(std::floor(perDevicePixel + 1e-6));
     QVERIFY2(step >= 2, qPrintable(QString::number(canvas->scale())));
 
     gate->close(1600, /*heedCancel=*/true); // hold the whole image back
