@@ -173,6 +173,10 @@ def test_decorator_registers_a_script_filter():
         array += 1
 
     assert livepix.filters.info("Test Add")["pointwise"] is True
+    # A string is not a promise ("no" would be truthy).
+    with pytest.raises(TypeError, match="pointwise must be True or False, got 'no'"):
+        livepix.filter("Test Add", pointwise="no")
+    assert livepix.filters.info("Test Add")["pointwise"] is True
 
 
 def test_exception_in_filter_leaves_the_image_as_it_was(dtype):

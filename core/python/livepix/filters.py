@@ -63,6 +63,8 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False
     """
     if not isinstance(name, str) or not name:
         raise TypeError("@livepix.filter needs a name, e.g. @livepix.filter(\"Threshold\")")
+    if not isinstance(pointwise, (bool, np.bool_)):
+        raise TypeError(f"@livepix.filter({name!r}): pointwise must be True or False, got {pointwise!r}")
     spec = _normalise_params(params)
     types_ = [str(np.dtype(t)) for t in dtypes]
 
