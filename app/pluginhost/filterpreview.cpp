@@ -5,6 +5,7 @@
 
 #include "pluginhost/filterjob.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace livepix::gui {
@@ -18,6 +19,23 @@ bool sameValues(const ParamValues &a, const ParamValues &b)
 PixelRect toPixelRect(const QRect &r)
 {
     return {r.x(), r.y(), r.width(), r.height()};
+}
+
+// A pointwise filter's whole-image pass: band after band, each computed in
+// a scratch of its own size (runFilterOnRegion with no margin) and written
+// when done, so no scratch of the whole image is needed (a gigapixel image
+// would need gigabytes) and the bands replace the draft as they come.
+void runPointwiseInBands(const Filter &filter, const Image &before, const Image &image, const ParamValues &values,
+                         FilterContext &context, std::mutex *commit)
+{
+    const std::size_t rowBytes = std::max<std::size_t>(
+        1, std::size_t(image.width()) * std::size_t(image.channels()) * image.componentSize());
+    const int rows = int(std::clamp<std::size_t>(FilterPreview::PointwiseBandBytes / rowBytes, 1, 1 << 20));
+    for (int y = 0; y < image.height(); y += rows) {
+        const PixelRect band{0, y, image.width(), std::min(rows, image.height() - y)};
+        runFilterOnRegion(filter, before, image, band, values, context, 0, commit);
+        context.setProgress(float(band.y + band.height) / float(image.height()));
+    }
 }
 } // namespace
 
@@ -126,6 +144,13 @@ void FilterPreview::start(Pass pass, const Part &part)
         }
         [[fallthrough]];
     case Pass::WholeInScratch: {
+        if (pass == Pass::WholeInScratch && m_traits.pointwise) {
+            work = [filter, image, before, values, commit = m_commit](FilterContext &context) {
+                runPointwiseInBands(*filter, before, image, values, context, commit.get());
+            };
+            m_touched = true; // bands written before a failure are taken back
+            break;
+        }
         const PixelRect target = pass == Pass::Region ? toPixelRect(part.region)
                                                       : PixelRect{0, 0, image.width(), image.height()};
         work = [filter, image, before, values, target, margin = margin(), commit = m_commit](FilterContext &context) {
@@ -158,10 +183,11 @@ void FilterPreview::start(Pass pass, const Part &part)
         ++m_wholePasses;
         m_wholeInPlace = pass == Pass::WholeInPlace;
         m_wholeJob = std::move(job);
-        // Only an in-place pass shows its progress; a scratch pass writes
-        // the image once, at the end (repainted in onFinished). Live
-        // repaints meanwhile would find nothing and cost the filter time.
-        if (m_wholeInPlace)
+        // Only passes that write as they go (in place, or band by band)
+        // show their progress; a scratch pass writes the image once, at the
+        // end (repainted in onFinished). Live repaints meanwhile would find
+        // nothing and cost the filter time.
+        if (m_wholeInPlace || m_traits.pointwise)
             m_wholeEdit = LiveEdit(m_viewer);
         m_wholeJob->start();
     }
@@ -174,7 +200,7 @@ void FilterPreview::onFinished(Pass pass, int generation, const Part &part, bool
         m_regionJob.reset();
     else
         m_wholeJob.reset();
-    if (pass == Pass::WholeInPlace)
+    if (pass != Pass::Region && m_wholeEdit.isActive())
         m_wholeEdit.release(); // repaints the finished (or restored) pixels
     else if (ok)
         LiveEdit(m_viewer).release(); // shows the one write, the commit

@@ -37,7 +37,9 @@ class Viewer;
 /// one screen pixel spans step x step image pixels, its first pass is a
 /// draft: one pixel per screen pixel, each filling its block
 /// (runFilterDraft), 1/step² of the work. At fit on a 4K image that is
-/// what a 1:1 view costs. The whole image follows in a scratch copy.
+/// what a 1:1 view costs. The whole image follows band by band, each band
+/// in a scratch of its own and written when done (no scratch of the whole
+/// image).
 ///
 /// The newest values win: show() cancels the runs for older ones. A filter
 /// that does not notice a cancel (one OpenImageIO or OpenCV call) may keep
@@ -51,6 +53,10 @@ class Viewer;
 class FilterPreview : public QObject {
     Q_OBJECT
 public:
+    /// A pointwise filter's whole-image pass runs in bands of about this
+    /// many bytes (the write tracker's chunk size).
+    static constexpr std::size_t PointwiseBandBytes = std::size_t(2) << 20;
+
     /// What the canvas shows: which image pixels (Canvas::visibleImageRect())
     /// and how many image pixels one screen pixel spans (above 1 zoomed
     /// out). A QRect alone means 1:1.

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void aFailureIsReportedAndTheOriginalShown();
     void aPointwiseFilterIsDraftedAtScreenResolutionZoomedOut();
     void withoutThePointwiseTraitZoomedOutIsOnePass();
+    void aPointwiseWholePassRunsInBands();
 
 private:
     /// The preview of a "Test Add" filter (pointwise) sharing the gate.
@@ -336,6 +337,39 @@ void TestFilterPreview::withoutThePointwiseTraitZoomedOutIsOnePass()
     QCOMPARE(m_preview->wholePasses(), 1);
     QCOMPARE(add->sizes().size(), std::size_t(1));
     QCOMPARE(add->sizes().at(0), std::make_pair(Width, Height));
+}
+
+void TestFilterPreview::aPointwiseWholePassRunsInBands()
+{
+    // 64 RGBA8 pixels a row: a band of PointwiseBandBytes is 8192 rows, so
+    // this image is two full bands and a short one.
+    constexpr int BandRows = int(FilterPreview::PointwiseBandBytes / (64 * 4));
+    const Image image = testimages::pattern(64, 2 * BandRows + 100, 4, DType::UInt8);
+    const Image before = image.copy();
+    auto add = std::make_shared<testfilters::AddFilter>();
+    FilterPreview preview(add, image, before, m_viewer.get());
+    FilterTraits traits;
+    traits.pointwise = true;
+    preview.setTraits(traits);
+    preview.setVisibleRegion([&image] { return FilterPreview::ScreenView(QRect(0, 0, 64, image.height()), 40.0); });
+    QSignalSpy finished(&preview, &FilterPreview::finished);
+    preview.show(amount(3));
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(finished.at(0).at(0).toBool());
+    const Image want = before.copy();
+    FilterContext context;
+    runFilter(testfilters::AddFilter(), want, amount(3), context);
+    QVERIFY(samePixels(image, want));
+    // The draft (one pixel in 40 x 40), then three bands, no whole-image run.
+    const std::vector<std::pair<int, int>> sizes = add->sizes();
+    QCOMPARE(sizes.size(), std::size_t(4));
+    QCOMPARE(sizes[0], std::make_pair(2, (image.height() + 39) / 40));
+    QCOMPARE(sizes[1], std::make_pair(64, BandRows));
+    QCOMPARE(sizes[2], std::make_pair(64, BandRows));
+    QCOMPARE(sizes[3], std::make_pair(64, 100));
+    // Stopped, the bands are taken back like any preview.
+    preview.stop(/*restore=*/true);
+    QVERIFY(samePixels(image, before));
 }
 
 QTEST_MAIN(TestFilterPreview)
