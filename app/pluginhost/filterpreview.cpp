@@ -30,7 +30,8 @@ void runPointwiseInBands(const Filter &filter, const Image &before, const Image 
 {
     const std::size_t rowBytes = std::max<std::size_t>(
         1, std::size_t(image.width()) * std::size_t(image.channels()) * image.componentSize());
-    const int rows = int(std::clamp<std::size_t>(FilterPreview::PointwiseBandBytes / rowBytes, 1, 1 << 20));
+    const int rows = int(std::clamp<std::size_t>(FilterPreview::PointwiseBandBytes / rowBytes, 1,
+                                                 std::size_t(std::max(image.height(), 1))));
     for (int y = 0; y < image.height(); y += rows) {
         const PixelRect band{0, y, image.width(), std::min(rows, image.height() - y)};
         runFilterOnRegion(filter, before, image, band, values, context, 0, commit);
@@ -123,7 +124,10 @@ void FilterPreview::pump()
     }
     if (m_wholeJob)
         return; // this generation's, or an older one that must end first
-    start(regionShown ? Pass::WholeInScratch : Pass::WholeInPlace, {});
+    if (!regionShown)
+        start(Pass::WholeInPlace, {});
+    else
+        start(m_traits.pointwise ? Pass::WholeInBands : Pass::WholeInScratch, {});
 }
 
 void FilterPreview::start(Pass pass, const Part &part)
@@ -134,39 +138,45 @@ void FilterPreview::start(Pass pass, const Part &part)
     const ParamValues values = *m_wanted;
     FilterJob::Work work;
     switch (pass) {
-    case Pass::Region:
-        if (part.step > 1) {
-            work = [filter, image, before, values, target = toPixelRect(part.region), step = part.step,
+    case Pass::Region: {
+        const PixelRect target = toPixelRect(part.region);
+        if (part.step > 1)
+            work = [filter, image, before, values, target, step = part.step,
                     commit = m_commit](FilterContext &context) {
                 runFilterDraft(*filter, before, image, target, step, values, context, commit.get());
             };
-            break;
-        }
-        [[fallthrough]];
-    case Pass::WholeInScratch: {
-        if (pass == Pass::WholeInScratch && m_traits.pointwise) {
-            work = [filter, image, before, values, commit = m_commit](FilterContext &context) {
-                runPointwiseInBands(*filter, before, image, values, context, commit.get());
+        else
+            work = [filter, image, before, values, target, margin = margin(),
+                    commit = m_commit](FilterContext &context) {
+                runFilterOnRegion(*filter, before, image, target, values, context, margin, commit.get());
             };
-            m_touched = true; // bands written before a failure are taken back
-            break;
-        }
-        const PixelRect target = pass == Pass::Region ? toPixelRect(part.region)
-                                                      : PixelRect{0, 0, image.width(), image.height()};
-        work = [filter, image, before, values, target, margin = margin(), commit = m_commit](FilterContext &context) {
-            runFilterOnRegion(*filter, before, image, target, values, context, margin, commit.get());
-        };
         break;
     }
+    case Pass::WholeInScratch:
+        // The whole image: there is no margin to add.
+        work = [filter, image, before, values, commit = m_commit](FilterContext &context) {
+            runFilterOnRegion(*filter, before, image, {0, 0, image.width(), image.height()}, values, context, 0,
+                              commit.get());
+        };
+        break;
+    case Pass::WholeInBands:
+        work = [filter, image, before, values, commit = m_commit](FilterContext &context) {
+            runPointwiseInBands(*filter, before, image, values, context, commit.get());
+        };
+        break;
     case Pass::WholeInPlace:
         // Starts from the original; a cancel or failure puts it back.
         work = [filter, image, before, values](FilterContext &context) {
             image.copyPixelsFrom(before);
             runFilter(*filter, image, values, context, &before);
         };
-        m_touched = true;
         break;
     }
+    // These write the image as they go: what they wrote before a failure
+    // or a stop is taken back, and the live repaint shows their progress.
+    const bool writesAsItGoes = pass == Pass::WholeInPlace || pass == Pass::WholeInBands;
+    if (writesAsItGoes)
+        m_touched = true;
     auto job = std::make_unique<FilterJob>(m_filter, std::move(work));
     const int generation = m_generation;
     connect(job.get(), &FilterJob::finished, this,
@@ -183,11 +193,10 @@ void FilterPreview::start(Pass pass, const Part &part)
         ++m_wholePasses;
         m_wholeInPlace = pass == Pass::WholeInPlace;
         m_wholeJob = std::move(job);
-        // Only passes that write as they go (in place, or band by band)
-        // show their progress; a scratch pass writes the image once, at the
-        // end (repainted in onFinished). Live repaints meanwhile would find
-        // nothing and cost the filter time.
-        if (m_wholeInPlace || m_traits.pointwise)
+        // A scratch pass writes the image once, at the end (repainted in
+        // onFinished): live repaints meanwhile would find nothing and cost
+        // the filter time.
+        if (writesAsItGoes)
             m_wholeEdit = LiveEdit(m_viewer);
         m_wholeJob->start();
     }

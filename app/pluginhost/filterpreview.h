@@ -111,7 +111,10 @@ Q_SIGNALS:
     void finished(bool ok, const QString &error);
 
 private:
-    enum class Pass { Region, WholeInScratch, WholeInPlace };
+    /// Region: the part on screen (or its draft). The whole image after a
+    /// region pass: in a scratch copy written at the end, or, for a
+    /// pointwise filter, band by band. With nothing shown yet: in place.
+    enum class Pass { Region, WholeInScratch, WholeInBands, WholeInPlace };
     /// What a region pass covers: `region` at one pixel in `step` x `step`
     /// (a draft when step > 1). An empty region: no region pass.
     struct Part {

@@ -8,6 +8,7 @@
 
 #include "livepix/filtererror.h"
 #include "livepix/filterrun.h"
+#include "pixelrow.h"
 #include "pixelwalk.h"
 #include "snapshotpool.h"
 
@@ -67,17 +68,9 @@ void fillBlockRow(const Image &small, const Image &target, PixelRect region, int
         for (int k = 0; k < cols; ++k, to += target.xStride())
             std::memcpy(to, from, size);
     }
-    const std::size_t span = std::size_t(region.width) * size;
-    for (int r = 1; r < rows; ++r) {
-        std::uint8_t *row = target.pixel(region.x, top + r);
-        if (target.isInterleaved()) {
-            std::memcpy(row, first, span);
-            continue;
-        }
-        const std::uint8_t *src = first;
-        for (int x = 0; x < region.width; ++x, row += target.xStride(), src += target.xStride())
-            std::memcpy(row, src, size);
-    }
+    for (int r = 1; r < rows; ++r)
+        detail::copyPixelRow(target.pixel(region.x, top + r), target.xStride(), first, target.xStride(),
+                             region.width, size);
 }
 
 void fillBlocks(const Image &small, const Image &target, PixelRect region, int step)

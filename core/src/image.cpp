@@ -6,6 +6,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "pixelrow.h"
+
 namespace livepix {
 
 /// The descriptive state every handle of one image shares (see image.h).
@@ -214,16 +216,8 @@ void Image::copyPixelsFrom(const Image &source) const
         source.m_dtype != m_dtype)
         throw std::invalid_argument("copyPixelsFrom: images differ in size, channels or dtype");
     const std::size_t pixelBytes = static_cast<std::size_t>(m_channels) * componentSize();
-    for (int y = 0; y < m_height; ++y) {
-        const std::uint8_t *src = source.row(y);
-        std::uint8_t *dst = row(y);
-        if (isInterleaved() && source.isInterleaved()) {
-            std::memmove(dst, src, pixelBytes * static_cast<std::size_t>(m_width));
-            continue;
-        }
-        for (int x = 0; x < m_width; ++x)
-            std::memmove(dst + x * m_xStride, src + x * source.m_xStride, pixelBytes);
-    }
+    for (int y = 0; y < m_height; ++y)
+        detail::copyPixelRow(row(y), m_xStride, source.row(y), source.m_xStride, m_width, pixelBytes);
 }
 
 Image Image::copy() const

@@ -68,6 +68,10 @@ private:
     /// window was never exposed).
     Image showPatternInWindow(int width, int height);
     bool waitForRun(QSignalSpy &spy);
+    /// OK on `dialog` leaves `want` in `image`, and one undo step puts
+    /// `original` back.
+    void okKeepsThePreviewAsOneUndoStep(FilterDialog *dialog, const Image &image, const Image &want,
+                                        const Image &original);
     /// What opening the Filters menu does; waits for the load it may start.
     void openFiltersMenu();
 
@@ -139,6 +143,17 @@ Image TestPluginHost::showPatternInWindow(int width, int height)
     if (!QTest::qWaitForWindowExposed(m_window.get()))
         return Image();
     return document->image();
+}
+
+void TestPluginHost::okKeepsThePreviewAsOneUndoStep(FilterDialog *dialog, const Image &image, const Image &want,
+                                                    const Image &original)
+{
+    QSignalSpy ran(m_host.get(), &PluginHost::runFinished);
+    dialog->accept();
+    QVERIFY(waitForRun(ran));
+    QVERIFY(testimages::samePixels(image, want));
+    QVERIFY(m_host->undo());
+    QVERIFY(testimages::samePixels(image, original));
 }
 
 bool TestPluginHost::waitForRun(QSignalSpy &spy)
@@ -418,7 +433,6 @@ void TestPluginHost::dialogPreviewStartsWithThePartOnScreen()
     // from scratch copies are tracked like any other), and one undo step
     // takes it back.
     canvas->zoomActualSize();
-    QSignalSpy ran(m_host.get(), &PluginHost::runFinished);
     dialog->setValue("radius", std::int64_t(3));
     QTRY_VERIFY_WITH_TIMEOUT(dialog->previewIsCurrent(), WholePassMs);
     QCOMPARE(dialog->preview()->regionPasses(), 2);
@@ -427,11 +441,7 @@ void TestPluginHost::dialogPreviewStartsWithThePartOnScreen()
     three.set("radius", std::int64_t(3));
     want.copyPixelsFrom(original);
     livepix::runFilter(testfilters::BoxFilter(), want, three, context);
-    dialog->accept();
-    QVERIFY(waitForRun(ran));
-    QVERIFY(testimages::samePixels(image, want));
-    QVERIFY(m_host->undo());
-    QVERIFY(testimages::samePixels(image, original));
+    okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
 }
 
 void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
@@ -472,13 +482,8 @@ void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
     livepix::runFilter(testfilters::AddFilter(), want, forty, context);
     QVERIFY(testimages::samePixels(image, want));
 
-    // OK keeps the whole result, not the draft; one undo step takes it back.
-    QSignalSpy ran(m_host.get(), &PluginHost::runFinished);
-    dialog->accept();
-    QVERIFY(waitForRun(ran));
-    QVERIFY(testimages::samePixels(image, want));
-    QVERIFY(m_host->undo());
-    QVERIFY(testimages::samePixels(image, original));
+    // OK keeps the whole result, not the draft.
+    okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
 }
 
 void TestPluginHost::pluginsDialogShowsSkippedPlugins()
