@@ -349,7 +349,7 @@ void bindFilters(py::module_ &m)
     m.def(
         "_register_filter",
         [](const std::string &name, py::function function, const py::list &params, const py::list &dtypes,
-           const std::string &description, bool pointwise) {
+           const std::string &description, bool pointwise, const std::vector<std::string> &lengths) {
             std::vector<FilterParam> declared;
             for (auto p : params)
                 declared.push_back(paramFromDict(py::reinterpret_borrow<py::dict>(p)));
@@ -365,6 +365,7 @@ void bindFilters(py::module_ &m)
                                                      std::move(types), description);
             FilterTraits traits;
             traits.pointwise = pointwise;
+            traits.lengths = lengths;
             if (t_loadingRegistrar) {
                 t_loadingRegistrar->addFilter(filter, traits);
                 return;
@@ -378,6 +379,7 @@ void bindFilters(py::module_ &m)
             }
         },
         "name"_a, "function"_a, "params"_a, "dtypes"_a, "description"_a = "", "pointwise"_a = false,
+        "lengths"_a = std::vector<std::string>(),
         "Registers a Python filter (use the @livepix.filter decorator).");
 
     m.def("_unregister_filter", [](const std::string &name) {
@@ -440,6 +442,7 @@ void bindFilters(py::module_ &m)
         d["dtypes"] = dtypes;
         d["kind"] = dynamic_cast<const PyFilter *>(entry.filter.get()) ? "python" : "cpp";
         d["pointwise"] = entry.traits.pointwise;
+        d["lengths"] = entry.traits.lengths;
         return d;
     });
 

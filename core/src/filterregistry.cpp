@@ -31,6 +31,7 @@ void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string
         throw std::invalid_argument("a filter has an empty name");
     for (const auto &p : filter->params())
         p.validate();
+    checkTraits(*filter, traits);
     std::shared_ptr<const Filter> replaced; // destroyed after unlocking (see remove())
     std::lock_guard lock(m_mutex);
     for (auto &entry : m_entries) {
@@ -40,11 +41,11 @@ void FilterRegistry::add(std::shared_ptr<const Filter> filter, const std::string
             throw std::invalid_argument("filter '" + name + "' is already registered by " +
                                         (entry.plugin.empty() ? std::string("a script") : "plugin '" + entry.plugin + "'"));
         replaced = std::exchange(entry.filter, std::move(filter));
-        entry.traits = traits;
+        entry.traits = std::move(traits);
         ++m_revision;
         return;
     }
-    m_entries.push_back({std::move(filter), plugin, traits});
+    m_entries.push_back({std::move(filter), plugin, std::move(traits)});
     ++m_revision;
 }
 

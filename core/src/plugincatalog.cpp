@@ -126,6 +126,19 @@ std::vector<PluginRecord> PluginCatalog::records() const
 
 namespace {
 
+/// "pointwise, no lengths", "not pointwise, lengths sigma, size": for
+/// notes about disagreeing declarations.
+std::string describeTraits(const FilterTraits &traits)
+{
+    std::string text = traits.pointwise ? "pointwise, " : "not pointwise, ";
+    if (traits.lengths.empty())
+        return text + "no lengths";
+    text += "lengths ";
+    for (std::size_t i = 0; i < traits.lengths.size(); ++i)
+        text += (i ? ", " : "") + traits.lengths[i];
+    return text;
+}
+
 /// Manifest files in scan order: a search folder may itself be a plugin
 /// folder, otherwise each of its sub-folders (sorted) holding plugin.json.
 std::vector<std::string> findManifests(const std::vector<std::string> &folders)
@@ -258,9 +271,9 @@ void PluginCatalog::loadOne(PluginRecord &record)
     }
     for (std::size_t i = 0; i < registrar.filters().size(); ++i)
         for (const auto &f : m.filters)
-            if (f.name == registrar.filters()[i]->name() && f.pointwise != registrar.traits()[i].pointwise) {
-                record.reason = "note: the manifest says filter \"" + f.name + "\" is " +
-                                (f.pointwise ? "" : "not ") + "pointwise, the code says otherwise (the code wins)";
+            if (f.name == registrar.filters()[i]->name() && f.traits != registrar.traits()[i]) {
+                record.reason = "note: the manifest declares filter \"" + f.name + "\" " + describeTraits(f.traits) +
+                                "; the code declares it " + describeTraits(registrar.traits()[i]) + " (the code wins)";
                 return;
             }
 }

@@ -1,5 +1,6 @@
 #include "livepix/pluginmanifest.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -135,7 +136,15 @@ PluginManifest PluginManifest::parse(const std::string &jsonText, const std::str
                 if (f.contains("pointwise")) {
                     if (!f["pointwise"].is_boolean())
                         fail(path, "filter \"" + fm.name + "\" has a \"pointwise\" that is not true or false");
-                    fm.pointwise = f["pointwise"].get<bool>();
+                    fm.traits.pointwise = f["pointwise"].get<bool>();
+                }
+                if (f.contains("lengths")) {
+                    const auto &lengths = f["lengths"];
+                    if (!lengths.is_array() ||
+                        !std::all_of(lengths.begin(), lengths.end(), [](const json &n) { return n.is_string(); }))
+                        fail(path, "filter \"" + fm.name + "\" has \"lengths\" that are not a list of parameter names");
+                    for (const auto &n : lengths)
+                        fm.traits.lengths.push_back(n.get<std::string>());
                 }
                 m.filters.push_back(std::move(fm));
             }
@@ -180,8 +189,10 @@ std::string PluginManifest::toJson() const
         jf["dtypes"] = nlohmann::ordered_json::array();
         for (DType t : f.dtypes)
             jf["dtypes"].push_back(dtypeName(t));
-        if (f.pointwise)
+        if (f.traits.pointwise)
             jf["pointwise"] = true;
+        if (!f.traits.lengths.empty())
+            jf["lengths"] = f.traits.lengths;
         jf["params"] = nlohmann::ordered_json::array();
         for (const auto &p : f.params) {
             nlohmann::ordered_json jp;

@@ -70,7 +70,7 @@ int main(int argc, char **argv)
             const auto &filter = registrar.filters()[i];
             livepix::FilterManifest f;
             f.name = filter->name();
-            f.pointwise = registrar.traits()[i].pointwise;
+            f.traits = registrar.traits()[i];
             f.description = filter->description();
             f.dtypes = filter->dtypes();
             f.params = filter->params();

@@ -61,6 +61,9 @@ const std::vector<livepix::DType> allTypes = {livepix::DType::UInt8, livepix::DT
 
 class GaussianBlurFilter : public livepix::Filter {
 public:
+    /// sigma is in image pixels: the preview may draft from a reduced image
+    /// with sigma reduced alike (livepix::FilterTraits::lengths).
+    static constexpr const char *lengths[] = {"sigma"};
     std::string name() const override { return "Gaussian Blur (OIIO)"; }
     std::string description() const override
     {
@@ -100,6 +103,7 @@ public:
 
 class MedianFilter : public livepix::Filter {
 public:
+    static constexpr const char *lengths[] = {"size"};
     std::string name() const override { return "Median (OIIO)"; }
     std::string description() const override { return "Median filter with OpenImageIO's ImageBufAlgo::median_filter."; }
     std::vector<livepix::FilterParam> params() const override

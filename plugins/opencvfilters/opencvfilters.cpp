@@ -109,6 +109,9 @@ const std::vector<livepix::DType> blurTypes = {livepix::DType::UInt8, livepix::D
 
 class GaussianBlurFilter : public livepix::Filter {
 public:
+    /// sigma is in image pixels: the preview may draft from a reduced image
+    /// with sigma reduced alike (livepix::FilterTraits::lengths).
+    static constexpr const char *lengths[] = {"sigma"};
     std::string name() const override { return "Gaussian Blur (OpenCV)"; }
     std::string description() const override
     {
@@ -133,6 +136,7 @@ public:
 
 class MedianFilter : public livepix::Filter {
 public:
+    static constexpr const char *lengths[] = {"size"};
     std::string name() const override { return "Median (OpenCV)"; }
     std::string description() const override
     {

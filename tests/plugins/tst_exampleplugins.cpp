@@ -53,14 +53,19 @@ void TestExamplePlugins::manifestsListTheFilters()
     QCOMPARE(m.filters[0].params.at(0).name, std::string("sigma"));
     QCOMPARE(m.filters[1].params.at(0).type, ParamType::Int);
     // Only Invert declares itself pointwise (a static member the build
-    // reads, like its filters); the blur and the median are not.
-    QVERIFY(!m.filters[0].pointwise && !m.filters[1].pointwise);
+    // reads, like its filters); the blur and the median are not, and
+    // declare their sigma and size lengths instead.
+    QVERIFY(!m.filters[0].traits.pointwise && !m.filters[1].traits.pointwise);
+    QCOMPARE(m.filters[0].traits.lengths, std::vector<std::string>{"sigma"});
+    QCOMPARE(m.filters[1].traits.lengths, std::vector<std::string>{"size"});
     const PluginManifest invert =
         PluginManifest::read(std::string(LIVEPIX_EXAMPLE_PLUGIN_DIR) + "/invert/plugin.json");
-    QVERIFY(invert.filters.at(0).pointwise);
+    QVERIFY(invert.filters.at(0).traits.pointwise);
+    QVERIFY(invert.filters.at(0).traits.lengths.empty());
     // Loading keeps the declaration with the filter.
     QVERIFY(m_registry.findEntry("Invert").traits.pointwise);
     QVERIFY(!m_registry.findEntry("Gaussian Blur (OIIO)").traits.pointwise);
+    QCOMPARE(m_registry.findEntry("Median (OIIO)").traits.lengths, std::vector<std::string>{"size"});
     QVERIFY(!m_registry.findEntry("No Such Filter").filter);
 }
 

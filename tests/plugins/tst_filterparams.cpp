@@ -100,17 +100,25 @@ void TestFilterParams::manifestRoundTrip()
     m.filters.push_back(f);
     FilterManifest pointwise;
     pointwise.name = "Per Pixel";
-    pointwise.pointwise = true;
+    pointwise.traits.pointwise = true;
     m.filters.push_back(pointwise);
+    FilterManifest blur;
+    blur.name = "Blur";
+    blur.params = {FilterParam::makeFloat("sigma", "", 0, 9, 1), FilterParam::makeInt("size", "", 1, 9, 3)};
+    blur.traits.lengths = {"sigma", "size"};
+    m.filters.push_back(blur);
     const PluginManifest back = PluginManifest::parse(m.toJson(), "/somewhere/demo/plugin.json");
     QCOMPARE(back.name, m.name);
     QCOMPARE(back.version, m.version);
     QCOMPARE(back.kind, PluginKind::Python);
     QCOMPARE(back.entryPath(), std::string("/somewhere/demo/demo.py"));
-    QCOMPARE(back.filters.size(), std::size_t(2));
-    QVERIFY(!back.filters[0].pointwise);
-    QVERIFY(back.filters[1].pointwise);
+    QCOMPARE(back.filters.size(), std::size_t(3));
+    QVERIFY(!back.filters[0].traits.pointwise);
+    QVERIFY(back.filters[0].traits.lengths.empty());
+    QVERIFY(back.filters[1].traits.pointwise);
+    QCOMPARE(back.filters[2].traits.lengths, (std::vector<std::string>{"sigma", "size"}));
     QVERIFY(m.toJson().find("\"pointwise\": true") != std::string::npos);
+    QVERIFY(m.toJson().find("\"lengths\": [") != std::string::npos);
     QCOMPARE(back.filters[0].dtypes, f.dtypes);
     QCOMPARE(back.filters[0].params.size(), std::size_t(4));
     QCOMPARE(back.filters[0].params[0].type, ParamType::Int);
@@ -137,6 +145,14 @@ void TestFilterParams::manifestErrors_data()
         << R"({"name": "x", "version": "1", "api_version": 1, "kind": "cpp", "entry": "x",
               "filters": [{"name": "F", "pointwise": "yes"}]})"
         << "filter \"F\" has a \"pointwise\" that is not true or false";
+    QTest::newRow("lengths not a list")
+        << R"({"name": "x", "version": "1", "api_version": 1, "kind": "cpp", "entry": "x",
+              "filters": [{"name": "F", "lengths": "sigma"}]})"
+        << "filter \"F\" has \"lengths\" that are not a list of parameter names";
+    QTest::newRow("lengths not names")
+        << R"({"name": "x", "version": "1", "api_version": 1, "kind": "cpp", "entry": "x",
+              "filters": [{"name": "F", "lengths": [3]}]})"
+        << "filter \"F\" has \"lengths\" that are not a list of parameter names";
 }
 
 void TestFilterParams::manifestErrors()

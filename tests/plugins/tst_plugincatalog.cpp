@@ -188,8 +188,8 @@ void TestPluginCatalog::traitsComeFromTheCodeAndDisagreementIsNoted()
     QVERIFY(registry.findEntry("Per Pixel").filter);
     auto record = *findRecord(catalog.records(), "pp");
     QCOMPARE(record.state, PluginRecord::State::Loaded);
-    QCOMPARE(record.reason, std::string("note: the manifest says filter \"Per Pixel\" is pointwise, the code "
-                                        "says otherwise (the code wins)"));
+    QCOMPARE(record.reason, std::string("note: the manifest declares filter \"Per Pixel\" pointwise, no lengths; "
+                                        "the code declares it not pointwise, no lengths (the code wins)"));
     // Declared in the code as in the manifest: pointwise, and no note.
     declare = true;
     catalog.reload();
@@ -197,6 +197,20 @@ void TestPluginCatalog::traitsComeFromTheCodeAndDisagreementIsNoted()
     QVERIFY(!registry.findEntry("Other").traits.pointwise);
     record = *findRecord(catalog.records(), "pp");
     QCOMPARE(record.reason, std::string());
+    // Lengths that name no parameter of the filter: the plugin is refused,
+    // saying which.
+    catalog.setLoader(PluginKind::Python, [&](const PluginManifest &, PluginRegistrar &r) {
+        FilterTraits traits;
+        traits.lengths = {"sigma"};
+        r.addFilter(std::make_shared<ConstantFilter>("Per Pixel", 1), traits);
+    });
+    catalog.reload();
+    record = *findRecord(catalog.records(), "pp");
+    QCOMPARE(record.state, PluginRecord::State::Skipped);
+    QVERIFY2(record.reason.find("filter 'Per Pixel' declares \"sigma\" a length, but it has no int or float "
+                                "parameter of that name") != std::string::npos,
+             record.reason.c_str());
+    QVERIFY(!registry.findEntry("Per Pixel").filter);
 }
 
 void TestPluginCatalog::reloadReloadsPythonOnly()

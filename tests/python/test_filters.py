@@ -49,6 +49,10 @@ def test_info_describes_parameters():
     assert livepix.filters.info("False Colour")["pointwise"] is True
     assert livepix.filters.info("Invert")["pointwise"] is True
     assert livepix.filters.info("Gaussian Blur (OIIO)")["pointwise"] is False
+    # The blurs and medians declare their lengths in pixels instead.
+    assert info["lengths"] == []
+    assert livepix.filters.info("Gaussian Blur (OIIO)")["lengths"] == ["sigma"]
+    assert livepix.filters.info("Median (OIIO)")["lengths"] == ["size"]
     reasons = {p["name"]: p["reason"] for p in livepix.filters.plugins()}
     assert "pointwise" not in reasons["threshold"] + reasons["colormap"]
 
@@ -177,6 +181,27 @@ def test_decorator_registers_a_script_filter():
     with pytest.raises(TypeError, match="pointwise must be True or False, got 'no'"):
         livepix.filter("Test Add", pointwise="no")
     assert livepix.filters.info("Test Add")["pointwise"] is True
+
+
+def test_a_filter_declares_its_lengths():
+    params = [{"name": "radius", "type": "int", "default": 2, "min": 0, "max": 50},
+              {"name": "mode", "type": "choice", "choices": ["a", "b"], "default": "a"}]
+
+    @livepix.filter("Test Lengths", params=params, dtypes=["uint8"], lengths=["radius"])
+    def spread(array, radius, mode):
+        pass
+
+    assert livepix.filters.info("Test Lengths")["lengths"] == ["radius"]
+    # A bare string would be its letters; names that are not int or float
+    # parameters promise nothing the preview can use.
+    with pytest.raises(TypeError, match="lengths must be a list of parameter names"):
+        livepix.filter("Test Lengths", params=params, lengths="radius")
+    with pytest.raises(ValueError, match="declares \"sigma\" a length, but it has no int or float parameter"):
+        livepix.filter("Test Lengths", params=params, lengths=["sigma"])(spread)
+    with pytest.raises(ValueError, match="declares \"mode\" a length"):
+        livepix.filter("Test Lengths", params=params, lengths=["mode"])(spread)
+    assert livepix.filters.info("Test Lengths")["lengths"] == ["radius"]  # the refused ones changed nothing
+    livepix._livepix._unregister_filter("Test Lengths")
 
 
 def test_exception_in_filter_leaves_the_image_as_it_was(dtype):

@@ -41,7 +41,8 @@ public:
     /// another plugin makes this throw std::invalid_argument naming both.
     void add(std::shared_ptr<const Filter> filter, const std::string &plugin = {});
     /// The same, with what the filter declares about itself; a replaced
-    /// filter's traits are replaced too.
+    /// filter's traits are replaced too. Traits naming parameters the filter
+    /// does not have throw std::invalid_argument (checkTraits()).
     void add(std::shared_ptr<const Filter> filter, const std::string &plugin, FilterTraits traits);
     /// Removes a filter by name; returns false if there was none.
     bool remove(const std::string &name);

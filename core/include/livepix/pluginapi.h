@@ -31,7 +31,9 @@ class LIVEPIX_API PluginRegistrar {
 public:
     void addFilter(std::shared_ptr<const Filter> filter);
     /// With what the filter promises (LIVEPIX_PLUGIN passes traitsOf<F>()).
-    void addFilter(std::shared_ptr<const Filter> filter, FilterTraits traits);
+    /// Throws std::invalid_argument when they name parameters the filter
+    /// does not have (checkTraits()).
+    void addFilter(std::shared_ptr<const Filter> filter, const FilterTraits &traits);
     const std::vector<std::shared_ptr<const Filter>> &filters() const { return m_filters; }
     /// One per filters() entry, in the same order.
     const std::vector<FilterTraits> &traits() const { return m_traits; }

@@ -5,6 +5,7 @@
 
 #include "livepix/dtype.h"
 #include "livepix/filterparam.h"
+#include "livepix/filtertraits.h"
 
 namespace livepix {
 
@@ -18,7 +19,8 @@ struct LIVEPIX_API FilterManifest {
     std::string description;
     std::vector<DType> dtypes;
     std::vector<FilterParam> params;
-    bool pointwise = false; ///< "pointwise": true (FilterTraits::pointwise)
+    /// "pointwise": true, "lengths": ["sigma"] (FilterTraits).
+    FilterTraits traits;
 };
 
 /// Contents of a plugin manifest: `plugin.json` in the plugin's folder. It is
@@ -26,6 +28,7 @@ struct LIVEPIX_API FilterManifest {
 ///   {"name": "invert", "version": "1.0.0", "api_version": 1, "kind": "cpp",
 ///    "entry": "invert.so", "description": "...",
 ///    "filters": [{"name": "Invert", "dtypes": ["uint8", ...], "pointwise": true,
+///                 "lengths": ["radius"],
 ///                 "params": [{"name": "amount", "type": "float", "label": "Amount",
 ///                             "min": 0, "max": 1, "default": 1}]}]}
 /// A plain value type.

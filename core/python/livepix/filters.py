@@ -41,7 +41,7 @@ def _normalise_params(params):
     return [dict(p) for p in params]
 
 
-def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False):
+def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False, lengths=()):
     """Decorator: registers ``f(array, **params)`` as the filter ``name``.
 
     ``params`` declares the parameters, each a dict with ``name``, ``type``
@@ -56,6 +56,13 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False
     at screen resolution first when zoomed out. A plugin's ``plugin.json``
     should say ``"pointwise": true`` for the filter too.
 
+    ``lengths`` names the parameters measured in image pixels (a blur's
+    ``"sigma"``, a window's ``"size"``), promising that the filter on an
+    image reduced k times, with those divided by k, looks like its result
+    reduced k times (what a blur or a median does). When the filter is slow
+    the dialog's preview then shows a draft computed from a reduced image
+    first, then the exact result. ``plugin.json``: ``"lengths": ["sigma"]``.
+
     The function gets ``np.asarray(image)`` (a writable view of the pixels,
     shape (H, W) or (H, W, C)) and edits it in place; its return value is
     ignored. Decorating again under the same name replaces the filter.
@@ -65,12 +72,15 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False
         raise TypeError("@livepix.filter needs a name, e.g. @livepix.filter(\"Threshold\")")
     if not isinstance(pointwise, (bool, np.bool_)):
         raise TypeError(f"@livepix.filter({name!r}): pointwise must be True or False, got {pointwise!r}")
+    if isinstance(lengths, str) or not all(isinstance(n, str) for n in lengths):
+        raise TypeError(f"@livepix.filter({name!r}): lengths must be a list of parameter names, "
+                        f"e.g. lengths=[\"sigma\"], got {lengths!r}")
     spec = _normalise_params(params)
     types_ = [str(np.dtype(t)) for t in dtypes]
 
     def register(function):
         doc = description or (function.__doc__ or "").strip().split("\n")[0]
-        _livepix._register_filter(name, function, spec, types_, doc, bool(pointwise))
+        _livepix._register_filter(name, function, spec, types_, doc, bool(pointwise), list(lengths))
         return function
 
     return register
@@ -85,7 +95,7 @@ def names():
 
 def info(name):
     """A dict describing a filter: name, description, kind, plugin, dtypes, params,
-    pointwise (see filter())."""
+    pointwise, lengths (see filter())."""
     return _livepix._filter_info(name)
 
 
