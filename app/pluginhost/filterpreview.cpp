@@ -5,6 +5,8 @@
 
 #include "pluginhost/filterjob.h"
 
+#include <QElapsedTimer>
+
 #include <algorithm>
 #include <cmath>
 
@@ -105,6 +107,51 @@ FilterPreview::Part FilterPreview::regionFirst() const
     return {view.pixels, 1};
 }
 
+long long FilterPreview::pixelsFor(const Part &part) const
+{
+    if (part.region.isEmpty())
+        return static_cast<long long>(m_image.width()) * m_image.height();
+    const long long area = toPixelRect(part.region).grownWithin(margin(), m_image.width(), m_image.height()).area();
+    return area / (static_cast<long long>(part.step) * part.step);
+}
+
+double FilterPreview::lengthFactor(const ParamValues &measured) const
+{
+    double factor = 1.0;
+    for (const std::string &name : m_traits.lengths) {
+        if (!m_wanted->contains(name) || !measured.contains(name))
+            continue;
+        const double now = m_wanted->toDouble(name), then = measured.toDouble(name);
+        if (now <= 0 || then <= 0)
+            continue;
+        const double k = now / then;
+        factor *= k >= 1 ? k * k : k;
+    }
+    return factor;
+}
+
+FilterPreview::Part FilterPreview::draftFirst(const Part &next) const
+{
+    if (m_traits.pointwise || m_traits.lengths.empty() || m_draftFailed == m_generation || !m_visibleRegion)
+        return {};
+    if (m_exactNsPerPixel >= 0 &&
+        m_exactNsPerPixel * lengthFactor(m_exactMeasured) * double(pixelsFor(next)) <= DraftAboveMs * 1e6)
+        return {}; // the exact pass is quick enough
+    const ScreenView view = m_visibleRegion();
+    if (view.pixels.isEmpty())
+        return {};
+    // At least the screen's resolution (finer would not show), at least
+    // every other pixel (a draft at 1:1 is the exact pass), and coarser
+    // when the last draft's speed says the budget needs it.
+    int step = std::max(2, int(std::floor(view.imagePixelsPerScreenPixel + 1e-6)));
+    if (m_draftNsPerPixel >= 0) {
+        const double expectedAtOne =
+            m_draftNsPerPixel * lengthFactor(m_draftMeasured) * double(pixelsFor({view.pixels, 1})) / 1e6; // ms
+        step = std::max(step, int(std::ceil(std::sqrt(expectedAtOne / DraftBudgetMs))));
+    }
+    return {view.pixels, std::min(step, MaxDraftStep)};
+}
+
 // Starts what the newest values need next, within the rules of the class
 // comment; called again whenever a pass ends or the view moves.
 void FilterPreview::pump()
@@ -116,6 +163,13 @@ void FilterPreview::pump()
     const Part part = regionFirst();
     const bool regionShown = m_regionShown == m_generation;
     const bool covered = regionShown && m_shown.region.contains(part.region) && m_shown.step <= part.step;
+    if (!regionShown) {
+        const Part draft = draftFirst(part);
+        if (!draft.region.isEmpty()) {
+            start(Pass::Region, draft);
+            return;
+        }
+    }
     if (!part.region.isEmpty() && !covered) {
         // New values, or the view moved to pixels (or zoomed in to a detail)
         // the whole-image pass has not reached yet.
@@ -141,9 +195,9 @@ void FilterPreview::start(Pass pass, const Part &part)
     case Pass::Region: {
         const PixelRect target = toPixelRect(part.region);
         if (part.step > 1)
-            work = [filter, image, before, values, target, step = part.step,
+            work = [filter, image, before, values, target, step = part.step, traits = m_traits,
                     commit = m_commit](FilterContext &context) {
-                runFilterDraft(*filter, before, image, target, step, values, context, commit.get());
+                runFilterDraft(*filter, before, image, target, step, values, traits, context, commit.get());
             };
         else
             work = [filter, image, before, values, target, margin = margin(),
@@ -179,9 +233,11 @@ void FilterPreview::start(Pass pass, const Part &part)
         m_touched = true;
     auto job = std::make_unique<FilterJob>(m_filter, std::move(work));
     const int generation = m_generation;
+    QElapsedTimer clock;
+    clock.start();
     connect(job.get(), &FilterJob::finished, this,
-            [this, pass, generation, part](bool ok, bool cancelled, const QString &error) {
-                onFinished(pass, generation, part, ok, cancelled, error);
+            [this, pass, generation, part, clock](bool ok, bool cancelled, const QString &error) {
+                onFinished(pass, generation, part, double(clock.nsecsElapsed()) / 1e6, ok, cancelled, error);
             });
     if (pass == Pass::Region) {
         ++m_regionPasses;
@@ -202,7 +258,7 @@ void FilterPreview::start(Pass pass, const Part &part)
     }
 }
 
-void FilterPreview::onFinished(Pass pass, int generation, const Part &part, bool ok, bool cancelled,
+void FilterPreview::onFinished(Pass pass, int generation, const Part &part, double ms, bool ok, bool cancelled,
                                const QString &error)
 {
     if (pass == Pass::Region)
@@ -216,7 +272,20 @@ void FilterPreview::onFinished(Pass pass, int generation, const Part &part, bool
     // ok means the pass wrote its result (a cancel before the commit throws).
     if (ok)
         m_touched = true;
+    const bool draft = pass == Pass::Region && part.step > 1;
+    const bool reducedDraft = draft && !m_traits.pointwise;
+    if (ok && (!draft || reducedDraft) && m_wanted && generation == m_generation) {
+        // Speeds for draftFirst(): the whole passes and exact regions alike.
+        const long long pixels = std::max(1LL, pixelsFor(pass == Pass::Region ? part : Part{}));
+        (reducedDraft ? m_draftNsPerPixel : m_exactNsPerPixel) = ms * 1e6 / double(pixels);
+        (reducedDraft ? m_draftMeasured : m_exactMeasured) = *m_wanted;
+    }
     const bool newest = m_wanted && generation == m_generation;
+    if (newest && reducedDraft && !ok && !cancelled) {
+        m_draftFailed = generation; // the exact pass says what is wrong, if anything
+        pump();
+        return;
+    }
     if (newest && ok && pass == Pass::Region) {
         m_regionShown = generation;
         m_shown = part;

@@ -41,6 +41,20 @@ class Viewer;
 /// in a scratch of its own and written when done (no scratch of the whole
 /// image).
 ///
+/// A slow filter that declares lengths (FilterTraits: a blur's sigma, a
+/// median's size) shows a draft from a reduced image first: the part on
+/// screen reduced by area, filtered with the lengths reduced alike
+/// (runFilterDraft), then the exact passes above. "Slow" and "how reduced"
+/// are measured, not guessed: a draft comes first when the next exact pass,
+/// at the last exact pass's speed per pixel, would take more than
+/// DraftAboveMs (or nothing was measured yet); it is at the screen's
+/// resolution or coarser, so that at the last draft's speed per pixel it
+/// takes at most about DraftBudgetMs. Both speeds are scaled by how the
+/// lengths changed since they were measured (lengthFactor()), so dragging a
+/// sigma from 2 to 20 gets a draft at once. A draft that fails is
+/// skipped (its reduced lengths may be what the filter refuses); the exact
+/// pass then says what is wrong.
+///
 /// The newest values win: show() cancels the runs for older ones. A filter
 /// that does not notice a cancel (one OpenImageIO or OpenCV call) may keep
 /// its worker busy; a newer region pass then runs beside an older
@@ -56,6 +70,12 @@ public:
     /// A pointwise filter's whole-image pass runs in bands of about this
     /// many bytes (the write tracker's chunk size).
     static constexpr std::size_t PointwiseBandBytes = std::size_t(2) << 20;
+    /// An exact pass expected to take longer than this gets a draft first
+    /// (for filters with lengths); drafts aim at DraftBudgetMs.
+    static constexpr double DraftAboveMs = 60.0;
+    static constexpr double DraftBudgetMs = 30.0;
+    /// The coarsest draft: one pixel per MaxDraftStep x MaxDraftStep.
+    static constexpr int MaxDraftStep = 32;
 
     /// What the canvas shows: which image pixels (Canvas::visibleImageRect())
     /// and how many image pixels one screen pixel spans (above 1 zoomed
@@ -122,11 +142,24 @@ private:
         int step = 1;
     };
     Part regionFirst() const;
+    /// A draft from a reduced image to show before `next` (the part
+    /// regionFirst() gave; empty: the whole image), or an empty Part when
+    /// none is due (see the class comment).
+    Part draftFirst(const Part &next) const;
+    /// Pixels the filter gets for `part` (the region and its margin, or the
+    /// whole image), at one in step x step.
+    long long pixelsFor(const Part &part) const;
+    /// How much more a pass with the newest values may cost per pixel than
+    /// one with `measured`: a length grown k times counts k² (a window's
+    /// area), one shrunk k times saves k (a separable kernel's width): both
+    /// the pessimistic side.
+    double lengthFactor(const ParamValues &measured) const;
     /// Pixels around a region its pass gives the filter.
     int margin() const;
     void pump();
     void start(Pass pass, const Part &part);
-    void onFinished(Pass pass, int generation, const Part &part, bool ok, bool cancelled, const QString &error);
+    void onFinished(Pass pass, int generation, const Part &part, double ms, bool ok, bool cancelled,
+                    const QString &error);
     void cancelAll();
     /// Copies `before` back into the image if a preview wrote into it.
     void restoreOriginal();
@@ -147,6 +180,13 @@ private:
     Part m_shown;                        ///< ...and that region (the last one)
     int m_done = -1;                     ///< generation whose whole result is in the image
     int m_failed = -1;                   ///< generation whose run failed
+    int m_draftFailed = -1;              ///< generation whose draft from a reduced image failed
+    /// Measured: ns per pixel of the last exact pass (region or whole) and
+    /// of the last draft from a reduced image (per reduced pixel); < 0 none yet.
+    double m_exactNsPerPixel = -1.0;
+    double m_draftNsPerPixel = -1.0;
+    ParamValues m_exactMeasured; ///< the values m_exactNsPerPixel was measured with
+    ParamValues m_draftMeasured; ///< the values m_draftNsPerPixel was measured with
     bool m_touched = false;              ///< a preview wrote into the image since `before`
 
     std::unique_ptr<FilterJob> m_regionJob;

@@ -1,11 +1,13 @@
 #include "livepix/filterregion.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <type_traits>
 #include <stdexcept>
 
+#include "blockmeans.h"
 #include "livepix/filtererror.h"
 #include "livepix/filterrun.h"
 #include "pixelrow.h"
@@ -138,25 +140,77 @@ void runFilterOnRegion(const Filter &filter, const Image &source, const Image &t
 }
 
 void runFilterDraft(const Filter &filter, const Image &source, const Image &target, PixelRect region, int step,
-                    const ParamValues &values, FilterContext &context, std::mutex *commit)
+                    const ParamValues &values, const FilterTraits &traits, FilterContext &context,
+                    std::mutex *commit)
 {
     checkPair("runFilterDraft", filter, source, target);
     if (step < 1)
         throw std::invalid_argument("runFilterDraft: step " + std::to_string(step) + " is below 1");
+    if (!traits.draftable())
+        throw std::invalid_argument("runFilterDraft: " + filter.name() +
+                                    " is neither pointwise nor declares lengths; a draft could look nothing like it");
     if (step == 1) {
-        runFilterOnRegion(filter, source, target, region, values, context, 0, commit);
+        runFilterOnRegion(filter, source, target, region, values, context,
+                          traits.pointwise ? 0 : DefaultRegionMargin, commit);
         return;
     }
     region = region.grownWithin(0, source.width(), source.height()); // clip
     if (region.isEmpty())
         return;
-    // The samples are copied out first: the filter works in place, and
-    // `target` may be `source`.
-    const detail::PooledCopy small(blockSamples(source, region, step));
-    runFilter(filter, small.image(), values, context, nullptr, /*restorable=*/false);
+    if (traits.pointwise) {
+        // The samples are copied out first: the filter works in place, and
+        // `target` may be `source`.
+        const detail::PooledCopy small(blockSamples(source, region, step));
+        runFilter(filter, small.image(), values, context, nullptr, /*restorable=*/false);
+        const auto lock = lockForCommit(filter, context, commit);
+        fillBlocks(small.image(), target, region, step);
+        target.markChanged();
+        return;
+    }
+    // The margin is whole blocks, so the region's blocks are blocks of the
+    // reduced image too; blocks cut by the image's edge are means of less.
+    const int reach = (DefaultRegionMargin + step - 1) / step;
+    const int left = std::min(reach, region.x / step);
+    const int above = std::min(reach, region.y / step);
+    const PixelRect outer{region.x - left * step, region.y - above * step,
+                          std::min(source.width(), region.x + region.width + reach * step) - (region.x - left * step),
+                          std::min(source.height(), region.y + region.height + reach * step) - (region.y - above * step)};
+    const detail::PooledImage small((outer.width + step - 1) / step, (outer.height + step - 1) / step,
+                                    source.channels(), source.dtype());
+    detail::blockMeans(source, outer, step, small.image());
+    runFilter(filter, small.image(), draftValues(filter, values, traits, step), context, nullptr,
+              /*restorable=*/false);
+    const Image result = small.image().view(left, above, (region.width + step - 1) / step,
+                                            (region.height + step - 1) / step);
     const auto lock = lockForCommit(filter, context, commit);
-    fillBlocks(small.image(), target, region, step);
+    fillBlocks(result, target, region, step);
     target.markChanged();
+}
+
+ParamValues draftValues(const Filter &filter, const ParamValues &values, const FilterTraits &traits, int step)
+{
+    if (step < 1)
+        throw std::invalid_argument("draftValues: step " + std::to_string(step) + " is below 1");
+    ParamValues scaled = values;
+    for (const FilterParam &param : filter.params()) {
+        if (std::find(traits.lengths.begin(), traits.lengths.end(), param.name) == traits.lengths.end())
+            continue;
+        const ParamValue given = values.contains(param.name) ? values.get(param.name) : param.defaultValue;
+        if (param.type == ParamType::Float) {
+            const double length = std::get<double>(param.coerce(given)) / step;
+            scaled.set(param.name, std::clamp(length, param.minimum, param.maximum));
+        } else if (param.type == ParamType::Int) {
+            const std::int64_t length = std::get<std::int64_t>(param.coerce(given));
+            const std::int64_t parity = length & 1;
+            // The nearest number of the same parity: parity + 2n.
+            std::int64_t n = parity + 2 * std::llround((double(length) / step - double(parity)) / 2.0);
+            n = std::clamp<std::int64_t>(n, std::int64_t(std::ceil(param.minimum)), std::int64_t(param.maximum));
+            if ((n & 1) != parity && n + 1 <= std::int64_t(param.maximum))
+                ++n;
+            scaled.set(param.name, n);
+        }
+    }
+    return scaled;
 }
 
 } // namespace livepix

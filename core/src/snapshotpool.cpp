@@ -62,16 +62,18 @@ std::size_t SnapshotPool::idleBytes() const
     return sum;
 }
 
-PooledCopy::PooledCopy(const Image &image)
+PooledImage::PooledImage(int w, int h, int c, DType type)
 {
-    const int w = image.width(), h = image.height(), c = image.channels();
-    const DType type = image.dtype();
     m_image = Image::wrap(SnapshotPool::instance().take(imageByteCount(w, h, c, type)), 0, w, h, c, type,
                           std::ptrdiff_t(std::size_t(c) * byteSize(type)), std::ptrdiff_t(paddedRowBytes(w, c, type)));
-    m_image.copyPixelsFrom(image);
 }
 
-PooledCopy::~PooledCopy()
+PooledCopy::PooledCopy(const Image &image) : PooledImage(image.width(), image.height(), image.channels(), image.dtype())
+{
+    this->image().copyPixelsFrom(image);
+}
+
+PooledImage::~PooledImage()
 {
     PixelBufferPtr buffer = m_image.buffer();
     m_image = Image();

@@ -42,21 +42,27 @@ private:
     std::vector<std::shared_ptr<PixelBuffer>> m_idle; // oldest first
 };
 
-/// A deep copy of an image (interleaved, padded rows) in a buffer from the
-/// SnapshotPool (warm pages when the last copy had the same size), given
+/// An image (interleaved, padded rows, contents undefined) in a buffer from
+/// the SnapshotPool (warm pages when the last one had the same size), given
 /// back to the pool when this goes away and no other handle holds it.
-/// Threading: one thread uses a PooledCopy; the pool is thread-safe.
-class PooledCopy {
+/// Threading: one thread uses a PooledImage; the pool is thread-safe.
+class PooledImage {
 public:
-    explicit PooledCopy(const Image &image);
-    ~PooledCopy();
-    PooledCopy(const PooledCopy &) = delete;
-    PooledCopy &operator=(const PooledCopy &) = delete;
+    PooledImage(int width, int height, int channels, DType type);
+    ~PooledImage();
+    PooledImage(const PooledImage &) = delete;
+    PooledImage &operator=(const PooledImage &) = delete;
 
     const Image &image() const { return m_image; }
 
 private:
     Image m_image;
+};
+
+/// A deep copy of an image in a PooledImage.
+class PooledCopy : public PooledImage {
+public:
+    explicit PooledCopy(const Image &image);
 };
 
 } // namespace livepix::detail

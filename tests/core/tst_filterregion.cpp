@@ -1,13 +1,16 @@
 // runFilterOnRegion: a filter's result for one rectangle first, exact inside
 // it when the margin covers the filter's reach; what it writes and when.
-// runFilterDraft: a pointwise filter's result at one pixel per block.
+// runFilterDraft: a pointwise filter's result at one pixel per block, and
+// a filter with lengths run on block means with its lengths reduced.
 #include <QtTest>
 
 #include <livepix/filtererror.h>
 #include <livepix/filterregion.h>
 #include <livepix/filterrun.h>
 
+#include <cmath>
 #include <cstring>
+#include <tuple>
 #include <functional>
 #include <future>
 #include <thread>
@@ -56,6 +59,64 @@ ParamValues amount(int a)
     ParamValues values;
     values.set("amount", std::int64_t(a));
     return values;
+}
+
+FilterTraits pointwiseTraits()
+{
+    FilterTraits traits;
+    traits.pointwise = true;
+    return traits;
+}
+
+FilterTraits radiusIsALength()
+{
+    FilterTraits traits;
+    traits.lengths = {"radius"};
+    return traits;
+}
+
+/// `image` (uint8) reduced step times: each step x step block from (x0, y0)
+/// to its mean, rounded to nearest; blocks cut by the image's edge average
+/// what they hold. Written out pixel by pixel, as the definition reads.
+Image meansOf(const Image &image, int x0, int y0, int step)
+{
+    const int w = (image.width() - x0 + step - 1) / step, h = (image.height() - y0 + step - 1) / step;
+    const Image small = Image::create(w, h, image.channels(), DType::UInt8);
+    for (int j = 0; j < h; ++j)
+        for (int i = 0; i < w; ++i)
+            for (int c = 0; c < image.channels(); ++c) {
+                int sum = 0, count = 0;
+                for (int y = y0 + j * step; y < std::min(y0 + (j + 1) * step, image.height()); ++y)
+                    for (int x = x0 + i * step; x < std::min(x0 + (i + 1) * step, image.width()); ++x, ++count)
+                        sum += image.pixel(x, y)[c];
+                small.pixel(i, j)[c] = std::uint8_t((sum + count / 2) / count);
+            }
+    return small;
+}
+
+/// One component as a float, and setting one, whatever the dtype.
+float component(const Image &image, int x, int y, int c)
+{
+    const std::uint8_t *p = image.pixel(x, y) + std::size_t(c) * image.componentSize();
+    switch (image.dtype()) {
+    case DType::UInt8: return *p;
+    case DType::UInt16: return float(*reinterpret_cast<const std::uint16_t *>(p));
+    case DType::Float16: return float(*reinterpret_cast<const float16 *>(p));
+    case DType::Float32: break;
+    }
+    return *reinterpret_cast<const float *>(p);
+}
+
+void setComponent(const Image &image, int x, int y, int c, float value)
+{
+    std::uint8_t *p = image.pixel(x, y) + std::size_t(c) * image.componentSize();
+    switch (image.dtype()) {
+    case DType::UInt8: *p = std::uint8_t(value); return;
+    case DType::UInt16: *reinterpret_cast<std::uint16_t *>(p) = std::uint16_t(value); return;
+    case DType::Float16: *reinterpret_cast<float16 *>(p) = float16(value); return;
+    case DType::Float32: break;
+    }
+    *reinterpret_cast<float *>(p) = value;
 }
 
 bool samePixel(const Image &a, int ax, int ay, const Image &b, int bx, int by)
@@ -116,6 +177,12 @@ private Q_SLOTS:
     void aDraftWritesIntoAChannelView();
     void aCancelledDraftWritesNothing();
     void badDraftStepsAreRefused();
+    void aDraftWithLengthsFiltersTheBlockMeans();
+    void aDraftWithLengthsHasAMarginOfWholeBlocks();
+    void blockMeansOfEveryDtype();
+    void draftValuesReduceTheLengths();
+    void aFilterWithNeitherTraitHasNoDraft();
+    void lengthsMustNameNumberParameters();
 };
 
 void TestFilterRegion::grownWithinClipsToTheImage()
@@ -263,7 +330,7 @@ void TestFilterRegion::aDraftFillsEachBlockWithItsCentresResult()
     const Image targetBefore = target.copy();
     const std::uint64_t revision = target.revision();
     FilterContext context;
-    runFilterDraft(add, source, target, region, 3, amount(7), context);
+    runFilterDraft(add, source, target, region, 3, amount(7), pointwiseTraits(), context);
     // The filter saw one pixel per block: 1/9 of the work.
     QCOMPARE(add.sizes().size(), std::size_t(1));
     QCOMPARE(add.sizes()[0], std::make_pair(17, 14));
@@ -291,7 +358,7 @@ void TestFilterRegion::aDraftAtTheImageEdgeSamplesInsideIt()
     const PixelRect whole{0, 0, 100, 70};
     const Image target = source.copy();
     FilterContext context;
-    runFilterDraft(add, source, target, whole, 3, amount(200), context);
+    runFilterDraft(add, source, target, whole, 3, amount(200), pointwiseTraits(), context);
     QCOMPARE(add.sizes()[0], std::make_pair(34, 24));
     for (int j = 0; j < 24; ++j)
         for (int i = 0; i < 34; ++i) {
@@ -302,7 +369,7 @@ void TestFilterRegion::aDraftAtTheImageEdgeSamplesInsideIt()
     // the centres across, the first row down (70 = 17 x 4 + 2, and
     // 68 + 2 is past the last row).
     const Image inPlace = source.copy();
-    runFilterDraft(add, inPlace, inPlace, whole, 4, amount(200), context);
+    runFilterDraft(add, inPlace, inPlace, whole, 4, amount(200), pointwiseTraits(), context);
     for (int j = 0; j < 18; ++j)
         for (int i = 0; i < 25; ++i) {
             const QString wrong = blockMismatch(inPlace, expected, whole, 4, i, j, 4 * i + 2, 4 * j + 1);
@@ -318,7 +385,7 @@ void TestFilterRegion::aDraftOfStepOneIsTheRegionWithNoMargin()
     const Image viaDraft = source.copy();
     const Image viaRegion = source.copy();
     FilterContext context;
-    runFilterDraft(add, source, viaDraft, region, 1, amount(5), context);
+    runFilterDraft(add, source, viaDraft, region, 1, amount(5), pointwiseTraits(), context);
     runFilterOnRegion(add, source, viaRegion, region, amount(5), context, 0);
     QVERIFY(samePixels(viaDraft, viaRegion));
     QVERIFY(!samePixels(viaDraft, source));
@@ -338,7 +405,7 @@ void TestFilterRegion::aDraftWritesIntoAChannelView()
     const Image expected = filtered(testfilters::AddFilter(), source, amount(3)); // not counted in add.sizes()
     const PixelRect region{4, 2, 20, 20};
     FilterContext context;
-    runFilterDraft(add, source, target, region, 2, amount(3), context);
+    runFilterDraft(add, source, target, region, 2, amount(3), pointwiseTraits(), context);
     for (int j = 0; j < 10; ++j)
         for (int i = 0; i < 10; ++i) {
             const QString wrong = blockMismatch(target, expected, region, 2, i, j, 4 + 2 * i + 1, 2 + 2 * j + 1);
@@ -353,7 +420,7 @@ void TestFilterRegion::aCancelledDraftWritesNothing()
     const Image source = noise(90, 60);
     const Image target = source.copy();
     cancelWhileWaitingForTheCommit([&](FilterContext &context, std::mutex *commit) {
-        runFilterDraft(add, source, target, {0, 0, 90, 60}, 3, amount(1), context, commit);
+        runFilterDraft(add, source, target, {0, 0, 90, 60}, 3, amount(1), pointwiseTraits(), context, commit);
     });
     if (QTest::currentTestFailed())
         return;
@@ -366,18 +433,195 @@ void TestFilterRegion::badDraftStepsAreRefused()
     const Image source = noise(30, 20);
     FilterContext context;
     try {
-        runFilterDraft(add, source, source, {0, 0, 10, 10}, 0, amount(1), context);
+        runFilterDraft(add, source, source, {0, 0, 10, 10}, 0, amount(1), pointwiseTraits(), context);
         QFAIL("step 0 was not refused");
     } catch (const std::invalid_argument &e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains("step 0 is below 1"), e.what());
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             runFilterDraft(add, source, noise(20, 30), {0, 0, 10, 10}, 2, amount(1), context));
+                             runFilterDraft(add, source, noise(20, 30), {0, 0, 10, 10}, 2, amount(1), pointwiseTraits(), context));
     // Outside the image: nothing to do, no error.
     const Image before = source.copy();
-    runFilterDraft(add, source, source, {40, 0, 10, 10}, 2, amount(1), context);
+    runFilterDraft(add, source, source, {40, 0, 10, 10}, 2, amount(1), pointwiseTraits(), context);
     QVERIFY(samePixels(source, before));
     QVERIFY(add.sizes().empty());
+}
+
+void TestFilterRegion::aDraftWithLengthsFiltersTheBlockMeans()
+{
+    // The whole 100 x 70 image at step 3 with radius 6: Test Box runs with
+    // radius 2 on the 34 x 24 block means, and each result fills its block.
+    const testfilters::BoxFilter box;
+    const Image source = noise(100, 70);
+    const Image original = source.copy();
+    const Image expected = filtered(box, meansOf(source, 0, 0, 3), radius(2));
+    const Image target = noise(100, 70, 4);
+    const std::uint64_t revision = target.revision();
+    FilterContext context;
+    runFilterDraft(box, source, target, {0, 0, 100, 70}, 3, radius(6), radiusIsALength(), context);
+    for (int j = 0; j < 24; ++j)
+        for (int i = 0; i < 34; ++i) {
+            const QString wrong = blockMismatch(target, expected, {0, 0, 100, 70}, 3, i, j, i, j);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+        }
+    QVERIFY(target.revision() > revision);
+    QVERIFY(samePixels(source, original));
+    // It looks like the real result: within a few levels of it on average
+    // (Test Box with radius 6 on the full image; noise blurred that much is
+    // nearly flat, so this would hold for any blur: the exact check above
+    // is what pins the draft down).
+    const Image real = filtered(box, source, radius(6));
+    double total = 0;
+    for (int y = 0; y < 70; ++y)
+        for (int x = 0; x < 100; ++x)
+            for (int c = 0; c < 4; ++c)
+                total += std::abs(int(target.pixel(x, y)[c]) - int(real.pixel(x, y)[c]));
+    QVERIFY2(total / (100 * 70 * 4) < 4.0, qPrintable(QString::number(total / (100 * 70 * 4))));
+}
+
+void TestFilterRegion::aDraftWithLengthsHasAMarginOfWholeBlocks()
+{
+    // A region in the middle of a 600 x 500 image at step 4: DefaultRegionMargin
+    // (128) is 32 blocks, and the region starts at (300, 260) = 75 and 65 blocks
+    // in, so the reduced image starts 32 blocks before it on both axes. A
+    // filter with a reach (radius 2 after reduction) sees the margin: the
+    // draft equals the whole reduced image's result there.
+    const testfilters::BoxFilter box;
+    const Image source = noise(600, 500);
+    const PixelRect region{300, 260, 90, 50}; // 22.5 x 12.5 blocks
+    const Image reducedResult = filtered(box, meansOf(source, 0, 0, 4), radius(2));
+    const Image target = source.copy();
+    FilterContext context;
+    runFilterDraft(box, source, target, region, 4, radius(8), radiusIsALength(), context);
+    for (int j = 0; j < 13; ++j)
+        for (int i = 0; i < 23; ++i) {
+            const QString wrong = blockMismatch(target, reducedResult, region, 4, i, j, 75 + i, 65 + j);
+            QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+        }
+    // Outside the region nothing moved.
+    const Image rest = target.copy();
+    part(rest, region).copyPixelsFrom(part(source, region));
+    QVERIFY(samePixels(rest, source));
+    // Without the margin the blocks at the region's edge would differ from
+    // the whole reduced image's result (the box would clamp at the cut).
+    const Image cutResult = filtered(box, meansOf(part(source, region).copy(), 0, 0, 4), radius(2));
+    QVERIFY(!samePixel(cutResult, 0, 0, reducedResult, 75, 65));
+}
+
+void TestFilterRegion::blockMeansOfEveryDtype()
+{
+    // Through a draft: a filter with lengths that leaves the pixels as they
+    // are shows the block means themselves. 2 x 2 blocks of one channel.
+    class Keep : public Filter {
+    public:
+        std::string name() const override { return "Keep"; }
+        std::vector<FilterParam> params() const override { return {FilterParam::makeFloat("sigma", "", 0, 10, 1)}; }
+        std::vector<DType> dtypes() const override
+        {
+            return {DType::UInt8, DType::UInt16, DType::Float16, DType::Float32};
+        }
+        void apply(const Image &, const ParamValues &, FilterContext &) const override {}
+    };
+    const Keep keep;
+    FilterTraits traits;
+    traits.lengths = {"sigma"};
+    ParamValues values;
+    values.set("sigma", 2.0);
+    const float pixels[3][3] = {{0, 1, 10}, {2, 4, 20}, {100, 200, 7}};
+    // Blocks: {0,1,2,4} = 7/4; {10,20} = 15; {100,200} = 150; {7}.
+    const float means[2][2] = {{1.75f, 15.f}, {150.f, 7.f}};
+    for (DType type : {DType::UInt8, DType::UInt16, DType::Float16, DType::Float32}) {
+        const Image source = Image::create(3, 3, 1, type);
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 3; ++x)
+                setComponent(source, x, y, 0, pixels[y][x]);
+        const Image target = Image::create(3, 3, 1, type);
+        FilterContext context;
+        runFilterDraft(keep, source, target, {0, 0, 3, 3}, 2, values, traits, context);
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 3; ++x) {
+                const float mean = means[y / 2][x / 2];
+                // Integers round to nearest: 1.75 -> 2.
+                const float want = isFloat(type) ? mean : std::floor(mean + 0.5f);
+                QCOMPARE(float(component(target, x, y, 0)), want);
+            }
+    }
+}
+
+void TestFilterRegion::draftValuesReduceTheLengths()
+{
+    class Lengths : public Filter {
+    public:
+        std::string name() const override { return "Lengths"; }
+        std::vector<FilterParam> params() const override
+        {
+            return {FilterParam::makeFloat("sigma", "", 0.3, 50, 2), FilterParam::makeInt("size", "", 3, 31, 3),
+                    FilterParam::makeInt("any", "", 0, 100, 8), FilterParam::makeFloat("gain", "", 0, 10, 1)};
+        }
+        std::vector<DType> dtypes() const override { return {DType::UInt8}; }
+        void apply(const Image &, const ParamValues &, FilterContext &) const override {}
+    };
+    const Lengths filter;
+    FilterTraits traits;
+    traits.lengths = {"sigma", "size", "any"};
+    auto reduced = [&](double sigma, std::int64_t size, std::int64_t any, int step) -> std::tuple<double, std::int64_t, std::int64_t> {
+        ParamValues values;
+        values.set("sigma", sigma);
+        values.set("size", size);
+        values.set("any", any);
+        values.set("gain", 2.5);
+        const ParamValues out = draftValues(filter, values, traits, step);
+        if (out.toDouble("gain") != 2.5) // not a length
+            return {};
+        return std::make_tuple(out.toDouble("sigma"), out.toInt("size"), out.toInt("any"));
+    };
+    // Divided; odd sizes stay odd, even ones even (the nearest such).
+    QCOMPARE(reduced(20.0, 15, 8, 3), std::make_tuple(20.0 / 3, std::int64_t(5), std::int64_t(2)));
+    QCOMPARE(reduced(20.0, 17, 9, 3), std::make_tuple(20.0 / 3, std::int64_t(5), std::int64_t(3)));
+    QCOMPARE(reduced(5.0, 5, 10, 2), std::make_tuple(2.5, std::int64_t(3), std::int64_t(6)));
+    // Kept in range: sigma 0.3 at least, size 3 at least.
+    QCOMPARE(reduced(2.0, 3, 0, 8), std::make_tuple(0.3, std::int64_t(3), std::int64_t(0)));
+    // Step 1 changes nothing; a length not given takes its default (sigma 2).
+    QCOMPARE(reduced(7.0, 9, 4, 1), std::make_tuple(7.0, std::int64_t(9), std::int64_t(4)));
+    QCOMPARE(draftValues(filter, ParamValues(), traits, 2).toDouble("sigma"), 1.0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, draftValues(filter, ParamValues(), traits, 0));
+}
+
+void TestFilterRegion::aFilterWithNeitherTraitHasNoDraft()
+{
+    const testfilters::BoxFilter box;
+    const Image source = noise(40, 30);
+    const Image before = source.copy();
+    FilterContext context;
+    try {
+        runFilterDraft(box, source, source, {0, 0, 40, 30}, 2, radius(2), FilterTraits(), context);
+        QFAIL("a draft of a filter with neither trait was not refused");
+    } catch (const std::invalid_argument &e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains("Test Box is neither pointwise nor declares lengths"),
+                 e.what());
+    }
+    QVERIFY(samePixels(source, before));
+}
+
+void TestFilterRegion::lengthsMustNameNumberParameters()
+{
+    const testfilters::BoxFilter box;
+    FilterTraits traits;
+    traits.lengths = {"radius"};
+    checkTraits(box, traits); // fine
+    for (const auto &[name, reason] : {std::make_pair("sigma", "no int or float parameter of that name"),
+                                       std::make_pair("fail", "no int or float parameter of that name")}) {
+        traits.lengths = {name};
+        try {
+            checkTraits(box, traits);
+            QFAIL(qPrintable(QStringLiteral("the length \"%1\" was not refused").arg(name)));
+        } catch (const std::invalid_argument &e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains("Test Box") && message.contains(name) && message.contains(reason), e.what());
+        }
+    }
+    traits.lengths = {"radius", "radius"};
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, checkTraits(box, traits));
 }
 
 QTEST_APPLESS_MAIN(TestFilterRegion)

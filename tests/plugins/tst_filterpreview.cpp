@@ -1,14 +1,22 @@
 // FilterPreview: the parameter dialog's preview computes the part on screen
 // first, then the whole image; newer values win over older runs, even a run
 // that ignores its cancel; stop puts the original back. A pointwise filter
-// is drafted at screen resolution when zoomed out.
+// is drafted at screen resolution when zoomed out; a slow filter with
+// lengths is drafted from a reduced image first, as coarse as its measured
+// speed needs.
 #include <QSignalSpy>
 #include <QTest>
 
+#include <livepix/filterregion.h>
 #include <livepix/filterrun.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
 
 #include "boxfilter.h"
 #include "pointfilter.h"
@@ -45,6 +53,45 @@ ParamValues amount(int a)
     return values;
 }
 
+/// "Test Box" that also sleeps nsPerPixel for each pixel it gets (a filter
+/// as slow as the test needs), records the widths it was run on, and
+/// refuses images narrower than refuseBelow (as a filter may refuse the
+/// reduced lengths of a draft). Threading: any thread.
+class SlowBox : public testfilters::BoxFilter {
+public:
+    using BoxFilter::BoxFilter;
+    std::atomic<int> nsPerPixel{0};
+    std::atomic<int> refuseBelow{0};
+
+    std::vector<int> widths() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_widths;
+    }
+    void apply(const Image &image, const ParamValues &values, FilterContext &context) const override
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_widths.push_back(image.width());
+        }
+        if (image.width() < refuseBelow)
+            throw std::runtime_error("Slow Box refuses images this narrow");
+        std::this_thread::sleep_for(std::chrono::nanoseconds(std::int64_t(nsPerPixel) * image.width() * image.height()));
+        BoxFilter::apply(image, values, context);
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    mutable std::vector<int> m_widths;
+};
+
+FilterTraits radiusIsALength()
+{
+    FilterTraits traits;
+    traits.lengths = {"radius"};
+    return traits;
+}
+
 /// `image` with the pixels of `region` taken from `from`.
 Image patched(const Image &image, const Image &from, const QRect &region)
 {
@@ -68,6 +115,11 @@ private Q_SLOTS:
     void aPointwiseFilterIsDraftedAtScreenResolutionZoomedOut();
     void withoutThePointwiseTraitZoomedOutIsOnePass();
     void aPointwiseWholePassRunsInBands();
+    void aFilterWithLengthsIsDraftedFromAReducedImageFirst();
+    void aFilterWithLengthsAtFitIsDraftedThenRunWhole();
+    void theDraftFollowsTheMeasuredSpeed();
+    void aFailedDraftIsSkipped();
+    void aLengthGrownSinceTheLastMeasureGetsADraftAtOnce();
 
 private:
     /// The preview of a "Test Add" filter (pointwise) sharing the gate.
@@ -90,6 +142,27 @@ private:
         m_preview->show(values);
         QTRY_COMPARE(shown.count(), before + 1);
         QTRY_COMPARE(m_gate->waiting(), 1);
+    }
+
+    /// The preview of a SlowBox (lengths: radius) sharing the gate.
+    std::shared_ptr<SlowBox> previewSlowBox()
+    {
+        auto box = std::make_shared<SlowBox>(m_gate);
+        m_preview = std::make_unique<FilterPreview>(box, m_image, m_before, m_viewer.get());
+        m_preview->setTraits(radiusIsALength());
+        m_preview->setVisibleRegion([] { return OnScreen; });
+        return box;
+    }
+
+    /// What runFilterDraft writes over `region` at `step` (Test Box, radius r).
+    Image expectedDraft(int r, const QRect &region, int step) const
+    {
+        const Image result = m_before.copy();
+        FilterContext context;
+        runFilterDraft(testfilters::BoxFilter(), m_before, result,
+                       {region.x(), region.y(), region.width(), region.height()}, step, radius(r),
+                       radiusIsALength(), context);
+        return result;
     }
 
     Image expected(int r) const
@@ -370,6 +443,129 @@ void TestFilterPreview::aPointwiseWholePassRunsInBands()
     // Stopped, the bands are taken back like any preview.
     preview.stop(/*restore=*/true);
     QVERIFY(samePixels(image, before));
+}
+
+void TestFilterPreview::aFilterWithLengthsIsDraftedFromAReducedImageFirst()
+{
+    // Nothing measured yet: the first values get a draft at every other
+    // pixel (1:1 here), then the exact part on screen, then the whole.
+    const auto box = previewSlowBox();
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_gate->close(Width, /*heedCancel=*/true); // hold the whole-image pass back
+    m_preview->show(radius(4));
+    QTRY_COMPARE(shown.count(), 2);
+    // The draft was first, at step 2: the region with 64 blocks of margin
+    // each side where the image has them (72..428, 356 wide, 178 blocks).
+    QCOMPARE(box->widths().at(0), 178);
+    QCOMPARE(m_preview->draftPasses(), 1);
+    // Then the exact pass replaced it on screen.
+    const Image want = expected(4);
+    QVERIFY(samePixels(part(m_image, OnScreen), part(want, OnScreen)));
+    QTRY_COMPARE(m_gate->waiting(), 1);
+    m_gate->open();
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(finished.at(0).at(0).toBool());
+    QVERIFY(samePixels(m_image, want));
+    QCOMPARE(m_preview->regionPasses(), 2);
+    QCOMPARE(m_preview->wholePasses(), 1);
+}
+
+void TestFilterPreview::aFilterWithLengthsAtFitIsDraftedThenRunWhole()
+{
+    // At fit, 3 image pixels to a screen pixel: the draft is at step 3 over
+    // the whole image, and what it shows is runFilterDraft's result; then
+    // the whole image (no exact part first: it is all on screen).
+    const auto box = previewSlowBox();
+    const QRect all(0, 0, Width, Height);
+    m_preview->setVisibleRegion([all] { return FilterPreview::ScreenView(all, 3.0); });
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_gate->close(Width, /*heedCancel=*/true);
+    m_preview->show(radius(6));
+    QTRY_COMPARE(shown.count(), 1);
+    QCOMPARE(box->widths().at(0), Width / 3);
+    QVERIFY(samePixels(m_image, expectedDraft(6, all, 3)));
+    const Image want = expected(6);
+    QVERIFY(!samePixels(m_image, want)); // a draft, not the result
+    QTRY_COMPARE(m_gate->waiting(), 1);
+    m_gate->open();
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(samePixels(m_image, want));
+    QCOMPARE(m_preview->draftPasses(), 1);
+    QCOMPARE(m_preview->regionPasses(), 1);
+    QCOMPARE(m_preview->wholePasses(), 1);
+}
+
+void TestFilterPreview::theDraftFollowsTheMeasuredSpeed()
+{
+    // 2 us a pixel: the exact part on screen (356 x 336 with its margin)
+    // takes 240 ms and more, so each change gets a draft first; the first
+    // draft (step 2, 30k pixels) took 60 ms and more, twice the budget, so
+    // the next one is coarser.
+    const auto box = previewSlowBox();
+    box->nsPerPixel = 2000;
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_preview->show(radius(4));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
+    QCOMPARE(m_preview->draftPasses(), 1);
+    const std::size_t runs = box->widths().size();
+    m_preview->show(radius(5));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 20000);
+    QCOMPARE(m_preview->draftPasses(), 2);
+    const int second = box->widths().at(runs);
+    QVERIFY2(second < 178, qPrintable(QString::number(second))); // coarser than step 2
+    QVERIFY(samePixels(m_image, expected(5)));
+
+    // Fast again: the next change still gets a draft (the last exact pass
+    // measured was slow); after that one measured fast, none.
+    box->nsPerPixel = 0;
+    m_preview->show(radius(1));
+    QTRY_COMPARE(finished.count(), 3);
+    const int drafts = m_preview->draftPasses();
+    m_preview->show(radius(2));
+    QTRY_COMPARE(finished.count(), 4);
+    QCOMPARE(m_preview->draftPasses(), drafts);
+    QVERIFY(samePixels(m_image, expected(2)));
+}
+
+void TestFilterPreview::aFailedDraftIsSkipped()
+{
+    // The filter refuses the reduced image (narrower than 200 pixels): the
+    // draft fails quietly and the exact passes follow as without it.
+    const auto box = previewSlowBox();
+    box->refuseBelow = 200;
+    QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_preview->show(radius(3));
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+    QCOMPARE(m_preview->draftPasses(), 1);
+    QCOMPARE(shown.count(), 1); // the exact part only
+    QCOMPARE(box->widths().at(0), 178);
+    QVERIFY(samePixels(m_image, expected(3)));
+}
+
+void TestFilterPreview::aLengthGrownSinceTheLastMeasureGetsADraftAtOnce()
+{
+    // 100 ns a pixel at least: the exact part on screen (120k pixels) takes
+    // 12 ms and more at the measured radius, well under DraftAboveMs.
+    const auto box = previewSlowBox();
+    box->nsPerPixel = 100;
+    QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
+    m_preview->show(radius(2)); // nothing measured: a draft
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(m_preview->draftPasses(), 1);
+    // Halved: half the cost at most, no draft.
+    m_preview->show(radius(1));
+    QTRY_COMPARE(finished.count(), 2);
+    QCOMPARE(m_preview->draftPasses(), 1);
+    // Four times the radius: counted 16 times the cost (200 ms and more),
+    // so a draft comes first, before any pass at the new radius is timed.
+    m_preview->show(radius(4));
+    QTRY_COMPARE(finished.count(), 3);
+    QCOMPARE(m_preview->draftPasses(), 2);
+    QVERIFY(samePixels(m_image, expected(4)));
 }
 
 QTEST_MAIN(TestFilterPreview)

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void dialogOkKeepsThePreviewAsOneUndoStep();
     void dialogPreviewStartsWithThePartOnScreen();
     void dialogDraftsAPointwiseFilterAtFit();
+    void dialogDraftsAFilterWithLengthsAtFit();
     void pluginsDialogShowsSkippedPlugins();
     void reloadPicksUpChangedPythonPlugins();
     void loadingRunsOffTheGuiThread();
@@ -483,6 +484,51 @@ void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
     QVERIFY(testimages::samePixels(image, want));
 
     // OK keeps the whole result, not the draft.
+    okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
+}
+
+namespace {
+/// Test Box declaring its radius a length, as a plugin's filter class does.
+class LengthBox : public testfilters::BoxFilter {
+public:
+    static constexpr const char *lengths[] = {"radius"};
+    using BoxFilter::BoxFilter;
+};
+} // namespace
+
+void TestPluginHost::dialogDraftsAFilterWithLengthsAtFit()
+{
+    auto gate = std::make_shared<testfilters::Gate>();
+    m_registry->add(std::make_shared<LengthBox>(gate), {}, traitsOf<LengthBox>());
+    QCOMPARE(m_registry->findEntry("Test Box").traits.lengths, std::vector<std::string>{"radius"});
+    const Image image = showPatternInWindow(1600, 1000);
+    QVERIFY(!image.isNull());
+    const Image original = image.copy();
+    Canvas *canvas = m_window->canvas();
+    canvas->zoomToFit();
+    const int step = int(std::floor(canvas->imagePixelsPerDevicePixel() + 1e-6));
+    QVERIFY2(step >= 2, qPrintable(QString::number(canvas->scale())));
+
+    // Nothing measured yet when the dialog opens: its first values get a
+    // draft from the image reduced `step` times, then the whole image.
+    gate->close(1600, /*heedCancel=*/true); // hold the whole image back
+    QVERIFY(m_host->triggerFilter("Test Box"));
+    FilterDialog *dialog = m_host->activeDialog();
+    QSignalSpy shown(dialog->preview(), &FilterPreview::regionShown);
+    dialog->setValue("radius", std::int64_t(8));
+    QTRY_VERIFY(shown.count() >= 1);
+    QVERIFY(dialog->preview()->draftPasses() >= 1);
+    QVERIFY(!testimages::samePixels(image, original));
+    QVERIFY(!dialog->previewIsCurrent());
+    gate->open();
+    QTRY_VERIFY(dialog->previewIsCurrent());
+    ParamValues eight;
+    eight.set("radius", std::int64_t(8));
+    eight.set("fail", false);
+    const Image want = original.copy();
+    FilterContext context;
+    livepix::runFilter(testfilters::BoxFilter(), want, eight, context);
+    QVERIFY(testimages::samePixels(image, want));
     okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
 }
 

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "livepix/filter.h"
+#include "livepix/filtertraits.h"
 
 namespace livepix {
 
@@ -56,18 +57,24 @@ LIVEPIX_API void runFilterOnRegion(const Filter &filter, const Image &source, co
                                    int margin = DefaultRegionMargin, std::mutex *commit = nullptr);
 
 /// A draft of a filter's result over `region` at one pixel in step x step:
-/// the filter runs on a scratch image holding one sample of `source` per
-/// step x step block of the region (the block's centre; nearer the block's
-/// start where the image ends before it), and each result fills the block
-/// in `target`, cut to the region. That is 1/step² of the filter's work, and
-/// with step the image pixels per screen pixel (zoomed out) what the
-/// screen shows looks like the real result at screen resolution.
+/// the filter runs on a scratch image holding one pixel per step x step
+/// block of the region, and each result fills its block in `target`, cut to
+/// the region. That is 1/step² of the filter's work (less for a filter with
+/// lengths, which also shrink), and with step the image pixels per screen
+/// pixel (zoomed out) the screen shows what looks like the real result.
 ///
-/// Exact at the sampled pixels only for a pointwise filter
-/// (FilterTraits::pointwise); another filter would see the samples as a
-/// smaller image, so callers keep drafts to pointwise filters. step 1 is
-/// runFilterOnRegion() with no margin. The whole-image run that follows
-/// replaces the draft.
+/// What the scratch holds depends on `traits`:
+/// - pointwise: one sample of `source` per block (its centre; nearer the
+///   block's start where the image ends before it), so the draft is exact
+///   at the sampled pixels, and no margin is needed;
+/// - lengths declared: each block's mean (the region reduced step times by
+///   area), with DefaultRegionMargin image pixels around the region in
+///   whole blocks where the image has them, and the filter runs with the
+///   lengths divided by step (draftValues()). Approximate: a blur or a
+///   median of the reduced image, as it looks at that scale.
+/// Other filters are refused (std::invalid_argument): a draft could look
+/// nothing like their result. step 1 is runFilterOnRegion() (no margin when
+/// pointwise). The whole-image run that follows replaces the draft.
 ///
 /// `region` is clipped to the image; an empty one does nothing. `target`
 /// is written (block rows on a few threads) only after the filter
@@ -77,7 +84,15 @@ LIVEPIX_API void runFilterOnRegion(const Filter &filter, const Image &source, co
 ///
 /// Threading: call from any thread; see Filter for concurrency rules.
 LIVEPIX_API void runFilterDraft(const Filter &filter, const Image &source, const Image &target, PixelRect region,
-                                int step, const ParamValues &values, FilterContext &context,
-                                std::mutex *commit = nullptr);
+                                int step, const ParamValues &values, const FilterTraits &traits,
+                                FilterContext &context, std::mutex *commit = nullptr);
+
+/// The values a draft at one pixel in step x step runs with: each parameter
+/// named in traits.lengths divided by step and kept in its declared range,
+/// an int one rounded to the nearest number of the same parity (odd window
+/// sizes stay odd); the other values as given. A length missing from
+/// `values` takes its parameter's default.
+LIVEPIX_API ParamValues draftValues(const Filter &filter, const ParamValues &values, const FilterTraits &traits,
+                                    int step);
 
 } // namespace livepix
