@@ -125,7 +125,7 @@ double FilterPreview::lengthFactor(const ParamValues &measured) const
         if (now <= 0 || then <= 0)
             continue;
         const double k = now / then;
-        factor *= k >= 1 ? k * k : k;
+        factor *= k;
     }
     return factor;
 }
@@ -143,13 +143,18 @@ FilterPreview::Part FilterPreview::draftFirst(const Part &next) const
     // At least the screen's resolution (finer would not show), at least
     // every other pixel (a draft at 1:1 is the exact pass), and coarser
     // when the last draft's speed says the budget needs it.
-    int step = std::max(2, int(std::floor(view.imagePixelsPerScreenPixel + 1e-6)));
+    const int screenStep = std::max(1, int(std::floor(view.imagePixelsPerScreenPixel + 1e-6)));
+    int step = std::max(2, screenStep);
     if (m_draftNsPerPixel >= 0) {
         const double expectedAtOne =
             m_draftNsPerPixel * lengthFactor(m_draftMeasured) * double(pixelsFor({view.pixels, 1})) / 1e6; // ms
         step = std::max(step, int(std::ceil(std::sqrt(expectedAtOne / DraftBudgetMs))));
     }
-    return {view.pixels, std::min(step, MaxDraftStep)};
+    step = std::min(step, MaxDraftStep);
+    // Blocks of two screen pixels and more would show: interpolate those
+    // (it costs more than filling blocks, about one filter pass's worth of
+    // writes, so not for blocks hardly larger than a screen pixel).
+    return {view.pixels, step, step >= 2 * screenStep};
 }
 
 // Starts what the newest values need next, within the rules of the class
@@ -196,8 +201,9 @@ void FilterPreview::start(Pass pass, const Part &part)
         const PixelRect target = toPixelRect(part.region);
         if (part.step > 1)
             work = [filter, image, before, values, target, step = part.step, traits = m_traits,
+                    fill = part.smooth ? DraftFill::Smooth : DraftFill::Blocks,
                     commit = m_commit](FilterContext &context) {
-                runFilterDraft(*filter, before, image, target, step, values, traits, context, commit.get());
+                runFilterDraft(*filter, before, image, target, step, values, traits, context, commit.get(), fill);
             };
         else
             work = [filter, image, before, values, target, margin = margin(),

@@ -44,7 +44,8 @@ class Viewer;
 /// A slow filter that declares lengths (FilterTraits: a blur's sigma, a
 /// median's size) shows a draft from a reduced image first: the part on
 /// screen reduced by area, filtered with the lengths reduced alike
-/// (runFilterDraft), then the exact passes above. "Slow" and "how reduced"
+/// (runFilterDraft; interpolated when coarser than the screen, so no blocks
+/// show), then the exact passes above. "Slow" and "how reduced"
 /// are measured, not guessed: a draft comes first when the next exact pass,
 /// at the last exact pass's speed per pixel, would take more than
 /// DraftAboveMs (or nothing was measured yet); it is at the screen's
@@ -72,7 +73,7 @@ public:
     static constexpr std::size_t PointwiseBandBytes = std::size_t(2) << 20;
     /// An exact pass expected to take longer than this gets a draft first
     /// (for filters with lengths); drafts aim at DraftBudgetMs.
-    static constexpr double DraftAboveMs = 60.0;
+    static constexpr double DraftAboveMs = 80.0;
     static constexpr double DraftBudgetMs = 30.0;
     /// The coarsest draft: one pixel per MaxDraftStep x MaxDraftStep.
     static constexpr int MaxDraftStep = 32;
@@ -140,6 +141,9 @@ private:
     struct Part {
         QRect region;
         int step = 1;
+        /// Interpolated (DraftFill::Smooth): a draft with blocks of two
+        /// screen pixels or more.
+        bool smooth = false;
     };
     Part regionFirst() const;
     /// A draft from a reduced image to show before `next` (the part
@@ -150,9 +154,10 @@ private:
     /// whole image), at one in step x step.
     long long pixelsFor(const Part &part) const;
     /// How much more a pass with the newest values may cost per pixel than
-    /// one with `measured`: a length grown k times counts k² (a window's
-    /// area), one shrunk k times saves k (a separable kernel's width): both
-    /// the pessimistic side.
+    /// one with `measured`: a length grown or shrunk k times counts k (a
+    /// separable kernel's width; a square window's area would be k², a
+    /// histogram median's cost hardly moves). Only a guess until the pass
+    /// with those values is timed.
     double lengthFactor(const ParamValues &measured) const;
     /// Pixels around a region its pass gives the filter.
     int margin() const;

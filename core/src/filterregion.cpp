@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "blockmeans.h"
+#include "draftfill.h"
 #include "livepix/filtererror.h"
 #include "livepix/filterrun.h"
 #include "pixelrow.h"
@@ -53,51 +54,6 @@ std::unique_lock<std::mutex> lockForCommit(const Filter &filter, FilterContext &
     return lock;
 }
 
-// Fills each step x step block of `region` in `target` with its pixel of
-// `small` (one pixel per block). One block row at a time: its first target
-// row is written pixel by pixel, the others are copies of that row.
-template <std::size_t PixelBytes>
-void fillBlockRow(const Image &small, const Image &target, PixelRect region, int step, int j, std::size_t pixelBytes)
-{
-    const std::size_t size = PixelBytes ? PixelBytes : pixelBytes;
-    const int top = region.y + j * step;
-    const int rows = std::min(step, region.y + region.height - top);
-    std::uint8_t *first = target.pixel(region.x, top);
-    const std::uint8_t *from = small.row(j);
-    std::uint8_t *to = first;
-    for (int i = 0; i < small.width(); ++i, from += small.xStride()) {
-        const int cols = std::min(step, region.width - i * step);
-        for (int k = 0; k < cols; ++k, to += target.xStride())
-            std::memcpy(to, from, size);
-    }
-    for (int r = 1; r < rows; ++r)
-        detail::copyPixelRow(target.pixel(region.x, top + r), target.xStride(), first, target.xStride(),
-                             region.width, size);
-}
-
-void fillBlocks(const Image &small, const Image &target, PixelRect region, int step)
-{
-    const std::size_t pixelBytes = std::size_t(target.channels()) * target.componentSize();
-    auto fill = [&](auto fixed, int j) {
-        fillBlockRow<decltype(fixed)::value>(small, target, region, step, j, pixelBytes);
-    };
-    const detail::RowBands bands(small.height(), std::size_t(region.width) * std::size_t(step) * target.channels());
-    bands.run([&](int, int begin, int end) {
-        for (int j = begin; j < end; ++j) {
-            // Fixed sizes let the compiler turn the pixel copy into one move.
-            switch (pixelBytes) {
-            case 1: fill(std::integral_constant<std::size_t, 1>(), j); break;
-            case 2: fill(std::integral_constant<std::size_t, 2>(), j); break;
-            case 3: fill(std::integral_constant<std::size_t, 3>(), j); break;
-            case 4: fill(std::integral_constant<std::size_t, 4>(), j); break;
-            case 8: fill(std::integral_constant<std::size_t, 8>(), j); break;
-            case 16: fill(std::integral_constant<std::size_t, 16>(), j); break;
-            default: fill(std::integral_constant<std::size_t, 0>(), j); break;
-            }
-        }
-    });
-}
-
 // The pixels of `source` a draft samples: one per step x step block of
 // `region`, at the block's centre. The offset is the same for every block,
 // so the samples are one strided view; where the image ends inside the last
@@ -141,7 +97,7 @@ void runFilterOnRegion(const Filter &filter, const Image &source, const Image &t
 
 void runFilterDraft(const Filter &filter, const Image &source, const Image &target, PixelRect region, int step,
                     const ParamValues &values, const FilterTraits &traits, FilterContext &context,
-                    std::mutex *commit)
+                    std::mutex *commit, DraftFill fill)
 {
     checkPair("runFilterDraft", filter, source, target);
     if (step < 1)
@@ -163,7 +119,7 @@ void runFilterDraft(const Filter &filter, const Image &source, const Image &targ
         const detail::PooledCopy small(blockSamples(source, region, step));
         runFilter(filter, small.image(), values, context, nullptr, /*restorable=*/false);
         const auto lock = lockForCommit(filter, context, commit);
-        fillBlocks(small.image(), target, region, step);
+        detail::fillBlocks(small.image(), target, region, step);
         target.markChanged();
         return;
     }
@@ -180,10 +136,13 @@ void runFilterDraft(const Filter &filter, const Image &source, const Image &targ
     detail::blockMeans(source, outer, step, small.image());
     runFilter(filter, small.image(), draftValues(filter, values, traits, step), context, nullptr,
               /*restorable=*/false);
-    const Image result = small.image().view(left, above, (region.width + step - 1) / step,
-                                            (region.height + step - 1) / step);
     const auto lock = lockForCommit(filter, context, commit);
-    fillBlocks(result, target, region, step);
+    if (fill == DraftFill::Smooth)
+        detail::fillSmooth(small.image(), target, region, step, outer.x, outer.y);
+    else
+        detail::fillBlocks(small.image().view(left, above, (region.width + step - 1) / step,
+                                              (region.height + step - 1) / step),
+                           target, region, step);
     target.markChanged();
 }
 

@@ -61,6 +61,29 @@ ParamValues amount(int a)
     return values;
 }
 
+/// "Keep": a filter with a length ("sigma") that leaves the pixels as they
+/// are, so a draft shows the block means and how they fill the region.
+class KeepFilter : public Filter {
+public:
+    std::string name() const override { return "Keep"; }
+    std::vector<FilterParam> params() const override { return {FilterParam::makeFloat("sigma", "", 0, 10, 1)}; }
+    std::vector<DType> dtypes() const override { return {DType::UInt8, DType::UInt16, DType::Float16, DType::Float32}; }
+    void apply(const Image &, const ParamValues &, FilterContext &) const override {}
+
+    static FilterTraits traits()
+    {
+        FilterTraits t;
+        t.lengths = {"sigma"};
+        return t;
+    }
+    static ParamValues values()
+    {
+        ParamValues v;
+        v.set("sigma", 2.0);
+        return v;
+    }
+};
+
 FilterTraits pointwiseTraits()
 {
     FilterTraits traits;
@@ -180,6 +203,7 @@ private Q_SLOTS:
     void aDraftWithLengthsFiltersTheBlockMeans();
     void aDraftWithLengthsHasAMarginOfWholeBlocks();
     void blockMeansOfEveryDtype();
+    void aSmoothDraftInterpolatesBetweenBlockCentres();
     void draftValuesReduceTheLengths();
     void aFilterWithNeitherTraitHasNoDraft();
     void lengthsMustNameNumberParameters();
@@ -512,21 +536,9 @@ void TestFilterRegion::blockMeansOfEveryDtype()
 {
     // Through a draft: a filter with lengths that leaves the pixels as they
     // are shows the block means themselves. 2 x 2 blocks of one channel.
-    class Keep : public Filter {
-    public:
-        std::string name() const override { return "Keep"; }
-        std::vector<FilterParam> params() const override { return {FilterParam::makeFloat("sigma", "", 0, 10, 1)}; }
-        std::vector<DType> dtypes() const override
-        {
-            return {DType::UInt8, DType::UInt16, DType::Float16, DType::Float32};
-        }
-        void apply(const Image &, const ParamValues &, FilterContext &) const override {}
-    };
-    const Keep keep;
-    FilterTraits traits;
-    traits.lengths = {"sigma"};
-    ParamValues values;
-    values.set("sigma", 2.0);
+    const KeepFilter keep;
+    const FilterTraits traits = KeepFilter::traits();
+    const ParamValues values = KeepFilter::values();
     const float pixels[3][3] = {{0, 1, 10}, {2, 4, 20}, {100, 200, 7}};
     // Blocks: {0,1,2,4} = 7/4; {10,20} = 15; {100,200} = 150; {7}.
     const float means[2][2] = {{1.75f, 15.f}, {150.f, 7.f}};
@@ -546,6 +558,41 @@ void TestFilterRegion::blockMeansOfEveryDtype()
                 QCOMPARE(float(component(target, x, y, 0)), want);
             }
     }
+}
+
+void TestFilterRegion::aSmoothDraftInterpolatesBetweenBlockCentres()
+{
+    // A float ramp (each pixel its x) at step 4: the block means are the
+    // centres' x (4 i + 1.5), and interpolating between them gives back x
+    // wherever there is a centre on both sides; past the outermost ones
+    // the nearest holds. Blocks instead repeat each mean 4 times.
+    const KeepFilter keep;
+    const Image source = Image::create(40, 6, 1, DType::Float32);
+    for (int y = 0; y < 6; ++y)
+        for (int x = 0; x < 40; ++x)
+            setComponent(source, x, y, 0, float(x));
+    FilterContext context;
+    const Image smooth = Image::create(40, 6, 1, DType::Float32);
+    runFilterDraft(keep, source, smooth, {0, 0, 40, 6}, 4, KeepFilter::values(), KeepFilter::traits(), context,
+                   nullptr, DraftFill::Smooth);
+    const Image blocks = Image::create(40, 6, 1, DType::Float32);
+    runFilterDraft(keep, source, blocks, {0, 0, 40, 6}, 4, KeepFilter::values(), KeepFilter::traits(), context);
+    for (int y = 0; y < 6; ++y)
+        for (int x = 0; x < 40; ++x) {
+            const float want = std::clamp(float(x), 1.5f, 37.5f);
+            QCOMPARE(component(smooth, x, y, 0), want);
+            QCOMPARE(component(blocks, x, y, 0), float(x / 4 * 4) + 1.5f);
+        }
+    // A region inside the image: its margin's blocks give centres beyond
+    // its edges, so the ramp is exact up to them; nothing outside moves.
+    const Image inside = Image::create(40, 6, 1, DType::Float32);
+    runFilterDraft(keep, source, inside, {8, 2, 24, 3}, 4, KeepFilter::values(), KeepFilter::traits(), context,
+                   nullptr, DraftFill::Smooth);
+    for (int y = 0; y < 6; ++y)
+        for (int x = 0; x < 40; ++x) {
+            const bool in = x >= 8 && x < 32 && y >= 2 && y < 5;
+            QCOMPARE(component(inside, x, y, 0), in ? float(x) : 0.f);
+        }
 }
 
 void TestFilterRegion::draftValuesReduceTheLengths()

@@ -155,13 +155,13 @@ private:
     }
 
     /// What runFilterDraft writes over `region` at `step` (Test Box, radius r).
-    Image expectedDraft(int r, const QRect &region, int step) const
+    Image expectedDraft(int r, const QRect &region, int step, DraftFill fill = DraftFill::Blocks) const
     {
         const Image result = m_before.copy();
         FilterContext context;
         runFilterDraft(testfilters::BoxFilter(), m_before, result,
                        {region.x(), region.y(), region.width(), region.height()}, step, radius(r),
-                       radiusIsALength(), context);
+                       radiusIsALength(), context, nullptr, fill);
         return result;
     }
 
@@ -452,18 +452,21 @@ void TestFilterPreview::aFilterWithLengthsIsDraftedFromAReducedImageFirst()
     const auto box = previewSlowBox();
     QSignalSpy shown(m_preview.get(), &FilterPreview::regionShown);
     QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
-    m_gate->close(Width, /*heedCancel=*/true); // hold the whole-image pass back
+    m_gate->close(300, /*heedCancel=*/true); // hold the exact passes back
     m_preview->show(radius(4));
-    QTRY_COMPARE(shown.count(), 2);
-    // The draft was first, at step 2: the region with 64 blocks of margin
-    // each side where the image has them (72..428, 356 wide, 178 blocks).
+    QTRY_COMPARE(shown.count(), 1);
+    // The draft, at step 2: the region with 64 blocks of margin each side
+    // where the image has them (72..428, 356 wide, 178 blocks). Its blocks
+    // are 2 screen pixels (1:1), so they are interpolated, not filled.
     QCOMPARE(box->widths().at(0), 178);
     QCOMPARE(m_preview->draftPasses(), 1);
-    // Then the exact pass replaced it on screen.
-    const Image want = expected(4);
-    QVERIFY(samePixels(part(m_image, OnScreen), part(want, OnScreen)));
+    const Image draft = expectedDraft(4, OnScreen, 2, DraftFill::Smooth);
+    QVERIFY(samePixels(m_image, draft));
+    QVERIFY(!samePixels(draft, expectedDraft(4, OnScreen, 2))); // the fills differ
     QTRY_COMPARE(m_gate->waiting(), 1);
     m_gate->open();
+    QTRY_COMPARE(shown.count(), 2); // the exact part
+    const Image want = expected(4);
     QTRY_COMPARE(finished.count(), 1);
     QVERIFY(finished.at(0).at(0).toBool());
     QVERIFY(samePixels(m_image, want));
@@ -517,8 +520,9 @@ void TestFilterPreview::theDraftFollowsTheMeasuredSpeed()
     QVERIFY2(second < 178, qPrintable(QString::number(second))); // coarser than step 2
     QVERIFY(samePixels(m_image, expected(5)));
 
-    // Fast again: the next change still gets a draft (the last exact pass
-    // measured was slow); after that one measured fast, none.
+    // Fast again, and a fifth of the radius: counted a fifth of the slow
+    // cost, so no draft; timed fast, the next change (twice the radius)
+    // gets none either.
     box->nsPerPixel = 0;
     m_preview->show(radius(1));
     QTRY_COMPARE(finished.count(), 3);
@@ -548,10 +552,10 @@ void TestFilterPreview::aFailedDraftIsSkipped()
 
 void TestFilterPreview::aLengthGrownSinceTheLastMeasureGetsADraftAtOnce()
 {
-    // 100 ns a pixel at least: the exact part on screen (120k pixels) takes
-    // 12 ms and more at the measured radius, well under DraftAboveMs.
+    // 200 ns a pixel at least: the exact part on screen (120k pixels) takes
+    // 24 ms and more at the measured radius, under DraftAboveMs.
     const auto box = previewSlowBox();
-    box->nsPerPixel = 100;
+    box->nsPerPixel = 200;
     QSignalSpy finished(m_preview.get(), &FilterPreview::finished);
     m_preview->show(radius(2)); // nothing measured: a draft
     QTRY_COMPARE(finished.count(), 1);
@@ -560,12 +564,12 @@ void TestFilterPreview::aLengthGrownSinceTheLastMeasureGetsADraftAtOnce()
     m_preview->show(radius(1));
     QTRY_COMPARE(finished.count(), 2);
     QCOMPARE(m_preview->draftPasses(), 1);
-    // Four times the radius: counted 16 times the cost (200 ms and more),
+    // Eight times the radius: counted 8 times the cost (190 ms and more),
     // so a draft comes first, before any pass at the new radius is timed.
-    m_preview->show(radius(4));
+    m_preview->show(radius(8));
     QTRY_COMPARE(finished.count(), 3);
     QCOMPARE(m_preview->draftPasses(), 2);
-    QVERIFY(samePixels(m_image, expected(4)));
+    QVERIFY(samePixels(m_image, expected(8)));
 }
 
 QTEST_MAIN(TestFilterPreview)

@@ -56,12 +56,24 @@ LIVEPIX_API void runFilterOnRegion(const Filter &filter, const Image &source, co
                                    PixelRect region, const ParamValues &values, FilterContext &context,
                                    int margin = DefaultRegionMargin, std::mutex *commit = nullptr);
 
+/// How a draft's pixels fill the region they stand for.
+enum class DraftFill {
+    /// Each fills its step x step block: nothing else shows when a block is
+    /// one screen pixel (zoomed out), and it costs one write per pixel.
+    Blocks,
+    /// Bilinear between block centres, for drafts from a reduced image
+    /// coarser than the screen, whose blocks would show (a pointwise draft
+    /// still fills blocks: between its exact samples anything may lie).
+    Smooth,
+};
+
 /// A draft of a filter's result over `region` at one pixel in step x step:
 /// the filter runs on a scratch image holding one pixel per step x step
 /// block of the region, and each result fills its block in `target`, cut to
 /// the region. That is 1/step² of the filter's work (less for a filter with
 /// lengths, which also shrink), and with step the image pixels per screen
 /// pixel (zoomed out) the screen shows what looks like the real result.
+/// `fill` says how results fill their blocks (DraftFill).
 ///
 /// What the scratch holds depends on `traits`:
 /// - pointwise: one sample of `source` per block (its centre; nearer the
@@ -85,7 +97,8 @@ LIVEPIX_API void runFilterOnRegion(const Filter &filter, const Image &source, co
 /// Threading: call from any thread; see Filter for concurrency rules.
 LIVEPIX_API void runFilterDraft(const Filter &filter, const Image &source, const Image &target, PixelRect region,
                                 int step, const ParamValues &values, const FilterTraits &traits,
-                                FilterContext &context, std::mutex *commit = nullptr);
+                                FilterContext &context, std::mutex *commit = nullptr,
+                                DraftFill fill = DraftFill::Blocks);
 
 /// The values a draft at one pixel in step x step runs with: each parameter
 /// named in traits.lengths divided by step and kept in its declared range,
