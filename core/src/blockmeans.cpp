@@ -18,13 +18,6 @@ template <typename T>
 using Sum = std::conditional_t<std::is_same_v<T, std::uint8_t>, std::uint32_t,
                                std::conditional_t<std::is_same_v<T, std::uint16_t>, std::uint64_t, float>>;
 
-template <typename T> inline Sum<T> load(const std::uint8_t *p)
-{
-    T value;
-    std::memcpy(&value, p, sizeof value);
-    return static_cast<Sum<T>>(value);
-}
-
 template <typename T> inline void storeMean(std::uint8_t *p, Sum<T> sum, std::uint32_t count)
 {
     T value;
@@ -52,7 +45,7 @@ void meanRow(const Image &source, PixelRect area, int step, const Image &out, in
             const int n = std::min(step, area.width - i * step);
             for (int k = 0; k < n; ++k, p += source.xStride())
                 for (int c = 0; c < channels; ++c)
-                    s[c] += load<T>(p + c * sizeof(T));
+                    s[c] += loadComponent<T, Sum<T>>(p + c * sizeof(T));
         }
     }
     std::uint8_t *o = out.row(j);

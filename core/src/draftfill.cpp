@@ -85,13 +85,6 @@ std::vector<Between> betweenCentres(int begin, int count, int origin, int step, 
     return result;
 }
 
-template <typename T> inline float loadFloat(const std::uint8_t *p)
-{
-    T value;
-    std::memcpy(&value, p, sizeof value);
-    return static_cast<float>(value);
-}
-
 template <typename T> inline void storeFloat(std::uint8_t *p, float v)
 {
     T value;
@@ -122,7 +115,8 @@ void fillSmooth(const Image &small, const Image &target, PixelRect region, int s
                 const std::uint8_t *left = from + b.first * small.xStride();
                 const std::uint8_t *right = from + b.second * small.xStride();
                 for (int c = 0; c < channels; ++c, ++to) {
-                    const float l = loadFloat<T>(left + c * sizeof(T)), r = loadFloat<T>(right + c * sizeof(T));
+                    const float l = loadComponent<T, float>(left + c * sizeof(T));
+                    const float r = loadComponent<T, float>(right + c * sizeof(T));
                     *to = l + (r - l) * b.weight;
                 }
             }

@@ -128,9 +128,9 @@ void runFilterDraft(const Filter &filter, const Image &source, const Image &targ
     const int reach = (DefaultRegionMargin + step - 1) / step;
     const int left = std::min(reach, region.x / step);
     const int above = std::min(reach, region.y / step);
-    const PixelRect outer{region.x - left * step, region.y - above * step,
-                          std::min(source.width(), region.x + region.width + reach * step) - (region.x - left * step),
-                          std::min(source.height(), region.y + region.height + reach * step) - (region.y - above * step)};
+    const int outerX = region.x - left * step, outerY = region.y - above * step;
+    const PixelRect outer{outerX, outerY, std::min(source.width(), region.x + region.width + reach * step) - outerX,
+                          std::min(source.height(), region.y + region.height + reach * step) - outerY};
     const detail::PooledImage small((outer.width + step - 1) / step, (outer.height + step - 1) / step,
                                     source.channels(), source.dtype());
     detail::blockMeans(source, outer, step, small.image());

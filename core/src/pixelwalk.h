@@ -85,6 +85,14 @@ template <typename F> decltype(auto) withComponentType(DType type, F &&f)
     return f(float());
 }
 
+/// One stored component of type T at p (no alignment assumed), as R, unscaled.
+template <typename T, typename R> inline R loadComponent(const std::uint8_t *p)
+{
+    T value;
+    std::memcpy(&value, p, sizeof value);
+    return static_cast<R>(value);
+}
+
 /// One stored component at p (no alignment assumed), as a double, unscaled.
 template <typename T> inline double componentAt(const std::uint8_t *p)
 {

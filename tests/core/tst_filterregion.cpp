@@ -463,7 +463,8 @@ void TestFilterRegion::badDraftStepsAreRefused()
         QVERIFY2(QString::fromUtf8(e.what()).contains("step 0 is below 1"), e.what());
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             runFilterDraft(add, source, noise(20, 30), {0, 0, 10, 10}, 2, amount(1), pointwiseTraits(), context));
+                             runFilterDraft(add, source, noise(20, 30), {0, 0, 10, 10}, 2, amount(1),
+                                            pointwiseTraits(), context));
     // Outside the image: nothing to do, no error.
     const Image before = source.copy();
     runFilterDraft(add, source, source, {40, 0, 10, 10}, 2, amount(1), pointwiseTraits(), context);
@@ -611,7 +612,8 @@ void TestFilterRegion::draftValuesReduceTheLengths()
     const Lengths filter;
     FilterTraits traits;
     traits.lengths = {"sigma", "size", "any"};
-    auto reduced = [&](double sigma, std::int64_t size, std::int64_t any, int step) -> std::tuple<double, std::int64_t, std::int64_t> {
+    using Lengths3 = std::tuple<double, std::int64_t, std::int64_t>;
+    auto reduced = [&](double sigma, std::int64_t size, std::int64_t any, int step) -> Lengths3 {
         ParamValues values;
         values.set("sigma", sigma);
         values.set("size", size);

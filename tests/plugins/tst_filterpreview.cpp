@@ -76,7 +76,8 @@ public:
         }
         if (image.width() < refuseBelow)
             throw std::runtime_error("Slow Box refuses images this narrow");
-        std::this_thread::sleep_for(std::chrono::nanoseconds(std::int64_t(nsPerPixel) * image.width() * image.height()));
+        const std::int64_t pixels = std::int64_t(image.width()) * image.height();
+        std::this_thread::sleep_for(std::chrono::nanoseconds(std::int64_t(nsPerPixel) * pixels));
         BoxFilter::apply(image, values, context);
     }
 
