@@ -278,15 +278,15 @@ void FilterPreview::onFinished(Pass pass, int generation, const Part &part, doub
     // ok means the pass wrote its result (a cancel before the commit throws).
     if (ok)
         m_touched = true;
+    const bool newest = m_wanted && generation == m_generation;
     const bool draft = pass == Pass::Region && part.step > 1;
     const bool reducedDraft = draft && !m_traits.pointwise;
-    if (ok && (!draft || reducedDraft) && m_wanted && generation == m_generation) {
+    if (newest && ok && (!draft || reducedDraft)) {
         // Speeds for draftFirst(): the whole passes and exact regions alike.
         const long long pixels = std::max(1LL, pixelsFor(pass == Pass::Region ? part : Part{}));
         (reducedDraft ? m_draftNsPerPixel : m_exactNsPerPixel) = ms * 1e6 / double(pixels);
         (reducedDraft ? m_draftMeasured : m_exactMeasured) = *m_wanted;
     }
-    const bool newest = m_wanted && generation == m_generation;
     if (newest && reducedDraft && !ok && !cancelled) {
         m_draftFailed = generation; // the exact pass says what is wrong, if anything
         pump();

@@ -44,8 +44,8 @@ class Viewer;
 /// A slow filter that declares lengths (FilterTraits: a blur's sigma, a
 /// median's size) shows a draft from a reduced image first: the part on
 /// screen reduced by area, filtered with the lengths reduced alike
-/// (runFilterDraft; interpolated when coarser than the screen, so no blocks
-/// show), then the exact passes above. "Slow" and "how reduced"
+/// (runFilterDraft; interpolated when its blocks span two screen pixels or
+/// more, so no blocks show), then the exact passes above. "Slow" and "how reduced"
 /// are measured, not guessed: a draft comes first when the next exact pass,
 /// at the last exact pass's speed per pixel, would take more than
 /// DraftAboveMs (or nothing was measured yet); it is at the screen's

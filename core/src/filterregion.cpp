@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <string>
-#include <type_traits>
+#include <cstdint>
 #include <stdexcept>
+#include <string>
+#include <variant>
 
 #include "blockmeans.h"
 #include "draftfill.h"
 #include "livepix/filtererror.h"
 #include "livepix/filterrun.h"
-#include "pixelrow.h"
-#include "pixelwalk.h"
 #include "snapshotpool.h"
 
 namespace livepix {

@@ -62,8 +62,9 @@ enum class DraftFill {
     /// one screen pixel (zoomed out), and it costs one write per pixel.
     Blocks,
     /// Bilinear between block centres, for drafts from a reduced image
-    /// coarser than the screen, whose blocks would show (a pointwise draft
-    /// still fills blocks: between its exact samples anything may lie).
+    /// whose blocks span two screen pixels or more and would show (a
+    /// pointwise draft still fills blocks: between its exact samples
+    /// anything may lie).
     Smooth,
 };
 

@@ -1,7 +1,6 @@
 #pragma once
 // FilterTraits: what a filter promises about how it computes, beyond its
 // parameters, so callers may take shortcuts with its results.
-#include <iterator>
 #include <string>
 #include <type_traits>
 #include <vector>
