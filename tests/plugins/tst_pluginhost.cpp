@@ -71,6 +71,16 @@ private:
     bool waitForRun(QSignalSpy &spy);
     /// OK on `dialog` leaves `want` in `image`, and one undo step puts
     /// `original` back.
+    /// A 1600x1000 pattern at fit in a window; `filter`'s dialog opened with
+    /// the whole-image pass held at `gate`, and `param` set to `value`. The
+    /// first pass on screen is a draft; the whole pass, let go, leaves
+    /// `reference` with `values` run on the original (waiting up to
+    /// `wholeMs`), and OK keeps it as one undo step. `step` gets the
+    /// draft's step (image pixels per device pixel at fit). Callers return
+    /// when QTest::currentTestFailed().
+    void draftAtFitThenWhole(testfilters::Gate &gate, const char *filter, const char *param,
+                             const ParamValue &value, const Filter &reference, const ParamValues &values,
+                             int wholeMs, int &step);
     void okKeepsThePreviewAsOneUndoStep(FilterDialog *dialog, const Image &image, const Image &want,
                                         const Image &original);
     /// What opening the Filters menu does; waits for the load it may start.
@@ -445,12 +455,10 @@ void TestPluginHost::dialogPreviewStartsWithThePartOnScreen()
     okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
 }
 
-void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
+void TestPluginHost::draftAtFitThenWhole(testfilters::Gate &gate, const char *filter, const char *param,
+                                         const ParamValue &value, const Filter &reference,
+                                         const ParamValues &values, int wholeMs, int &step)
 {
-    auto gate = std::make_shared<testfilters::Gate>();
-    auto add = std::make_shared<testfilters::AddFilter>(gate);
-    m_registry->add(add, {}, traitsOf<testfilters::AddFilter>());
-    QVERIFY(m_registry->findEntry("Test Add").traits.pointwise);
     const Image image = showPatternInWindow(1600, 1000);
     QVERIFY(!image.isNull());
     const Image original = image.copy();
@@ -459,32 +467,43 @@ void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
     // The draft's step: image pixels per device pixel at this zoom.
     const double perDevicePixel = 1.0 / (canvas->scale() * canvas->devicePixelRatioF());
     QCOMPARE(canvas->imagePixelsPerDevicePixel(), perDevicePixel);
-    const int step = int(std::floor(perDevicePixel + 1e-6));
+    step = int(std::floor(perDevicePixel + 1e-6));
     QVERIFY2(step >= 2, qPrintable(QString::number(canvas->scale())));
 
-    gate->close(1600, /*heedCancel=*/true); // hold the whole image back
-    QVERIFY(m_host->triggerFilter("Test Add"));
+    gate.close(1600, /*heedCancel=*/true); // hold the whole image back
+    QVERIFY(m_host->triggerFilter(filter));
     FilterDialog *dialog = m_host->activeDialog();
     QSignalSpy shown(dialog->preview(), &FilterPreview::regionShown);
-    dialog->setValue("amount", std::int64_t(40));
+    dialog->setValue(param, value);
     QTRY_VERIFY(shown.count() >= 1);
     QVERIFY(dialog->preview()->draftPasses() >= 1);
+    QVERIFY(!testimages::samePixels(image, original));
+    QVERIFY(!dialog->previewIsCurrent());
+    gate.open();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->previewIsCurrent(), wholeMs);
+    const Image want = original.copy();
+    FilterContext context;
+    livepix::runFilter(reference, want, values, context);
+    QVERIFY(testimages::samePixels(image, want));
+    // OK keeps the whole result, not the draft.
+    okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
+}
+
+void TestPluginHost::dialogDraftsAPointwiseFilterAtFit()
+{
+    auto gate = std::make_shared<testfilters::Gate>();
+    auto add = std::make_shared<testfilters::AddFilter>(gate);
+    m_registry->add(add, {}, traitsOf<testfilters::AddFilter>());
+    QVERIFY(m_registry->findEntry("Test Add").traits.pointwise);
+    ParamValues forty;
+    forty.set("amount", std::int64_t(40));
+    int step = 0;
+    draftAtFitThenWhole(*gate, "Test Add", "amount", std::int64_t(40), testfilters::AddFilter(), forty, 5000, step);
+    if (QTest::currentTestFailed())
+        return;
     // The dialog's first pass (for the default amount, as it opened) was a
     // draft on one pixel per screen pixel.
     QCOMPARE(add->sizes().front(), std::make_pair((1600 + step - 1) / step, (1000 + step - 1) / step));
-    QVERIFY(!testimages::samePixels(image, original));
-    QVERIFY(!dialog->previewIsCurrent());
-    gate->open();
-    QTRY_VERIFY(dialog->previewIsCurrent());
-    ParamValues forty;
-    forty.set("amount", std::int64_t(40));
-    const Image want = original.copy();
-    FilterContext context;
-    livepix::runFilter(testfilters::AddFilter(), want, forty, context);
-    QVERIFY(testimages::samePixels(image, want));
-
-    // OK keeps the whole result, not the draft.
-    okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
 }
 
 namespace {
@@ -501,36 +520,14 @@ void TestPluginHost::dialogDraftsAFilterWithLengthsAtFit()
     auto gate = std::make_shared<testfilters::Gate>();
     m_registry->add(std::make_shared<LengthBox>(gate), {}, traitsOf<LengthBox>());
     QCOMPARE(m_registry->findEntry("Test Box").traits.lengths, std::vector<std::string>{"radius"});
-    const Image image = showPatternInWindow(1600, 1000);
-    QVERIFY(!image.isNull());
-    const Image original = image.copy();
-    Canvas *canvas = m_window->canvas();
-    canvas->zoomToFit();
-    const int step = int(std::floor(canvas->imagePixelsPerDevicePixel() + 1e-6));
-    QVERIFY2(step >= 2, qPrintable(QString::number(canvas->scale())));
-
     // Nothing measured yet when the dialog opens: its first values get a
     // draft from the image reduced `step` times, then the whole image.
-    gate->close(1600, /*heedCancel=*/true); // hold the whole image back
-    QVERIFY(m_host->triggerFilter("Test Box"));
-    FilterDialog *dialog = m_host->activeDialog();
-    QSignalSpy shown(dialog->preview(), &FilterPreview::regionShown);
-    dialog->setValue("radius", std::int64_t(8));
-    QTRY_VERIFY(shown.count() >= 1);
-    QVERIFY(dialog->preview()->draftPasses() >= 1);
-    QVERIFY(!testimages::samePixels(image, original));
-    QVERIFY(!dialog->previewIsCurrent());
-    gate->open();
-    // Test Box's plain loops over 1600x1000 take seconds under a sanitizer.
-    QTRY_VERIFY_WITH_TIMEOUT(dialog->previewIsCurrent(), 60000);
     ParamValues eight;
     eight.set("radius", std::int64_t(8));
     eight.set("fail", false);
-    const Image want = original.copy();
-    FilterContext context;
-    livepix::runFilter(testfilters::BoxFilter(), want, eight, context);
-    QVERIFY(testimages::samePixels(image, want));
-    okKeepsThePreviewAsOneUndoStep(dialog, image, want, original);
+    // Test Box's plain loops over 1600x1000 take seconds under a sanitizer.
+    int step = 0;
+    draftAtFitThenWhole(*gate, "Test Box", "radius", std::int64_t(8), testfilters::BoxFilter(), eight, 60000, step);
 }
 
 void TestPluginHost::pluginsDialogShowsSkippedPlugins()
