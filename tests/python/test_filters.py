@@ -196,6 +196,11 @@ def test_a_filter_declares_its_lengths():
     # parameters promise nothing the preview can use.
     with pytest.raises(TypeError, match="lengths must be a list of parameter names"):
         livepix.filter("Test Lengths", params=params, lengths="radius")
+    with pytest.raises(TypeError, match="lengths must be a list of parameter names, .* got None"):
+        livepix.filter("Test Lengths", params=params, lengths=None)
+    # Any iterable of names will do, a generator too (read once).
+    livepix.filter("Test Lengths", params=params, dtypes=["uint8"], lengths=(n for n in ["radius"]))(spread)
+    assert livepix.filters.info("Test Lengths")["lengths"] == ["radius"]
     with pytest.raises(ValueError, match="declares \"sigma\" a length, but it has no int or float parameter"):
         livepix.filter("Test Lengths", params=params, lengths=["sigma"])(spread)
     with pytest.raises(ValueError, match="declares \"mode\" a length"):

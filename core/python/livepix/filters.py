@@ -41,6 +41,14 @@ def _normalise_params(params):
     return [dict(p) for p in params]
 
 
+def _as_list(values):
+    """`values` as a list, or None when it cannot be iterated."""
+    try:
+        return list(values)
+    except TypeError:
+        return None
+
+
 def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False, lengths=()):
     """Decorator: registers ``f(array, **params)`` as the filter ``name``.
 
@@ -72,7 +80,9 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False
         raise TypeError("@livepix.filter needs a name, e.g. @livepix.filter(\"Threshold\")")
     if not isinstance(pointwise, (bool, np.bool_)):
         raise TypeError(f"@livepix.filter({name!r}): pointwise must be True or False, got {pointwise!r}")
-    if isinstance(lengths, str) or not all(isinstance(n, str) for n in lengths):
+    # Taken as a list once: a generator would be used up by the check.
+    names_ = None if isinstance(lengths, str) else _as_list(lengths)
+    if names_ is None or not all(isinstance(n, str) for n in names_):
         raise TypeError(f"@livepix.filter({name!r}): lengths must be a list of parameter names, "
                         f"e.g. lengths=[\"sigma\"], got {lengths!r}")
     spec = _normalise_params(params)
@@ -80,7 +90,7 @@ def filter(name, params=None, dtypes=ALL_DTYPES, description="", pointwise=False
 
     def register(function):
         doc = description or (function.__doc__ or "").strip().split("\n")[0]
-        _livepix._register_filter(name, function, spec, types_, doc, bool(pointwise), list(lengths))
+        _livepix._register_filter(name, function, spec, types_, doc, bool(pointwise), names_)
         return function
 
     return register
