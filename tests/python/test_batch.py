@@ -387,7 +387,7 @@ def test_cancel_on_an_existing_cluster_stops_files_already_running(tmp_path, plu
     assert len(report.results) == len(inputs)
 
 
-def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc(monkeypatch):
+def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_quiet_dask(monkeypatch):
     """livepix.batch.local_cluster(), what run() starts: one thread per
     worker, OpenImageIO's and OpenCV's pools pinned to one thread, and not
     Dask's MALLOC_TRIM_THRESHOLD_ for nanny workers (it turns glibc's
@@ -403,9 +403,14 @@ def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc(monkeyp
         return ({name: os.environ.get(name) for name in names},
                 dask.config.get("distributed.worker.profile.enabled"))
 
+    def tick(dask_worker=None, dask_scheduler=None):
+        return (dask_worker or dask_scheduler)._tick_interval
+
     with batch.local_cluster(1) as local, distributed.Client(local) as client:
         seen = client.run(worker_side)
         threads = [w["nthreads"] for w in client.scheduler_info()["workers"].values()]
+        ticks = list(client.run(tick).values()) + [client.run_on_scheduler(tick)]
+        ticks += [nanny._tick_interval for nanny in local.workers.values()]
     assert [environment for environment, _ in seen.values()] == [
         {"MALLOC_TRIM_THRESHOLD_": None, "OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"}]
     assert threads == [1]
@@ -413,3 +418,7 @@ def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc(monkeyp
     # is not started) is off in the workers; with the slower monitors that
     # gave two busy workers on two CPUs about 4 % more files per second.
     assert [profiling for _, profiling in seen.values()] == [False]
+    # Each server's event loop is timed once a second, not every 20 ms
+    # (Dask's default): with two busy workers on two CPUs those wake-ups were
+    # most of the CPU time spent on anything but the files.
+    assert ticks == [1.0, 1.0, 1.0]

@@ -45,12 +45,17 @@ def _import_distributed():
 
 # Dask's background work that a local batch cluster does not need, each on
 # the same CPUs as the files: the statistical profiler samples every thread's
-# stack every 10 ms for a dashboard that local_cluster() does not start, and
-# the system and memory monitors poll psutil every 0.5 s and 0.1 s.
+# stack every 10 ms for a dashboard that local_cluster() does not start, the
+# system and memory monitors poll psutil every 0.5 s and 0.1 s, and every
+# server (scheduler, nannies, workers) wakes its event loop every 20 ms only
+# to time it (a warning when a handler blocks it for 3 s, still given at a
+# 1 s tick). The tick was most of it: measured with 30 files on 2 workers,
+# the CPU time of everything but the files fell from 1.56 to 0.87 s.
 _LOCAL_TUNING = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.tick.interval": "1s",
 }
 
 
