@@ -254,6 +254,15 @@ def test_worker_that_cannot_see_the_plugin_folder_fails_the_run_clearly(tmp_path
         livepix.filters.reload()
 
 
+def nice_of_thread():
+    """A function that returns the calling thread's nice value (on Linux it
+    is per thread). Made inside a function, so Dask sends it by value: the
+    workers cannot import this test module."""
+    def thread_nice():
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    return thread_nice
+
+
 def clean_environment(home):
     """No PYTHONPATH, no plugin path: livepix is "installed" for this user
     (a .pth file in the user site-packages of a fresh HOME)."""
@@ -279,13 +288,20 @@ def test_separate_scheduler_and_workers_with_a_clean_environment(tmp_path, plugi
         for _ in range(2):
             processes.append(subprocess.Popen(
                 [python, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(scheduler_file),
-                 "--nthreads", "1", "--no-dashboard"],
+                 "--nthreads", "1", "--no-dashboard", "--preload", "livepix.batch.priority"],
                 env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         address = json.loads(scheduler_file.read_text())["address"]
         with distributed.Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
             seen = client.run(lambda: (os.environ.get("PYTHONPATH"), os.environ.get("LIVEPIX_PLUGIN_PATH")))
             assert list(seen.values()) == [(None, None)] * 2
+            # --preload livepix.batch.priority (docs/BATCH.md): each worker's
+            # event loop runs 10 nice levels below its file thread.
+            thread_nice = nice_of_thread()
+            loops = list(client.run(thread_nice).values())
+            files = [client.submit(thread_nice, workers=[w], pure=False).result()
+                     for w in client.scheduler_info()["workers"]]
+            assert (loops, files) == ([min(19, thread_nice() + 10)] * 2, [thread_nice()] * 2)
 
         inputs = write_inputs(tmp_path / "in")
         report = batch.run(BLUR_AND_GAIN, [tmp_path / "in"], tmp_path / "out", scheduler=address)
@@ -387,7 +403,7 @@ def test_cancel_on_an_existing_cluster_stops_files_already_running(tmp_path, plu
     assert len(report.results) == len(inputs)
 
 
-def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_quiet_dask(monkeypatch):
+def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_quiet_dask_threads(monkeypatch):
     """livepix.batch.local_cluster(), what run() starts: one thread per
     worker, OpenImageIO's and OpenCV's pools pinned to one thread, and not
     Dask's MALLOC_TRIM_THRESHOLD_ for nanny workers (it turns glibc's
@@ -411,6 +427,12 @@ def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_qui
         threads = [w["nthreads"] for w in client.scheduler_info()["workers"].values()]
         ticks = list(client.run(tick).values()) + [client.run_on_scheduler(tick)]
         ticks += [nanny._tick_interval for nanny in local.workers.values()]
+        # Client.run and run_on_scheduler call on the event-loop threads,
+        # submit on the thread that runs the files.
+        thread_nice = nice_of_thread()
+        nices = {"worker loop": list(client.run(thread_nice).values()),
+                 "scheduler loop": client.run_on_scheduler(thread_nice),
+                 "files": client.submit(thread_nice, pure=False).result(), "caller": thread_nice()}
     assert [environment for environment, _ in seen.values()] == [
         {"MALLOC_TRIM_THRESHOLD_": None, "OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"}]
     assert threads == [1]
@@ -422,3 +444,9 @@ def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_qui
     # (Dask's default): with two busy workers on two CPUs those wake-ups were
     # most of the CPU time spent on anything but the files.
     assert ticks == [1.0, 1.0, 1.0]
+    # Dask's threads yield to the files: the event loops of the worker and of
+    # the scheduler and nannies (in this process) run 10 nice levels lower
+    # than the worker's file thread; this test's own thread keeps its level.
+    low = min(19, nices["caller"] + 10)
+    assert nices == {"worker loop": [low], "scheduler loop": low, "files": nices["caller"],
+                     "caller": nices["caller"]}
