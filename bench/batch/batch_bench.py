@@ -17,7 +17,9 @@ Rates time the files only (the pool or cluster already running, its
 processes having imported livepix and loaded the plugins, as on a cluster
 that keeps running: the cluster does a one-file job first); the seconds to
 start and warm up the pool or the LocalCluster are printed apart (a
-one-off `python3 -m livepix batch` pays them once). The inputs are one photo (skimage's
+one-off `python3 -m livepix batch` pays them once). Each run also prints the
+CPU seconds per file of all its processes over the same files (for Dask: the
+workers, and the scheduler, nannies and client in this process). The inputs are one photo (skimage's
 astronaut) scaled to 3840x2160 RGB, copied N times (default 8; issue 13
 asks for 200: --count 200). Targets (issue 13): 2 workers at least 1.7x one
 worker; no slower than the process pool. Medians of R runs (default 3);
@@ -92,28 +94,65 @@ def _warm_up(_):
     return os.getpid()
 
 
+def _tree_cpu_seconds():
+    """User and system CPU seconds of this process and every living
+    descendant (the pool's processes; Dask's workers; the scheduler, nannies
+    and client live in this process), from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            children.setdefault(int(fields[1]), []).append((int(entry), int(fields[11]) + int(fields[12])))
+    ticks, stack = 0, [os.getpid()]
+    with open("/proc/self/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks += int(fields[11]) + int(fields[12])
+    while stack:
+        for pid, own in children.get(stack.pop(), []):
+            ticks += own
+            stack.append(pid)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class FilesClock:
+    """Wall and CPU seconds (of every process of the run, see
+    _tree_cpu_seconds) over the timed files: CPU seconds per file show what a
+    runner spends besides the files, which on a machine whose every core is
+    a worker comes out of the files' time."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), _tree_cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, _tree_cpu_seconds() - self.cpu
+
+
 def plain_loop(paths, out):
-    started = time.perf_counter()
-    for path in paths:
-        blur_file(str(path), out)
-    return time.perf_counter() - started, None
+    with FilesClock() as files:
+        for path in paths:
+            blur_file(str(path), out)
+    return files, None
 
 
 def process_pool(paths, out, processes):
-    """(seconds for the files, seconds to start the pool's processes)."""
+    """(FilesClock of the files, seconds to start the pool's processes)."""
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(_warm_up, range(processes)))
         start = time.perf_counter() - started - 0.5  # _warm_up's pause
-        started = time.perf_counter()
-        list(pool.map(blur_file, map(str, paths), [out] * len(paths)))
-        files = time.perf_counter() - started
+        with FilesClock() as files:
+            list(pool.map(blur_file, map(str, paths), [out] * len(paths)))
     return files, start
 
 
 def dask_batch(paths, out, workers):
-    """(seconds for the files on a running LocalCluster, seconds to start it
-    and warm it up)."""
+    """(FilesClock of the files on a running LocalCluster, seconds to start
+    it and warm it up)."""
     started = time.perf_counter()
     # What livepix.batch.run(workers=N) starts for itself, timed apart.
     with livepix.batch.local_cluster(workers) as cluster:
@@ -126,10 +165,9 @@ def dask_batch(paths, out, workers):
                           scheduler=cluster.scheduler_address, force=True, progress=False)
         shutil.rmtree(warm)
         start = time.perf_counter() - started
-        started = time.perf_counter()
-        report = livepix.batch.run([(FILTER, PARAMS)], list(map(str, paths)), out,
-                                   scheduler=cluster.scheduler_address, force=True, progress=False)
-        files = time.perf_counter() - started
+        with FilesClock() as files:
+            report = livepix.batch.run([(FILTER, PARAMS)], list(map(str, paths)), out,
+                                       scheduler=cluster.scheduler_address, force=True, progress=False)
     assert report.ok and len(report.written) == len(paths), str(report)
     return files, start
 
@@ -167,6 +205,7 @@ def main():
             parser.error(f"unknown variants {sorted(unknown)}; choose from {list(runs)}")
         runs = {name: run for name, run in runs.items() if name in chosen}
         seconds = {name: [] for name in runs}
+        cpu = {name: [] for name in runs}
         start = {name: [] for name in runs}
         # Interleaved, so a change in the machine's load hits every variant.
         for repeat in range(args.repeats):
@@ -175,15 +214,19 @@ def main():
                 shutil.rmtree(out, ignore_errors=True)
                 out.mkdir()
                 files, started = run(str(out))
-                seconds[name].append(files)
+                seconds[name].append(files.wall)
+                cpu[name].append(files.cpu / args.count)
                 if started is not None:
                     start[name].append(started)
-                print(f"  run {repeat + 1} {name:6} {args.count / files:6.3f} images/s"
+                print(f"  run {repeat + 1} {name:6} {args.count / files.wall:6.3f} images/s, "
+                      f"CPU {files.cpu / args.count:.3f} s per file "
+                      f"({files.cpu / files.wall / os.cpu_count():.1%} of the CPUs)"
                       + (f"  (start {started:.2f} s)" if started is not None else ""), flush=True)
         loads = os.getloadavg()
 
     rate = {name: round(args.count / statistics.median(s), 4) for name, s in seconds.items()}
     start_s = {name: round(statistics.median(s), 2) for name, s in start.items() if s}
+    cpu_s = {name: round(statistics.median(s), 4) for name, s in cpu.items()}
     def ratio(a, b):
         return round(rate[a] / rate[b], 3) if a in rate and b in rate else None
 
@@ -192,6 +235,7 @@ def main():
         "repeats": args.repeats,
         "images_per_s": rate,
         "start_seconds": start_s,
+        "cpu_seconds_per_file": cpu_s,
         "dask2_over_dask1": ratio("dask2", "dask1"),
         "dask2_over_pool2": ratio("dask2", "pool2"),
         "dask1_over_loop": ratio("dask1", "loop"),
@@ -200,6 +244,8 @@ def main():
     }
     print("\nimages/s (median, files only):", ", ".join(f"{k} {v}" for k, v in rate.items()))
     print("start seconds (median):", ", ".join(f"{k} {v}" for k, v in start_s.items()))
+    print("CPU seconds per file, every process of the run (median):",
+          ", ".join(f"{k} {v}" for k, v in cpu_s.items()))
     for key, what, target in (("dask2_over_dask1", "2 workers / 1 worker", 1.7),
                               ("dask2_over_pool2", "2 workers / process pool of 2", 1.0)):
         if result[key] is not None:
