@@ -263,6 +263,36 @@ def nice_of_thread():
     return thread_nice
 
 
+def test_priority_preload_starts_every_file_thread_before_lowering_the_event_loop():
+    """livepix.batch.priority on a worker of three threads: all three file
+    threads keep the process's nice value, only the event-loop thread (here
+    a thread of the test's own, since lowering cannot be undone) goes 10
+    lower."""
+    from types import SimpleNamespace
+
+    from distributed.threadpoolexecutor import ThreadPoolExecutor
+
+    from livepix.batch import priority
+
+    executor = ThreadPoolExecutor(3)
+    worker = SimpleNamespace(state=SimpleNamespace(nthreads=3), executor=executor)
+    loop = {}
+
+    def event_loop():
+        priority.dask_setup(worker)
+        loop["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    try:
+        thread = threading.Thread(target=event_loop)
+        thread.start()
+        thread.join(30)
+        files = sorted(os.getpriority(os.PRIO_PROCESS, t.native_id) for t in executor._threads)
+    finally:
+        executor.shutdown()
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert (files, loop["nice"]) == ([base] * 3, min(19, base + 10))
+
+
 def clean_environment(home):
     """No PYTHONPATH, no plugin path: livepix is "installed" for this user
     (a .pth file in the user site-packages of a fresh HOME)."""

@@ -30,8 +30,15 @@ def lower_this_thread(offset=BOOKKEEPING_NICE):
 
 
 def dask_setup(worker):
-    # The executor's thread runs the files; it is started now, before the
-    # event-loop thread is lowered, so it keeps the process's priority (a
-    # thread started later by this one would inherit the lower one).
-    worker.executor.submit(int).result()
+    # The executor's threads run the files; all of them are started now,
+    # before the event-loop thread is lowered, so they keep the process's
+    # priority (a thread started later by this one would inherit the lower
+    # one). Each waits for the others, so none can take two of these calls.
+    threads = worker.state.nthreads
+    started = threading.Barrier(threads, timeout=10)
+    try:
+        for future in [worker.executor.submit(started.wait) for _ in range(threads)]:
+            future.result()
+    except threading.BrokenBarrierError:
+        return  # fewer threads than expected: lowering now could lower a file thread
     lower_this_thread()

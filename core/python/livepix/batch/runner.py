@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from .plan import expand_inputs, make_job, output_paths
+from .priority import lower_this_thread
 from .progress import Progress
 from .report import CANCELLED, FAILED, SKIPPED, FileResult, Report
-from .priority import lower_this_thread
 from .task import SHARED_FS_HINT, check_worker, process_file
 
 
@@ -104,7 +104,12 @@ def local_cluster(workers=None):
     # thread in this process; it yields to the workers' files as their
     # event loops do. Never the caller's thread.
     caller = threading.get_ident()
-    cluster.loop.add_callback(lambda: threading.get_ident() != caller and lower_this_thread())
+
+    def lower_the_loop():
+        if threading.get_ident() != caller:
+            lower_this_thread()
+
+    cluster.loop.add_callback(lower_the_loop)
     return cluster
 
 
