@@ -11,6 +11,7 @@ scheduler) instead of interrupting a file.
 """
 
 import os
+import sys
 import threading
 
 # Added to the nice value of Dask's threads (at most 19, the lowest priority).
@@ -22,11 +23,13 @@ def lower_this_thread(offset=BOOKKEEPING_NICE):
     thread. An unprivileged process may lower but never raise it again, so
     only Dask's threads get it, never one that runs files. Threads started by
     this one later inherit it."""
+    if not sys.platform.startswith("linux"):
+        return  # elsewhere PRIO_PROCESS takes a process id, not a thread's
     tid = threading.get_native_id()
     try:
         os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + offset))
-    except (AttributeError, OSError):
-        pass  # no per-thread nice here: Dask's threads keep the files' priority
+    except OSError:
+        pass  # not allowed here: Dask's threads keep the files' priority
 
 
 def dask_setup(worker):
