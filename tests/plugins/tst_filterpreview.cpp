@@ -67,13 +67,19 @@ public:
     std::atomic<int> refuseBelow{0};
     std::atomic<bool> cheap{false};
 
-    /// What a cheap run gives: each component of `image` plus r, at most 255.
+    /// What a cheap run does: adds r to each component, at most 255.
+    static void addTo(const Image &image, int r)
+    {
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width() * image.channels(); ++x)
+                image.row(y)[x] = std::uint8_t(std::min(255, image.row(y)[x] + r));
+    }
+
+    /// What a cheap run gives: a copy of `image` with r added.
     static Image added(const Image &image, int r)
     {
         const Image result = image.copy();
-        for (int y = 0; y < result.height(); ++y)
-            for (int x = 0; x < result.width() * result.channels(); ++x)
-                result.row(y)[x] = std::uint8_t(std::min(255, result.row(y)[x] + r));
+        addTo(result, r);
         return result;
     }
 
@@ -96,10 +102,7 @@ public:
             BoxFilter::apply(image, values, context);
             return;
         }
-        const int r = int(values.toInt("radius"));
-        for (int y = 0; y < image.height(); ++y)
-            for (int x = 0; x < image.width() * image.channels(); ++x)
-                image.row(y)[x] = std::uint8_t(std::min(255, image.row(y)[x] + r));
+        addTo(image, int(values.toInt("radius")));
     }
 
 private:

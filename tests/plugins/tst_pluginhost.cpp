@@ -69,8 +69,6 @@ private:
     /// window was never exposed).
     Image showPatternInWindow(int width, int height);
     bool waitForRun(QSignalSpy &spy);
-    /// OK on `dialog` leaves `want` in `image`, and one undo step puts
-    /// `original` back.
     /// A 1600x1000 pattern at fit in a window; `filter`'s dialog opened with
     /// the whole-image pass held at `gate`, and `param` set to `value`. The
     /// first pass on screen is a draft; the whole pass, let go, leaves
@@ -81,6 +79,8 @@ private:
     void draftAtFitThenWhole(testfilters::Gate &gate, const char *filter, const char *param,
                              const ParamValue &value, const Filter &reference, const ParamValues &values,
                              int wholeMs, int &step);
+    /// OK on `dialog` leaves `want` in `image`, and one undo step puts
+    /// `original` back.
     void okKeepsThePreviewAsOneUndoStep(FilterDialog *dialog, const Image &image, const Image &want,
                                         const Image &original);
     /// What opening the Filters menu does; waits for the load it may start.
