@@ -19,9 +19,9 @@ that keeps running: the cluster does a one-file job first); the seconds to
 start and warm up the pool or the LocalCluster are printed apart (a
 one-off `python3 -m livepix batch` pays them once). Each run also prints the
 CPU seconds per file of all its processes over the same files (for Dask: the
-workers, and the scheduler, nannies and client in this process). The inputs are one photo (skimage's
-astronaut) scaled to 3840x2160 RGB, copied N times (default 8; issue 13
-asks for 200: --count 200). Targets (issue 13): 2 workers at least 1.7x one
+workers, and the scheduler, nannies and client in this process). The inputs
+are one photo (skimage's astronaut) scaled to 3840x2160 RGB, copied N times
+(default 8; issue 13 asks for 200: --count 200). Targets (issue 13): 2 workers at least 1.7x one
 worker; no slower than the process pool. Medians of R runs (default 3);
 nothing is asserted. The machine's load average is printed too: on a shared
 machine the 2-worker figures need two free cores. The last line is one JSON
@@ -98,7 +98,7 @@ def _tree_cpu_seconds():
     """User and system CPU seconds of this process and every living
     descendant (the pool's processes; Dask's workers; the scheduler, nannies
     and client live in this process), from /proc."""
-    children = {}
+    children, own = {}, {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -106,15 +106,13 @@ def _tree_cpu_seconds():
                     fields = f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # gone meanwhile
-            children.setdefault(int(fields[1]), []).append((int(entry), int(fields[11]) + int(fields[12])))
+            own[int(entry)] = int(fields[11]) + int(fields[12])  # utime + stime
+            children.setdefault(int(fields[1]), []).append(int(entry))
     ticks, stack = 0, [os.getpid()]
-    with open("/proc/self/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks += int(fields[11]) + int(fields[12])
     while stack:
-        for pid, own in children.get(stack.pop(), []):
-            ticks += own
-            stack.append(pid)
+        pid = stack.pop()
+        ticks += own.get(pid, 0)
+        stack += children.get(pid, [])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

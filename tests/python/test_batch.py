@@ -276,11 +276,12 @@ def test_priority_preload_starts_every_file_thread_before_lowering_the_event_loo
 
     executor = ThreadPoolExecutor(3)
     worker = SimpleNamespace(state=SimpleNamespace(nthreads=3), executor=executor)
+    thread_nice = nice_of_thread()
     loop = {}
 
     def event_loop():
         priority.dask_setup(worker)
-        loop["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        loop["nice"] = thread_nice()
 
     try:
         thread = threading.Thread(target=event_loop)
@@ -289,7 +290,7 @@ def test_priority_preload_starts_every_file_thread_before_lowering_the_event_loo
         files = sorted(os.getpriority(os.PRIO_PROCESS, t.native_id) for t in executor._threads)
     finally:
         executor.shutdown()
-    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    base = thread_nice()
     assert (files, loop["nice"]) == ([base] * 3, min(19, base + 10))
 
 
