@@ -434,16 +434,40 @@ def test_cancel_on_an_existing_cluster_stops_files_already_running(tmp_path, plu
     assert len(report.results) == len(inputs)
 
 
-def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_quiet_dask_threads(monkeypatch):
+def refaulted_pages():
+    """A function (sent by value, as nice_of_thread's) that returns the
+    minor page faults of the calling thread while it fills a 100 MB buffer
+    for the third time, the first two having been allocated and freed: 0
+    when freed image-sized memory is reused; when each buffer is mapped
+    afresh, 51 with transparent huge pages (NumPy asks for them), 25600
+    without."""
+    def refaulted():
+        import resource
+
+        def fill():
+            buffer = np.empty(100 << 20, np.uint8)
+            buffer.fill(1)
+
+        fill()
+        fill()
+        before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        fill()
+        return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
+    return refaulted
+
+
+def test_local_cluster_workers_keep_one_thread_their_memory_and_quiet_dask_threads(monkeypatch):
     """livepix.batch.local_cluster(), what run() starts: one thread per
-    worker, OpenImageIO's and OpenCV's pools pinned to one thread, and not
-    Dask's MALLOC_TRIM_THRESHOLD_ for nanny workers (it turns glibc's
-    adaptive mmap threshold off: fresh pages for every image-sized buffer).
-    An earlier Dask nanny in this process left that variable in os.environ
-    (Dask sets it in the parent before spawning); a fresh
-    `python3 -m livepix batch` process has none."""
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    names = ("MALLOC_TRIM_THRESHOLD_", "OPENIMAGEIO_THREADS", "OPENCV_FOR_THREADS_NUM")
+    worker, OpenImageIO's and OpenCV's pools pinned to one thread, glibc's
+    allocator set to keep image-sized buffers' pages from one file to the
+    next, and the caller's environment as it was (a Dask nanny sets its
+    variables in its own process, this one, before it spawns a worker)."""
+    names = ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS",
+             "OPENIMAGEIO_THREADS", "OPENCV_FOR_THREADS_NUM")
+    # As a fresh `python3 -m livepix batch` has them (a value the caller sets
+    # is what Dask passes on instead).
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
 
     def worker_side():
         import dask
@@ -454,7 +478,9 @@ def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_qui
         return (dask_worker or dask_scheduler)._tick_interval
 
     with batch.local_cluster(1) as local, distributed.Client(local) as client:
+        environment_after_start = dict(os.environ)
         seen = client.run(worker_side)
+        refaulted = client.submit(refaulted_pages(), pure=False).result()
         threads = [w["nthreads"] for w in client.scheduler_info()["workers"].values()]
         ticks = list(client.run(tick).values()) + [client.run_on_scheduler(tick)]
         ticks += [nanny._tick_interval for nanny in local.workers.values()]
@@ -465,7 +491,13 @@ def test_local_cluster_workers_keep_one_thread_and_glibc_adaptive_malloc_and_qui
                  "scheduler loop": client.run_on_scheduler(thread_nice),
                  "files": client.submit(thread_nice, pure=False).result(), "caller": thread_nice()}
     assert [environment for environment, _ in seen.values()] == [
-        {"MALLOC_TRIM_THRESHOLD_": None, "OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"}]
+        {"MALLOC_ARENA_MAX": "1", "MALLOC_MMAP_THRESHOLD_": str(256 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20),
+         "OMP_NUM_THREADS": "1", "OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"}]
+    # ... and they take effect on the thread that runs the files: a freed
+    # 100 MB buffer's pages serve the next one (refaulted_pages()).
+    assert refaulted < 10, f"{refaulted} pages faulted in again"
+    # The caller's own environment is as it was (Dask adds DASK_PARENT).
+    assert {name: environment_after_start.get(name) for name in names} == dict.fromkeys(names)
     assert threads == [1]
     # Dask's statistical profiler (10 ms stack samples for a dashboard that
     # is not started) is off in the workers; with the slower monitors that
