@@ -7,7 +7,10 @@ against the peers, same run:
 
 1. a plain Python loop in this process (one thread);
 2. concurrent.futures.ProcessPoolExecutor with 1 and 2 processes (spawned,
-   as Dask's workers are) running the same open/apply/save function;
+   as Dask's workers are) running the same open/apply/save function; on
+   request (--variants pool2_malloc) also 2 processes started with the
+   glibc allocator settings local_cluster() gives its workers, to tell what
+   those settings gain from what Dask costs;
 3. livepix.batch.run on a distributed.LocalCluster of 1 and 2 worker
    processes of one thread each.
 Every worker and peer has OpenImageIO's thread pool pinned to one thread
@@ -44,11 +47,13 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import unittest.mock  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 import livepix  # noqa: E402
+from livepix.batch.runner import _WORKER_MALLOC as WORKER_MALLOC  # noqa: E402
 
 W, H = 3840, 2160
 # --filter; through the environment so the pool's spawned processes see it too.
@@ -88,10 +93,11 @@ def blur_file(path, out):
 def _warm_up(_):
     """Started processes have imported livepix and loaded the plugins (as a
     batch worker does before its first file); the pause keeps one process
-    from taking every warm-up call, so each process gets one."""
+    from taking every warm-up call, so each process gets one. Returns the
+    process's MALLOC_ARENA_MAX, to check what it started with."""
     livepix.filters.names()
     time.sleep(0.5)
-    return os.getpid()
+    return os.environ.get("MALLOC_ARENA_MAX")
 
 
 def _tree_cpu_seconds():
@@ -137,11 +143,16 @@ def plain_loop(paths, out):
     return files, None
 
 
-def process_pool(paths, out, processes):
-    """(FilesClock of the files, seconds to start the pool's processes)."""
+def process_pool(paths, out, processes, environment=None):
+    """(FilesClock of the files, seconds to start the pool's processes).
+    ``environment``: variables the processes start with (this process's
+    own are put back once they have)."""
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(_warm_up, range(processes)))
+        with unittest.mock.patch.dict(os.environ, environment or {}):
+            # Starts the processes, and checks they have the environment.
+            expected = os.environ.get("MALLOC_ARENA_MAX")
+            assert list(pool.map(_warm_up, range(processes))) == [expected] * processes
         start = time.perf_counter() - started - 0.5  # _warm_up's pause
         with FilesClock() as files:
             list(pool.map(blur_file, map(str, paths), [out] * len(paths)))
@@ -178,8 +189,8 @@ def main():
                         "(default %(default)s; 'Gaussian Blur (OpenCV)' where that plugin is built)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--variants", default="loop,pool1,pool2,dask1,dask2",
-                        help="which to run, comma-separated (default all; a long --count may run only "
-                        "pool2,dask2)")
+                        help="which to run, comma-separated (default: these five; a long --count may run "
+                        "only pool2,dask2; also pool2_malloc)")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     args = parser.parse_args()
     FILTER = os.environ["LIVEPIX_BENCH_FILTER"] = args.filter
@@ -194,6 +205,7 @@ def main():
             "loop": lambda out: plain_loop(paths, out),
             "pool1": lambda out: process_pool(paths, out, 1),
             "pool2": lambda out: process_pool(paths, out, 2),
+            "pool2_malloc": lambda out: process_pool(paths, out, 2, WORKER_MALLOC),
             "dask1": lambda out: dask_batch(paths, out, 1),
             "dask2": lambda out: dask_batch(paths, out, 2),
         }
@@ -216,7 +228,7 @@ def main():
                 cpu[name].append(files.cpu / args.count)
                 if started is not None:
                     start[name].append(started)
-                print(f"  run {repeat + 1} {name:6} {args.count / files.wall:6.3f} images/s, "
+                print(f"  run {repeat + 1} {name:12} {args.count / files.wall:6.3f} images/s, "
                       f"CPU {files.cpu / args.count:.3f} s per file "
                       f"({files.cpu / files.wall / os.cpu_count():.1%} of the CPUs)"
                       + (f"  (start {started:.2f} s)" if started is not None else ""), flush=True)
@@ -236,6 +248,7 @@ def main():
         "cpu_seconds_per_file": cpu_s,
         "dask2_over_dask1": ratio("dask2", "dask1"),
         "dask2_over_pool2": ratio("dask2", "pool2"),
+        "dask2_over_pool2_malloc": ratio("dask2", "pool2_malloc"),
         "dask1_over_loop": ratio("dask1", "loop"),
         "pool2_over_pool1": ratio("pool2", "pool1"),
         "load_average_end": [round(x, 2) for x in loads],
