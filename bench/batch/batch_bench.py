@@ -261,6 +261,8 @@ def main():
                               ("dask2_over_pool2", "2 workers / process pool of 2", 1.0)):
         if result[key] is not None:
             print(f"{what}: {result[key]}x (target >= {target}x)")
+    if result["dask2_over_pool2_malloc"] is not None:
+        print(f"2 workers / process pool of 2 with the workers' malloc settings: {result['dask2_over_pool2_malloc']}x")
     if args.json:
         print(json.dumps(result))
 

@@ -105,8 +105,9 @@ def local_cluster(workers=None):
     MALLOC_TRIM_THRESHOLD_ of 64 KiB alone, did the opposite: it turns off
     glibc's adaptive mmap threshold, so every image-sized buffer was mapped
     and unmapped again for each file (one worker, OpenCV blur: 0.469 files
-    per second with it, 0.509 without, a plain loop 0.534). Dask's own threads (each worker's event loop; the scheduler and nannies
-    here) run at a lower priority than the files (priority.py)."""
+    per second with it, 0.509 without, a plain loop 0.534). Dask's own
+    threads (each worker's event loop; the scheduler and nannies here) run
+    at a lower priority than the files (priority.py)."""
     distributed = _import_distributed()
     import dask
 
