@@ -75,6 +75,7 @@ _LOCAL_TUNING = {
 # per file fell to 460 and 15 ms, and the file from 1.96-2.19 s to
 # 1.80-1.82 s. The cost: a worker keeps its largest file's memory between
 # files (Dask's own MALLOC_TRIM_THRESHOLD_ default is dropped for this).
+# Workers started by hand can take the same variables (docs/BATCH.md).
 _WORKER_MALLOC = {
     "MALLOC_ARENA_MAX": "1",
     "MALLOC_MMAP_THRESHOLD_": str(256 << 20),
@@ -126,6 +127,12 @@ def local_cluster(workers=None):
     # arena and one BLAS thread. (A nanny restarting a crashed worker sets
     # them again.)
     callers = {name: os.environ.get(name) for name in pre_spawn}
+    # Dask lets a value in this environment replace a pre-spawn one, and an
+    # earlier Dask nanny in this process (a plain distributed.LocalCluster)
+    # leaves MALLOC_TRIM_THRESHOLD_=65536 here: the allocator settings are
+    # this function's, whatever the caller's environment says.
+    for name in _WORKER_MALLOC:
+        os.environ.pop(name, None)
     try:
         with dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn, **_LOCAL_TUNING}):
             cluster = distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
