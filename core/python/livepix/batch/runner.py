@@ -6,6 +6,7 @@ module only plans the run (plan.py), checks every worker once, submits
 task.process_file for each file and reads the small dicts it returns.
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -83,12 +84,33 @@ _WORKER_MALLOC = {
 }
 
 
-def _spawn_environment(dask):
-    """The variables a nanny sets just before it starts its worker process:
-    Dask's defaults (one OpenMP/BLAS thread) and _WORKER_MALLOC."""
-    pre_spawn = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
-    pre_spawn.update(_WORKER_MALLOC)
-    return pre_spawn
+@contextlib.contextmanager
+def _worker_start_environment(dask):
+    """While the nannies start their workers: the variables each sets just
+    before it starts its worker process are Dask's (one OpenMP/BLAS thread)
+    and _WORKER_MALLOC; afterwards this process's environment is as it was.
+
+    A nanny sets them in its own process's environment, which for a
+    LocalCluster is this one; putting the caller's back keeps the caller's
+    later subprocesses from inheriting one malloc arena and one BLAS thread.
+    (A nanny restarting a crashed worker sets them again.) Dask lets a value
+    in this environment replace a pre-spawn one, and an earlier Dask nanny in
+    this process (a plain distributed.LocalCluster) leaves
+    MALLOC_TRIM_THRESHOLD_=65536 here: the allocator settings are
+    _WORKER_MALLOC whatever the caller's environment says."""
+    pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **_WORKER_MALLOC}
+    callers = {name: os.environ.get(name) for name in pre_spawn}
+    for name in _WORKER_MALLOC:
+        os.environ.pop(name, None)
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn}):
+            yield
+    finally:
+        for name, value in callers.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def local_cluster(workers=None):
@@ -120,32 +142,14 @@ def local_cluster(workers=None):
     # cancels cleanly, instead of also killing workers mid-file.
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    pre_spawn = _spawn_environment(dask)
-    # A nanny sets these in its own process's environment, which for a
-    # LocalCluster is this one; put the caller's back once the workers have
-    # started, so the caller's later subprocesses do not inherit one malloc
-    # arena and one BLAS thread. (A nanny restarting a crashed worker sets
-    # them again.)
-    callers = {name: os.environ.get(name) for name in pre_spawn}
-    # Dask lets a value in this environment replace a pre-spawn one, and an
-    # earlier Dask nanny in this process (a plain distributed.LocalCluster)
-    # leaves MALLOC_TRIM_THRESHOLD_=65536 here: the allocator settings are
-    # this function's, whatever the caller's environment says.
-    for name in _WORKER_MALLOC:
-        os.environ.pop(name, None)
     try:
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn, **_LOCAL_TUNING}):
+        with _worker_start_environment(dask), dask.config.set(_LOCAL_TUNING):
             cluster = distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
                                                dashboard_address=None, silence_logs=logging.ERROR,
                                                env={"OPENIMAGEIO_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1"})
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
-        for name, value in callers.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     # The scheduler and the nannies run on the cluster's own event-loop
     # thread in this process; it yields to the workers' files as their
     # event loops do. Never the caller's thread.
